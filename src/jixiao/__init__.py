@@ -1,0 +1,39 @@
+"""jixiao (绩效): China's project performance-target tables as exact, searchable data.
+
+    >>> import jixiao
+    >>> doc = jixiao.parse("path/to/table.txt")      # or the table's text itself
+    >>> doc.projects[0].indicators[0].annual_target
+
+``parse`` reads a file (or takes text), finds the table's layout and returns
+a :class:`jixiao.model.Document`; ``Document.to_canonical()`` is the
+``jixiao.document/1`` JSON.
+"""
+
+from __future__ import annotations
+
+import os
+
+__version__ = "0.1.0"
+
+__all__ = ["Document", "JixiaoError", "ParseError", "ReadError", "__version__", "parse"]
+
+from .errors import JixiaoError, ParseError, ReadError  # noqa: E402
+from .model import Document  # noqa: E402
+
+
+def parse(path_or_text: str | os.PathLike[str], *, name: str | None = None) -> Document:
+    """Parse a performance-target table from a path or from its text.
+
+    A ``str`` naming an existing file is read as that file; any other
+    ``str`` is the table's text. Raises :class:`ReadError` when the input
+    cannot be read as text and :class:`ParseError` when it holds no table.
+    """
+    from .parse.document import parse_source
+    from .read import read
+
+    source = read(path_or_text)
+    if name is not None:
+        from dataclasses import replace
+
+        source = replace(source, name=name)
+    return parse_source(source)

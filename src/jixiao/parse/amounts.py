@@ -1,0 +1,98 @@
+"""Place a row's printed amounts into 总计 / 财政拨款 / 财政专户拨款 / 其他资金.
+
+A row that kept all its cells is placed by position. A row that dropped its
+empty cells (PDF text, some HTML exports) has fewer numbers than columns:
+each way of spreading them over the columns (in printed order, 总计 first)
+is tried, and kept when 总计 equals the sum of the parts and it agrees with
+the columns the unit's or 合计 row leaves empty. One survivor is placed
+silently; several, or none, are placed left to right with a warning on the
+row, never a silent guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from ..model import AMOUNT_KEYS, Amounts, Span
+from .mtext import MText
+from .vocab import parse_amount
+
+__all__ = ["AmountCell", "Placement", "place_amounts"]
+
+_TOLERANCE = 0.005
+
+
+@dataclass
+class AmountCell:
+    value: float | None
+    mt: MText | None = None
+
+
+@dataclass
+class Placement:
+    amounts: Amounts
+    #: None when the placement is certain; else why it is not
+    doubt: str | None = None
+
+
+def _adds_up(vals: dict[str, float | None]) -> bool:
+    total = vals["total"]
+    parts = [vals[k] for k in AMOUNT_KEYS[1:] if vals[k] is not None]
+    if total is None or not parts:
+        return True
+    return abs(total - sum(parts)) < _TOLERANCE * max(1, len(parts))
+
+
+def _fits_columns(vals: dict[str, float | None], empty_columns: set[str]) -> bool:
+    return all(vals[k] in (None, 0) for k in empty_columns)
+
+
+def _build(cells: list[AmountCell], slots: tuple[int, ...], keys: tuple[str, ...]) -> Amounts:
+    a = Amounts()
+    for cell, slot in zip(cells, slots, strict=True):
+        key = keys[slot]
+        if key in AMOUNT_KEYS:
+            setattr(a, key, cell.value)
+            if cell.mt is not None and cell.value is not None:
+                spans: list[Span] = cell.mt.spans()
+                if spans:
+                    a.spans[key] = Span(start=spans[0].start, end=spans[-1].end)
+    return a
+
+
+def place_amounts(
+    cells: list[AmountCell],
+    keys: tuple[str, ...] = AMOUNT_KEYS,
+    *,
+    complete: bool = False,
+    empty_columns: set[str] | None = None,
+) -> Placement:
+    """Spread ``cells`` over the amount columns ``keys``.
+
+    ``complete`` says the row kept every cell (so position decides);
+    ``empty_columns`` are columns the governing unit or 合计 row leaves empty.
+    """
+    cells = cells[: len(keys)]
+    if not cells:
+        return Placement(Amounts())
+    if complete or len(cells) == len(keys):
+        a = _build(cells, tuple(range(len(cells))), keys)
+        doubt = None if _adds_up(a.values()) else "sum"
+        return Placement(a, doubt)
+    empty_columns = empty_columns or set()
+    # 总计 is printed first and never dropped when the row has money at all
+    options = [(0, *rest) for rest in combinations(range(1, len(keys)), len(cells) - 1)]
+    placed = [_build(cells, slots, keys) for slots in options]
+    good = [a for a in placed if _adds_up(a.values()) and _fits_columns(a.values(), empty_columns)]
+    if len(good) == 1:
+        return Placement(good[0])
+    if not good:
+        return Placement(placed[0], "sum")
+    # several placements fit; they differ only if the values that moved are non-empty
+    distinct = {tuple(a.values().items()) for a in good}
+    return Placement(good[0], None if len(distinct) == 1 else "position")
+
+
+def amount_cells(mts: list[MText]) -> list[AmountCell]:
+    return [AmountCell(parse_amount(m.s) if m.s.strip() else None, m) for m in mts]

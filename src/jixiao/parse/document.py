@@ -1,0 +1,106 @@
+"""Source text → :class:`Document`: find the layout, run its stages, account
+for every character (fields, structure, residue)."""
+
+from __future__ import annotations
+
+import re
+
+from .. import __version__
+from ..errors import ParseError
+from ..model import Document, Issue, Span
+from ..read.base import Source
+from .form import looks_like_form, parse_forms
+from .header import find_column_header, read_head
+from .lines import Line, split_cells, split_lines
+from .residue import all_spans, find_residue
+from .summary import build_summary, tabular_rows, wrapped_rows
+from ..model import AMOUNT_KEYS
+
+__all__ = ["parse_source"]
+
+_DEPARTMENT_FORM_RE = re.compile(r"部门整体(?:支出)?绩效目标")
+
+
+def _is_tabular(lines: list[Line], start: int) -> bool:
+    scratch: list[Span] = []
+    n = sum(1 for ln in lines[start:] if (c := split_cells(ln, scratch)) is not None and len(c) >= 3)
+    return n >= 1
+
+
+def parse_source(source: Source) -> Document:
+    """Parse one source into a Document; raise ParseError when nothing is recognised."""
+    text = source.text
+    lines = split_lines(text)
+    doc = Document(source=source.name, source_text=text, encoding=source.encoding,
+                   parser_version=__version__)
+    syntax: list[Span] = []
+    for w in source.warnings:
+        doc.warnings.append(Issue(code="read", message=w))
+
+    found = find_column_header(lines)
+    head = read_head(lines, found[0] if found else min(len(lines), 40))
+    syntax.extend(head.syntax)
+    if head.title is not None:
+        doc.title = head.title.s
+        doc.spans["title"] = head.title.spans()
+    if head.department is not None:
+        doc.department = head.department.s
+        doc.spans["department"] = head.department.spans()
+    doc.amount_unit = head.amount_unit
+    doc.year = head.year
+    if head.amount_unit_span:
+        doc.spans["amount_unit"] = head.amount_unit_span
+    if head.year_span:
+        doc.spans["year"] = head.year_span
+
+    is_department = bool(doc.title and _DEPARTMENT_FORM_RE.search(doc.title))
+    if found is None and (is_department or looks_like_form(lines)):
+        result = parse_forms(lines, department=is_department)
+        doc.form = result.form
+        doc.projects = result.projects
+        doc.warnings.extend(result.warnings)
+        syntax.extend(result.syntax)
+        if doc.department is None and result.department is not None:
+            doc.department = result.department.s
+            doc.spans["department"] = result.department.spans()
+        if doc.amount_unit is None and result.amount_unit:
+            doc.amount_unit = result.amount_unit
+    else:
+        start = found[0] + 1 if found else 0
+        columns = found[1] if found else []
+        if found:
+            syntax.extend(lines[found[0]].mtext.spans())
+        keys = tuple(c for c in columns if c in AMOUNT_KEYS) or AMOUNT_KEYS
+        if _is_tabular(lines, start):
+            rows = tabular_rows(lines, start, columns, syntax)
+        else:
+            rows, _ = wrapped_rows(lines, start, syntax)
+        result = build_summary(rows, keys=keys)
+        doc.form = "summary"
+        doc.total = result.total
+        doc.units = result.units
+        doc.projects = result.projects
+        doc.warnings.extend(result.warnings)
+        syntax.extend(result.syntax)
+
+    if not doc.projects and not doc.units and doc.total is None:
+        raise ParseError(
+            "未识别出绩效目标表：文本中没有项目行或项目表单 / no performance-target table found in this text",
+            code="not-a-table",
+        )
+    _check_year_text(doc)
+    doc.syntax = syntax
+    doc.residue = find_residue(text, lines, [*all_spans(doc), *syntax])
+    if doc.residue:
+        doc.warnings.append(Issue(
+            code="residue",
+            message=f"有 {len(doc.residue)} 处文本未归入任何字段（见 residue） / "
+                    f"{len(doc.residue)} pieces of text fed no field",
+        ))
+    return doc
+
+
+def _check_year_text(doc: Document) -> None:
+    for p in doc.projects:
+        if p.name is None:
+            p.warnings.append(Issue(code="no-name", message="项目名称缺失 / project has no name"))

@@ -1,0 +1,116 @@
+"""The document's head: title, department, amount unit, budget year, and
+the summary table's column header.
+
+Given the lines before the first data row, return what they state; each
+value keeps its span, each label is syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Span
+from .lines import Line, clean_cell, split_cells
+from .mtext import MText
+from .vocab import HEADER_ROLES, squash
+
+__all__ = ["Head", "find_column_header", "read_head"]
+
+_TITLE_RE = re.compile(r"绩效目标(?:申报|批复|公开)?表|绩效目标$|绩效指标表")
+_DEPT_RE = re.compile(
+    r"(?P<label>(?:部门|单位|填报单位|申报单位|预算单位|主管部门|项目单位)(?:名称)?\s*(?:[(（]\s*(?:盖章|公章)\s*[)）])?)"
+    r"\s*[:：]\s*(?P<value>[^\t|]*?)\s*(?=(?:[ \t\u3000|]+(?:金额)?单位\s*[:：])|[\t|]|\s{2,}|$)"
+)
+_UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|元|千元|亿元)")
+_YEAR_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年(?:度)?")
+_YEAR_LABEL_RE = re.compile(r"(?:预算年度|年度)\s*[:：]\s*(?P<year>(?:19|20)\d{2})")
+
+
+@dataclass
+class Head:
+    title: MText | None = None
+    department: MText | None = None
+    amount_unit: str | None = None
+    amount_unit_span: list[Span] = field(default_factory=list)
+    year: int | None = None
+    year_span: list[Span] = field(default_factory=list)
+    #: index (into the line list) of the column header line, if any
+    header_index: int | None = None
+    #: column roles of the header, in order ("name", "total", "fiscal", …, or the label)
+    columns: list[str] = field(default_factory=list)
+    syntax: list[Span] = field(default_factory=list)
+
+
+def _header_roles(cells: list[str]) -> list[str]:
+    roles = []
+    for c in cells:
+        key = squash(c)
+        role = HEADER_ROLES.get(key)
+        if role is None:
+            for label, r in HEADER_ROLES.items():
+                if key.startswith(squash(label)) and len(label) >= 4:
+                    role = r
+                    break
+        roles.append(role or key)
+    return roles
+
+
+_HEADER_WORDS = ("总计", "财政拨款", "财政专户", "其他资金", "绩效目标", "绩效指标", "项目名称", "资金使用单位")
+
+
+def find_column_header(lines: list[Line], start: int = 0, stop: int | None = None) -> tuple[int, list[str]] | None:
+    """Index and column roles of the first summary column-header line."""
+    stop = len(lines) if stop is None else stop
+    for i in range(start, stop):
+        t = lines[i].text
+        hits = sum(1 for w in _HEADER_WORDS if w in squash(t))
+        if hits >= 3:
+            scratch: list[Span] = []
+            cells = split_cells(lines[i], scratch)
+            if cells is None:
+                words = [w for w in re.split(r"[ \t\u3000]+", clean_cell(lines[i].mtext, scratch).s.strip()) if w]
+                # "财政专户 拨款" is one header cell broken by the PDF
+                merged: list[str] = []
+                for w in words:
+                    if merged and squash(merged[-1] + w) in HEADER_ROLES and squash(merged[-1]) not in HEADER_ROLES:
+                        merged[-1] += w
+                    else:
+                        merged.append(w)
+                return i, _header_roles(merged)
+            return i, _header_roles([c.s for c in cells])
+    return None
+
+
+def read_head(lines: list[Line], limit: int) -> Head:
+    """Read title, department, amount unit and year from ``lines[:limit]``."""
+    head = Head()
+    for i in range(min(limit, len(lines))):
+        line = lines[i]
+        if line.is_blank():
+            continue
+        mt = clean_cell(line.mtext, head.syntax)
+        s = mt.s
+        if head.title is None and _TITLE_RE.search(s) and len(s.strip()) <= 60:
+            t = mt.strip()
+            head.title = t
+            y = _YEAR_RE.search(t.s)
+            if y and head.year is None:
+                head.year = int(y.group("year"))
+                head.year_span = t.spans(y.start("year"), y.end("year"))
+            continue
+        for m in _DEPT_RE.finditer(s):
+            if head.department is None and m.group("value").strip() and not _UNIT_RE.match(s, m.start()):
+                value = mt.slice(m.start("value"), m.end("value")).strip()
+                head.department = value
+                head.syntax.extend(mt.spans(m.start("label"), m.start("value")))
+        u = _UNIT_RE.search(s)
+        if u and head.amount_unit is None:
+            head.amount_unit = u.group("unit")
+            head.amount_unit_span = mt.spans(u.start("unit"), u.end("unit"))
+            head.syntax.extend(mt.spans(u.start(), u.start("unit")))
+        y = _YEAR_LABEL_RE.search(s)
+        if y and head.year is None:
+            head.year = int(y.group("year"))
+            head.year_span = mt.spans(y.start("year"), y.end("year"))
+    return head

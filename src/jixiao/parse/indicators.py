@@ -1,0 +1,167 @@
+"""Numbered indicator text → :class:`Indicator` list.
+
+Both grammars of the published summary tables::
+
+    1、满意度指标：用户满意度，年度指标值：100%。
+    1、1-产出指标；12-质量指标；服务质量；实施周期指标值：良好以上；年度指标值：良好以上。
+
+with ASCII or full-width ``；：``, values missing, ``年度指标值>90%`` with no
+colon, an indicator whose name is itself ``年度指标值``, and words broken
+mid-line (the caller joins the lines first).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Indicator, Span
+from .mtext import MText
+from .values import parse_target
+from .vocab import LEVEL1_WORDS, LEVEL_WORD_RE, squash
+
+__all__ = ["ParsedIndicators", "find_indicator_start", "parse_indicator", "parse_indicators"]
+
+_SEP = "；;，,：:、。 \t\n\u3000"
+# A candidate item number: "1、", "2.", "3．" (not the "2.0" of a version number: a head must follow).
+_SEQ_RE = re.compile(r"(\d{1,3})\s*[、.．]\s*")
+_HEAD_PART_RE = re.compile(
+    rf"\s*(?:(?P<code>\d{{1,3}})\s*[-－—]\s*)?(?P<word>{LEVEL_WORD_RE})\s*(?P<sep>[；;：:，,]|(?=\d{{1,3}}\s*[-－—]))\s*"
+)
+_HEAD_START_RE = re.compile(rf"\s*(?:\d{{1,3}}\s*[-－—]\s*)?(?:{LEVEL_WORD_RE})")
+_LABEL_RE = re.compile(
+    r"(?P<label>实施周期指标值|年度指标值|中期指标值|长期指标值|年度目标值|指标值|目标值)"
+    r"\s*(?:[：:]\s*|(?=[<>≤≥＜＞=≧≦]))"
+)
+_LABEL_FIELD = {
+    "实施周期指标值": "period_value",
+    "年度指标值": "annual_value",
+    "年度目标值": "annual_value",
+    "指标值": "annual_value",
+    "目标值": "annual_value",
+}
+_ITEM_BOUNDARY = set("。；;.．!！?？ \t\n\u3000)）")
+_LEVEL1_SET = {squash(w) for w in LEVEL1_WORDS}
+
+
+@dataclass
+class ParsedIndicators:
+    indicators: list[Indicator] = field(default_factory=list)
+    #: spans of numbering, separators and labels: structure, not residue
+    syntax: list[Span] = field(default_factory=list)
+
+
+def _item_starts(s: str, *, need_head: bool) -> list[re.Match[str]]:
+    """Item numbers in order: each at a boundary, each one more than the last."""
+    starts: list[re.Match[str]] = []
+    for m in _SEQ_RE.finditer(s):
+        i = m.start()
+        if i > 0 and s[i - 1] not in _ITEM_BOUNDARY:
+            continue
+        n = int(m.group(1))
+        if starts and n != int(starts[-1].group(1)) + 1:
+            continue
+        if need_head and not _HEAD_START_RE.match(s, m.end()):
+            continue
+        if not starts and not need_head and n != 1:
+            continue
+        starts.append(m)
+    return starts
+
+
+def find_indicator_start(s: str) -> int | None:
+    """Offset where numbered indicators begin in ``s`` (``1、产出指标…``), or None."""
+    for m in _SEQ_RE.finditer(s):
+        i = m.start()
+        if (i == 0 or s[i - 1] in _ITEM_BOUNDARY) and _HEAD_START_RE.match(s, m.end()):
+            return i
+    return None
+
+
+def _clean(mt: MText) -> MText:
+    return mt.strip(_SEP)
+
+
+def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
+    """One indicator's text (after its number) → Indicator with spans."""
+    ind = Indicator(seq=seq)
+    pos = 0
+    parts: list[tuple[str | None, str, int, int, int, int]] = []
+    s = item.s
+    while len(parts) < 2:
+        m = _HEAD_PART_RE.match(s, pos)
+        if not m:
+            break
+        # "满意度指标：用户满意度" has one head part; so does "产出指标：服务质量".
+        rest = s[m.end():]
+        if not rest.strip(_SEP) and parts:
+            break
+        parts.append((m.group("code"), m.group("word"), m.start("word"), m.end("word"),
+                      m.start("code") if m.group("code") else -1, m.end("code") if m.group("code") else -1))
+        pos = m.end()
+        if m.group("sep") in ("：", ":"):
+            break  # "产出指标：<name>" — what follows a colon is the name
+    for k, (code, word, ws, we, cs, ce) in enumerate(parts):
+        as_level2 = k == 1 or (code is not None and len(code) >= 2) or (
+            k == 0 and len(parts) == 1 and squash(word) not in _LEVEL1_SET and code is None
+        )
+        key = "level2" if as_level2 else "level1"
+        setattr(ind, key, item.slice(ws, we).s)
+        ind.spans[key] = item.spans(ws, we)
+        if code is not None:
+            setattr(ind, key + "_code", code)
+            ind.spans[key + "_code"] = item.spans(cs, ce)
+    rest = item.slice(pos)
+    labels = list(_LABEL_RE.finditer(rest.s))
+    name_end = labels[0].start() if labels else len(rest.s)
+    name = _clean(rest.slice(0, name_end))
+    if not labels:
+        # "培训人数：不少于300人" — name and value split by the first colon
+        m = re.search(r"[：:]", name.s)
+        if m:
+            value = _clean(name.slice(m.end()))
+            name = _clean(name.slice(0, m.start()))
+            if value:
+                ind.annual_value = value.s
+                ind.spans["annual_value"] = value.spans()
+    if name:
+        ind.name = name.s
+        ind.spans["name"] = name.spans()
+    for k, lab in enumerate(labels):
+        end = labels[k + 1].start() if k + 1 < len(labels) else len(rest.s)
+        value = _clean(rest.slice(lab.end(), end))
+        label = lab.group("label")
+        key = _LABEL_FIELD.get(label)
+        if key is None:
+            if value:
+                ind.extra[label] = value.s
+            continue
+        if getattr(ind, key) is not None:
+            if value:
+                ind.extra[label] = value.s
+            continue
+        if value:
+            setattr(ind, key, value.s)
+            ind.spans[key] = value.spans()
+    ind.annual_target = parse_target(ind.annual_value)
+    ind.period_target = parse_target(ind.period_value)
+    return ind
+
+
+def parse_indicators(block: MText) -> ParsedIndicators:
+    """A cell of numbered indicators → indicators in printed order."""
+    out = ParsedIndicators()
+    s = block.s
+    starts = _item_starts(s, need_head=True)
+    if not starts:
+        starts = _item_starts(s, need_head=False)
+    if not starts:
+        return out
+    for k, m in enumerate(starts):
+        end = starts[k + 1].start() if k + 1 < len(starts) else len(s)
+        item = block.slice(m.end(), end)
+        ind = parse_indicator(item, int(m.group(1)))
+        ind.spans["seq"] = block.spans(m.start(1), m.end(1))
+        out.indicators.append(ind)
+        out.syntax.extend(block.spans(m.start(), end))
+    return out

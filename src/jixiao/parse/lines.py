@@ -1,0 +1,134 @@
+"""Source text → lines and cells, each an :class:`MText` mapped to the source.
+
+Given the decoded text, return its lines; given a line, return its cells
+(tab- or pipe-separated) with HTML tags and entities removed. Tags, cell
+separators and page chrome are recorded as syntax so they never show up as
+residue, and never leak into a field.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from ..model import Span
+from .mtext import MText
+
+__all__ = ["Line", "clean_cell", "is_chrome", "split_cells", "split_lines"]
+
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|<!--.*?-->")
+_ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_BLOCK_TAG_RE = re.compile(r"<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>", re.S | re.I)
+_MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
+_PIPE_SPLIT_RE = re.compile(r"\s*(?<!\\)\|\s*")
+
+# Page furniture of web pages and PDFs: never a field, always residue.
+_CHROME_RE = re.compile(
+    r"^\s*(?:"
+    r"第\s*\d+\s*页\s*[,，/／]?\s*(?:共\s*\d+\s*页)?"
+    r"|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页"
+    r"|-?\s*\d+\s*-?\s*/\s*\d+\s*"
+    r"|[-–—]\s*\d+\s*[-–—]"
+    r"|Page\s+\d+(?:\s+of\s+\d+)?"
+    r"|(?:发布(?:时间|日期)|更新时间|来源|作者|编辑|责任编辑|浏览次数|点击数|字号|打印本页|关闭窗口|分享到|索引号|发文机关|主题分类)\s*[:：].*"
+    r"|字号\s*[:：]?\s*大\s*中\s*小.*"
+    r"|(?:首页|当前位置|您当前的位置|您的位置)\s*[>＞:：»].*"
+    r"|.*(?:版权所有|网站标识码|ICP备|公网安备|主办单位|承办单位|技术支持|网站地图|联系我们).*"
+    r"|[-=_*·.。\s|]{3,}"
+    r")\s*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the source: its number (1-based) and offsets."""
+
+    no: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def mtext(self) -> MText:
+        return MText(self.text, [(0, self.start, len(self.text))] if self.text else [])
+
+    def is_blank(self) -> bool:
+        return not self.text.strip()
+
+
+def split_lines(source: str) -> list[Line]:
+    out, pos, no = [], 0, 1
+    n = len(source)
+    while pos <= n:
+        nl = source.find("\n", pos)
+        end = n if nl < 0 else nl
+        out.append(Line(no, pos, end, source[pos:end]))
+        if nl < 0:
+            break
+        pos, no = nl + 1, no + 1
+    return out
+
+
+def is_chrome(text: str) -> bool:
+    """True for page furniture: page numbers, breadcrumbs, 发布时间, footers, rules."""
+    t = _TAG_RE.sub("", text)
+    if not t.strip():
+        return False
+    return bool(_CHROME_RE.match(t))
+
+
+def clean_cell(mt: MText, syntax: list[Span]) -> MText:
+    """Drop HTML tags (and script/style bodies), decode entities, strip a
+    Markdown heading mark; the removed parts go to ``syntax``."""
+    if "<" in mt.s:
+        mt, removed = mt.remove_re(_BLOCK_TAG_RE)
+        syntax.extend(removed)
+        mt, removed = mt.remove_re(_TAG_RE)
+        syntax.extend(removed)
+    if "&" in mt.s:
+        parts, last = [], 0
+        for m in _ENTITY_RE.finditer(mt.s):
+            decoded = html.unescape(m.group(0))
+            if decoded == m.group(0):
+                continue
+            parts.append(mt.slice(last, m.start()))
+            # the decoded character stands for the entity's first character
+            first = mt.slice(m.start(), m.start() + 1)
+            parts.append(MText(decoded.replace("\xa0", " "), [(0, r[1], 1) for r in first.runs[:1]]))
+            syntax.extend(mt.spans(m.start() + 1, m.end()))
+            last = m.end()
+        if parts:
+            parts.append(mt.slice(last))
+            mt = MText.join(parts)
+    m = _MD_HEADING_RE.match(mt.s)
+    if m:
+        syntax.extend(mt.spans(0, m.end()))
+        mt = mt.slice(m.end())
+    return mt
+
+
+def split_cells(line: Line, syntax: list[Span]) -> list[MText] | None:
+    """The cells of a tab- or pipe-separated line, or None for a plain line."""
+    text = line.text
+    mt = line.mtext
+    if "\t" in text:
+        seps = [m for m in re.finditer(r"\t", text)]
+    elif text.count("|") >= 2 or text.rstrip().endswith(" |"):
+        seps = list(_PIPE_SPLIT_RE.finditer(text))
+    else:
+        return None
+    cells, last = [], 0
+    for m in seps:
+        cells.append(mt.slice(last, m.start()))
+        syntax.extend(mt.spans(m.start(), m.end()))
+        last = m.end()
+    cells.append(mt.slice(last))
+    # a leading/trailing pipe opens/closes the row; it is not an empty cell
+    if "|" in text and not "\t" in text:
+        if cells and not cells[0].s.strip():
+            cells = cells[1:]
+        if cells and not cells[-1].s.strip():
+            cells = cells[:-1]
+    return [clean_cell(c, syntax).strip() for c in cells]

@@ -1,0 +1,291 @@
+"""The department summary table (form ``summary``): one row per project.
+
+Two stages: :func:`tabular_rows` / :func:`wrapped_rows` turn lines into
+:class:`Row` cells (a row's name, amount cells, goal, indicators), and
+:func:`build_summary` turns rows into units, 合计 and projects.
+
+Wrapped rows come from PDF text where every cell is broken over lines. A
+line that ends in one to four amounts anchors a row; the row's name is the
+text before the amounts, on that line and the lines above it back to the
+row's first (indented) line or to the end of the previous row's last
+indicator; what follows, down to the next row's name, is the goal and then
+the numbered indicators.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import AMOUNT_KEYS, Amounts, Issue, Project, Span, Unit
+from .amounts import AmountCell, Placement, amount_cells, place_amounts
+from .indicators import find_indicator_start, parse_indicators
+from .lines import Line, clean_cell, is_chrome, split_cells
+from .mtext import MText
+from .vocab import TOTAL_ROW_NAMES, parse_amount, squash
+
+__all__ = ["Row", "SummaryResult", "build_summary", "tabular_rows", "wrapped_rows"]
+
+_AMT = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,4})?"
+_ANCHOR_RE = re.compile(
+    rf"^(?P<indent>[ \u3000]*)(?P<name>.*?)(?<![^\s])(?P<nums>{_AMT}(?:[ \t\u3000]+{_AMT}){{0,4}})[ \t\u3000]*$"
+)
+_SENTENCE_END = ("。", "。)", "。）", ";", "；")
+
+
+@dataclass
+class Row:
+    name: MText
+    amounts: list[MText]
+    complete: bool
+    goal: MText | None = None
+    indicators: MText | None = None
+    extra: dict[str, MText] = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass
+class SummaryResult:
+    total: Amounts | None = None
+    units: list[Unit] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    syntax: list[Span] = field(default_factory=list)
+
+
+# -- tab- or pipe-separated rows ------------------------------------------------
+
+
+def _is_amount_like(mt: MText) -> bool:
+    return not mt.s.strip() or parse_amount(mt.s) is not None
+
+
+def _row_from_cells(cells: list[MText], columns: list[str], line: int) -> Row | None:
+    n_amount_cols = sum(1 for c in columns if c in AMOUNT_KEYS) or 4
+    if columns and len(cells) == len(columns) and columns[0] == "name":
+        by_role: dict[str, MText] = {}
+        extra: dict[str, MText] = {}
+        amounts: list[MText] = []
+        for role, cell in zip(columns, cells, strict=True):
+            if role in AMOUNT_KEYS:
+                amounts.append(cell)
+            elif role in ("name", "goal", "indicators") and role not in by_role:
+                by_role[role] = cell
+            elif cell.s:
+                extra[role] = cell
+        if all(_is_amount_like(a) for a in amounts):
+            return Row(by_role.get("name", MText.plain("")), amounts, True,
+                       by_role.get("goal") or None, by_role.get("indicators") or None, extra, line)
+    # cells dropped: name first, then amount-like cells, then text cells by content
+    if not cells or not cells[0].s:
+        return None
+    name, rest = cells[0], cells[1:]
+    amounts = []
+    while rest and len(amounts) < n_amount_cols and _is_amount_like(rest[0]):
+        amounts.append(rest.pop(0))
+    row = Row(name, amounts, len(amounts) == n_amount_cols, line=line)
+    for cell in rest:
+        if not cell.s:
+            continue
+        if row.indicators is None and find_indicator_start(cell.s) == 0:
+            row.indicators = cell
+        elif row.goal is None and row.indicators is None:
+            row.goal = cell
+        else:
+            row.extra[f"col{len(row.extra) + 1}"] = cell
+    return row
+
+
+def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list[Span]) -> list[Row]:
+    """Rows of a table whose cells are separated by tabs or ``|``."""
+    rows: list[Row] = []
+    for line in lines[start:]:
+        if line.is_blank() or is_chrome(line.text):
+            continue
+        cells = split_cells(line, syntax)
+        if cells is None:
+            # a cell's text went on to the next line: it belongs to the last text cell
+            if rows:
+                last = rows[-1]
+                extra = clean_cell(line.mtext, syntax).strip()
+                if last.indicators is not None:
+                    last.indicators = MText.join_lines([last.indicators, extra])
+                elif last.goal is not None:
+                    last.goal = MText.join_lines([last.goal, extra])
+            continue
+        if not any(c.s for c in cells):
+            continue
+        if sum(1 for w in ("总计", "财政拨款", "绩效目标", "绩效指标") if w in squash(line.text)) >= 3:
+            syntax.extend(line.mtext.spans())  # the header repeated on a new page
+            continue
+        row = _row_from_cells(cells, columns, line.no)
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+# -- wrapped rows (PDF text) -----------------------------------------------------
+
+
+def _anchor(line: Line) -> re.Match[str] | None:
+    if "\t" in line.text or "。" in line.text:
+        return None
+    m = _ANCHOR_RE.match(line.text)
+    if not m:
+        return None
+    nums = m.group("nums").split()
+    # a lone integer ("1", "2020") is a page number or part of a sentence, not a row's money
+    if len(nums) == 1 and "." not in nums[0] and "," not in nums[0]:
+        return None
+    if all("." not in x and "," not in x for x in nums) and m.group("name").strip():
+        return None
+    if find_indicator_start(m.group("name").strip()) == 0:
+        return None
+    return m
+
+
+def _ends_content(text: str) -> bool:
+    t = text.rstrip()
+    return t.endswith(_SENTENCE_END)
+
+
+def wrapped_rows(lines: list[Line], start: int, syntax: list[Span]) -> tuple[list[Row], list[Line]]:
+    """Rows of a table whose cells are wrapped over lines; also the lines left over."""
+    body = [ln for ln in lines[start:]]
+    anchors = [(k, m) for k, ln in enumerate(body) if (m := _anchor(ln))]
+    if not anchors:
+        return [], []
+    indented = sum(1 for k, m in anchors if m.group("indent") or (k > 0 and body[k - 1].text[:1] in " \u3000"))
+    use_indent = indented >= max(1, len(anchors) // 3)
+
+    def name_start(prev_end: int, k: int, m: re.Match[str]) -> int:
+        """First line of the name cell whose amounts are on line ``k``."""
+        if m.group("indent") and m.group("name").strip():
+            return k
+        if use_indent:
+            j = k - 1
+            while j >= prev_end:
+                t = body[j].text
+                if t.strip() and (_ends_content(t) or find_indicator_start(t.strip()) == 0):
+                    break
+                if t[:1] in " \u3000" and t.strip():
+                    return j
+                j -= 1
+        # no indent: the name follows the previous row's last sentence
+        j = k - 1
+        while j >= prev_end and not (_ends_content(body[j].text) or is_chrome(body[j].text)):
+            j -= 1
+        return j + 1
+
+    rows: list[Row] = []
+    leftover: list[Line] = []
+    starts = []
+    prev_end = 0
+    for k, m in anchors:
+        starts.append(name_start(prev_end, k, m))
+        prev_end = k + 1
+    for idx, (k, m) in enumerate(anchors):
+        ns = starts[idx]
+        name_parts = [ln.mtext.strip() for ln in body[ns:k] if not ln.is_blank() and not is_chrome(ln.text)]
+        line_mt = body[k].mtext
+        name_parts.append(line_mt.slice(m.start("name"), m.end("name")).strip())
+        name = MText.join_lines([clean_cell(p, syntax) for p in name_parts])
+        nums = line_mt.slice(m.start("nums"), m.end("nums"))
+        amounts = [p for p in nums.split_re(re.compile(r"[ \t\u3000]+")) if p.s]
+        content_end = starts[idx + 1] if idx + 1 < len(anchors) else len(body)
+        content_lines = body[k + 1 : content_end]
+        if idx + 1 == len(anchors):
+            # after the last row: page furniture and notes under the table are not its text
+            while content_lines and (content_lines[-1].is_blank() or is_chrome(content_lines[-1].text)):
+                if not content_lines[-1].is_blank():
+                    leftover.append(content_lines[-1])
+                content_lines = content_lines[:-1]
+        parts = []
+        for ln in content_lines:
+            if ln.is_blank():
+                continue
+            if is_chrome(ln.text):
+                leftover.append(ln)
+                continue
+            parts.append(clean_cell(ln.mtext, syntax).strip())
+        content = MText.join_lines(parts)
+        row = Row(name, amounts, False, line=body[k].no)
+        if content:
+            cut = find_indicator_start(content.s)
+            if cut is None:
+                row.goal = content
+            else:
+                goal = content.slice(0, cut).strip()
+                row.goal = goal or None
+                row.indicators = content.slice(cut)
+        rows.append(row)
+    leftover.extend(ln for ln in body[: starts[0]] if not ln.is_blank())
+    return rows, leftover
+
+
+# -- rows → units, 合计, projects ---------------------------------------------
+
+
+def _placement_warning(doubt: str, what: str, line: int) -> Issue:
+    if doubt == "sum":
+        msg = f"{what}：总计与各项资金之和不符，金额按列顺序放置 / total ≠ sum of parts; amounts placed left to right"
+    else:
+        msg = (f"{what}：表中省略了空白金额单元格，金额所属的列无法确定，已按从左到右放置 / "
+               "empty amount cells were dropped; amounts placed left to right")
+    return Issue(code="amount-placement", message=msg, line=line)
+
+
+def _empty_columns(a: Amounts | None) -> set[str]:
+    if a is None or a.total is None:
+        return set()
+    return {k for k in AMOUNT_KEYS[1:] if getattr(a, k) in (None, 0)}
+
+
+def build_summary(rows: list[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> SummaryResult:
+    out = SummaryResult()
+    unit: Unit | None = None
+
+    def place(row: Row, governing: Amounts | None) -> Placement:
+        cells = amount_cells(row.amounts)
+        # a row that has money prints 总计; a leading empty cell is a dropped 总计 only in full rows
+        if not row.complete:
+            cells = [c for c in cells if c.value is not None] or cells[:1]
+        return place_amounts(cells, keys, complete=row.complete, empty_columns=_empty_columns(governing))
+
+    for row in rows:
+        label = squash(row.name.s)
+        has_text = row.goal is not None or row.indicators is not None
+        if label in TOTAL_ROW_NAMES and not has_text:
+            p = place(row, None)
+            out.total = p.amounts
+            if p.doubt:
+                out.warnings.append(_placement_warning(p.doubt, "合计行", row.line))
+            continue
+        if not has_text and row.amounts:
+            p = place(row, out.total)
+            unit = Unit(name=row.name.s, amounts=p.amounts, spans={"name": row.name.spans()})
+            out.units.append(unit)
+            if p.doubt:
+                out.warnings.append(_placement_warning(p.doubt, f"资金使用单位“{unit.name}”", row.line))
+            continue
+        p = place(row, unit.amounts if unit else out.total)
+        project = Project(name=row.name.s or None, unit=unit.name if unit else None, amounts=p.amounts)
+        project.spans["name"] = row.name.spans()
+        if p.doubt:
+            project.warnings.append(_placement_warning(p.doubt, f"项目“{project.name}”", row.line))
+        if row.goal is not None:
+            project.goal = row.goal.s
+            project.spans["goal"] = row.goal.spans()
+        if row.indicators is not None:
+            parsed = parse_indicators(row.indicators)
+            project.indicators = parsed.indicators
+            out.syntax.extend(parsed.syntax)
+            if not parsed.indicators:
+                project.warnings.append(Issue(code="indicators-unread",
+                                              message="绩效指标未能分条读出 / indicator text could not be split",
+                                              line=row.line))
+        for label_, mt in row.extra.items():
+            project.fields[label_] = mt.s
+            project.field_spans[label_] = mt.spans()
+        out.projects.append(project)
+    return out

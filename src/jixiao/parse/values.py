@@ -1,0 +1,183 @@
+"""Read one printed indicator value (指标值) into a :class:`~jixiao.model.Target`.
+
+``parse_target`` recognises comparators (≥, 不低于, 以上 …), numbers with units
+(95%, 2次/天, 1000万(笔)), ranges (90%-95%, 1～2次), template placeholders
+(≥**个, XX, /) and qualitative targets (提高, 良好以上, 预算范围内). It never
+raises: whatever it cannot read becomes a qualitative target.
+
+Decisions worth knowing:
+
+* the first numeric target wins ("不少于160场讲座，…不少于70万" → >= 160 场);
+* magnitudes stay as printed: 万/亿 go into the unit (1000万(笔) → 1000 万笔);
+* only a known unit is taken after a number ("500用户" has no unit);
+* dates are not targets: "2024年12月前完成" is qualitative (a deadline), and a
+  date is skipped when another number follows ("2024年完成3项" → 3 项);
+* 以上/以下/以内 include the bound (80%以上 → >= 80); 等于/达到 leave the
+  comparator unset, only a printed "=" gives "=";
+* a range sets ``low`` <= ``high`` (never ``value``) and keeps a comparator
+  only when it is "≈" (约1-2次); the prefix of "控制在90%-95%" adds nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from jixiao.model import Comparator, Target, TargetKind
+
+__all__ = ["parse_target"]
+
+# Applied before NFKC: NFKC would turn ㎡ into "m2" (a private-use stand-in
+# survives it), ≧ ≦ ⩾ ⩽ have no compatibility mapping, and circled or
+# parenthesised numbers (① ⑴ ⒈) are list numbering that NFKC would turn into digits.
+_SQM = "\ue000"
+_PRE = {ord("㎡"): _SQM, ord("≧"): "≥", ord("≦"): "≤", ord("⩾"): "≥", ord("⩽"): "≤"}
+_PRE.update(dict.fromkeys(range(0x2460, 0x249C)))
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f\u200b-\u200f\u2060\ufeff]+")
+_SPACES = re.compile(r"\s+")
+_MASK = "\ue001"  # replaces dates and list numbering so they are not read as targets
+
+_PRE_WORDS: dict[str, Comparator | None] = {
+    "大于或等于": ">=", "大于等于": ">=", "不低于": ">=", "不少于": ">=", "不小于": ">=",
+    "不得低于": ">=", "不得少于": ">=", "至少": ">=",
+    "大于": ">", "超过": ">", "高于": ">", "多于": ">",
+    "小于或等于": "<=", "小于等于": "<=", "不高于": "<=", "不超过": "<=", "不大于": "<=",
+    "不多于": "<=", "不得超过": "<=", "不得高于": "<=", "至多": "<=", "最多": "<=", "控制在": "<=",
+    "小于": "<", "低于": "<", "少于": "<",
+    "大约": "≈", "约为": "≈", "约": "≈",
+    "等于": None, "达到": None,
+}  # fmt: skip
+_SYMBOLS: dict[str, Comparator] = {
+    ">=": ">=", "=>": ">=", "≥=": ">=", "≥": ">=", ">": ">",
+    "<=": "<=", "=<": "<=", "≤=": "<=", "≤": "<=", "<": "<", "≈": "≈", "==": "=", "=": "=",
+}  # fmt: skip
+_POST_WORDS: dict[str, Comparator] = {
+    "或以上": ">=", "及以上": ">=", "以上": ">=", "之上": ">=", "或更高": ">=", "或更多": ">=",
+    "或以下": "<=", "及以下": "<=", "以下": "<=", "以内": "<=", "之内": "<=", "内": "<=",
+    "左右": "≈",
+}  # fmt: skip
+_UNITS = (
+    "% ‰ 次 人次 户次 家次 批次 课时 学时 人 名 位 个 家 所学校 所 户 元 天 日 个工作日 工作日 个月 "
+    "小时 分钟 秒 毫秒 年 月 周 季度 学期 门 台 套 间 份 篇 场 期 批 项 分 页 册 本 件 条 块 张 支 "
+    "座 处 栋 辆 部 种 类 节 班 校 点 倍 笔 例 公里 千米 米 平方米 平方公里 亩 立方米 吨 公斤 千克 克 升 "
+    + _SQM
+).split()
+
+
+def _alt(words: Iterable[str]) -> str:
+    # Longest first, so 不低于 wins over 低于 and 个工作日 over 个.
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})++(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
+_CORE = rf"(?:{_alt(_UNITS)}|(?i:mbps|gbps|kbps|tb|gb|mb|kb|kwh|kw|km|kg)(?![a-z])|(?:ms|[MGTKmshW])(?![A-Za-z]))"
+_PER = rf"(?:/(?:{_CORE}|[\u4e00-\u9fff]))"
+
+
+def _unit(i: int) -> str:
+    return (
+        rf"(?P<mul{i}>千万|百万|万|亿|千)?"
+        rf"(?:\((?!含)(?P<ub{i}>[\u4e00-\u9fff%‰A-Za-z/{_SQM}]{{1,6}})\)|(?P<u{i}>{_CORE}{_PER}*|{_PER}+))?"
+    )
+
+
+_INCL = r"(?:\(含[^)]{0,6}\))?"  # "(含)" only restates that the bound is included
+_TARGET = re.compile(
+    rf"(?P<pw>{_alt(_PRE_WORDS)})?(?P<ps>{_alt(_SYMBOLS)})?(?<![A-Za-z0-9.])(?P<neg>-)?"
+    rf"(?P<n1>{_NUM}){_unit(1)}(?:(?:-|~|〜|—|–|至|到)(?P<n2>{_NUM}){_unit(2)})?"
+    rf"{_INCL}(?P<post>{_alt(_POST_WORDS)}(?!容|部|涵))?"
+)
+_DATES = re.compile(
+    r"(?<![0-9])(?:(?:19|20)[0-9]{2}(?:(?:-|~|至|到)(?:19|20)[0-9]{2}年?|年(?:[0-9]{1,2}月(?:[0-9]{1,2}[日号])?)?"
+    r"|[-/](?:0?[1-9]|1[0-2])(?![0-9])(?:[-/][0-9]{1,2}(?![0-9]))?)"
+    r"|[0-9]{1,2}月(?:[0-9]{1,2}[日号]|(?=底|前|末|初|中旬|上旬|下旬))|[0-9]{1,2}:[0-9]{2}(?![0-9]))"
+    r"|(?:^|(?<=[;,。:]))(?:[0-9]{1,2}、|[0-9]{1,2}\.(?=[\u4e00-\u9fff])|\([0-9]{1,2}\))"
+)
+_DIGIT = re.compile(r"[0-9]")
+_PUNCT_ONLY = re.compile(r"[-—–―‐−/\\|.。·…_~*?、,;:'\"]+")
+_TEMPLATE = re.compile(r"\*|(?<![A-Za-z])[xX×]++(?![A-Za-z])|待定|待确定|待填|暂无")
+_GRADES = "优秀 优良 良好 优 良 合格 中等 较好 达标 及格 基本满意 满意".split()
+_GRADE = re.compile(
+    rf"(?P<pw>{_alt(_PRE_WORDS)})?(?P<g>{_alt(_GRADES)})(?P<post>{_alt(_POST_WORDS)})?(?:水平|等级|等次)?"
+)
+_QUAL_PREFIX = re.compile(_alt(_PRE_WORDS))
+_BUDGET = re.compile(r"不超支|预算(?:范围)?[以之]?内|(?:不超|不突破|控制在)[^,;。]{0,4}预算")
+_TRAILING = "。.,;:!?、…~-—"
+
+
+def _make(text: str, kind: TargetKind, **fields: object) -> Target:
+    # model_construct: every field is produced here already valid, and
+    # validation would reject (raise on) strings with lone surrogates.
+    return Target.model_construct(text=text, kind=kind, **fields)
+
+
+def _number(raw: str | None, negative: bool = False) -> float | None:
+    if raw is None:
+        return None
+    value = float(raw.replace(",", ""))
+    return -value if negative else value
+
+
+def _qualitative(text: str, norm: str, s: str) -> Target:
+    word = norm.rstrip(_TRAILING + " ").replace(_SQM, "㎡") or norm
+    s = s.rstrip(_TRAILING)
+    comparator: Comparator | None = None
+    grade = _GRADE.fullmatch(s)
+    if grade and (grade["pw"] or grade["post"]):
+        comparator = _PRE_WORDS.get(grade["pw"] or "") or _POST_WORDS.get(grade["post"] or "")
+        word = grade["g"]
+    elif m := _QUAL_PREFIX.match(s):
+        comparator = _PRE_WORDS[m[0]]
+    elif _BUDGET.search(s):
+        comparator = "<="
+    return _make(text, "qualitative", comparator=comparator, qualitative=word)
+
+
+def _parse(text: str) -> Target:
+    norm = unicodedata.normalize("NFKC", text.translate(_PRE))
+    norm = _SPACES.sub(" ", _INVISIBLE.sub("", norm)).strip()
+    # Spaces carry no meaning between a comparator, a number and its unit.
+    s = norm.replace(" ", "").replace("百分之百", "100%")
+    if not s:
+        return _make(text, "empty")
+    if _PUNCT_ONLY.fullmatch(s):
+        return _make(text, "placeholder")
+    masked = _DATES.sub(_MASK, s) if _DIGIT.search(s) else s
+    m = _TARGET.search(masked) if _DIGIT.search(masked) else None
+    if m is None:
+        if _TEMPLATE.search(s):
+            return _make(text, "placeholder")
+        return _qualitative(text, norm, s)
+
+    comparator = _SYMBOLS.get(m["ps"] or "") or _PRE_WORDS.get(m["pw"] or "")
+    if comparator in (None, "=") and m["post"]:
+        comparator = _POST_WORDS[m["post"]]
+    unit = None
+    for i in ("2", "1"):  # a range prints its unit once, usually after the second number
+        if m["u" + i] or m["ub" + i] or m["mul" + i]:
+            unit = (m["mul" + i] or "") + (m["u" + i] or m["ub" + i] or "")
+            break
+    if unit:
+        unit = unit.replace(_SQM, "㎡")
+    first = _number(m["n1"], bool(m["neg"]))
+    second = _number(m["n2"])
+    if not all(math.isfinite(v) for v in (first, second) if v is not None):
+        return _qualitative(text, norm, s)
+    if second is None:
+        return _make(text, "quantitative", comparator=comparator, value=first, unit=unit)
+    low, high = sorted((first, second))  # type: ignore[type-var]
+    return _make(
+        text, "quantitative", comparator="≈" if comparator == "≈" else None, low=low, high=high, unit=unit
+    )
+
+
+def parse_target(text: str | None) -> Target | None:
+    """Read a printed 指标值; ``None`` for no cell, kind ``"empty"`` for a blank one."""
+    if text is None:
+        return None
+    try:
+        return _parse(text)
+    except Exception:  # a value we cannot read must not stop a whole document
+        return _make(text, "qualitative", qualitative=str(text).strip() or None)
