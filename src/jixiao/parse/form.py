@@ -1,8 +1,50 @@
+"""The one-project form (form ``project``) and the department form
+(form ``department``): labelled cells, not rows of projects.
+
+Stages: :func:`form_rows` (lines → rows of cells, label fragments merged,
+one-character-per-line labels joined); :func:`read_form` (rows → labelled
+values: a label takes the cells after it, or the next row when its own row
+has none; a row of labels over a row of values pairs them by column; a row
+with no label continues the last long value); the indicator grid goes to
+:mod:`.grid`. What no label claims is kept as an orphan: the form's name or
+项目属性 when their labels were lost, else residue.
+"""
+
 from __future__ import annotations
+
+import re
 from dataclasses import dataclass, field
-from ..model import Issue, Project, Span
-from .lines import Line
+
+from ..model import Amounts, Issue, Project, Span
+from .grid import is_grid_header, parse_grid
+from .labels import FIELD_LABELS, match_label, strip_noise
+from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
+from .vocab import nfkc, squash
+
+__all__ = ["FormResult", "looks_like_form", "parse_forms"]
+
+_COLON_RE = re.compile(r"[:：]")
+_TITLE_RE = re.compile(r"绩效目标(?:申报|批复|公开)?表")
+_AMOUNT_VALUE_RE = re.compile(r"^\s*(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元|千元|亿元)?\s*$")
+_PROJECT_KIND_RE = re.compile(r"^(?:经常性|一次性|延续性|新增|跨年度|常年性|持续性|阶段性|专项)\S{0,6}项目$|^(?:经常性|一次性|延续性)\S{0,4}$")
+_NOISE_TOKEN_RE = re.compile(r"^(?:[A-Za-z]|\d{1,2}|[^\w\s]+)$")
+
+_TOTAL_LABELS = ("本年度预算金额", "年度预算金额", "年度资金总额", "本年度资金", "资金总额",
+                 "总金额", "项目总金额", "项目资金总额", "预算金额", "合计")
+_PART_LABELS = {"财政拨款": "fiscal", "其中:财政拨款": "fiscal", "其中：财政拨款": "fiscal",
+                "一般公共预算": "fiscal", "财政专户拨款": "special", "其他资金": "other"}
+
+
+@dataclass
+class Cell:
+    mt: MText
+    col: int
+    label: str | None = None
+    kind: str | None = None  # field / group / grid
+    #: the value half of a "label：value" cell: complete in itself
+    inline: bool = False
+
 
 @dataclass
 class FormResult:
@@ -13,8 +55,333 @@ class FormResult:
     department: MText | None = None
     amount_unit: str | None = None
 
-def looks_like_form(lines: list[Line]) -> bool:
-    return False
 
-def parse_forms(lines, department=False):
-    return FormResult()
+# -- lines → rows of cells -----------------------------------------------------------
+
+
+def _label_of(text: str) -> tuple[str, str] | None:
+    m = match_label(text)
+    return (m.label, m.kind) if m else None
+
+
+def _merge_fragments(cells: list[Cell]) -> list[Cell]:
+    """Join neighbours that only together spell a label (``合 | 计``, ``预算 | [内专项``)."""
+    out: list[Cell] = []
+    i = 0
+    while i < len(cells):
+        c = cells[i]
+        nxt = cells[i + 1] if i + 1 < len(cells) else None
+        if (nxt is not None and c.mt.s and nxt.mt.s and not c.inline and not nxt.inline
+                and not match_label(c.mt.s, fuzzy=False) and not match_label(nxt.mt.s, fuzzy=False)):
+            joined = _label_of(c.mt.s + nxt.mt.s)
+            if joined and len(strip_noise(c.mt.s)) <= 8 and (c.label is None or nxt.label is None
+                                                                or match_label(c.mt.s + nxt.mt.s, fuzzy=False)):
+                out.append(Cell(MText.join([c.mt, cells[i + 1].mt]), c.col, *joined))
+                i += 2
+                continue
+        out.append(c)
+        i += 1
+    return out
+
+
+def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Cell]]]:
+    rows: list[tuple[Line, list[Cell]]] = []
+    vertical: list[Line] = []
+
+    def flush_vertical() -> None:
+        # "绩\n效\n指\n标": a group label written one character per line
+        if not vertical:
+            return
+        word = "".join(ln.text.strip().rstrip("|").strip() for ln in vertical)
+        lab = _label_of(word)
+        if lab and len(vertical) >= 2:
+            for ln in vertical:
+                syntax.extend(ln.mtext.spans())
+        else:
+            for ln in vertical:
+                rows.append((ln, [Cell(clean_cell(ln.mtext, syntax).strip(), 0)]))
+        vertical.clear()
+
+    for line in lines:
+        if line.is_blank():
+            continue
+        bare = line.text.strip().rstrip("|").strip()
+        if len(bare) == 1 and "\u4e00" <= bare <= "\u9fff":
+            vertical.append(line)
+            continue
+        flush_vertical()
+        if is_chrome(line.text):
+            continue
+        raw = split_cells(line, syntax)
+        if raw is None:
+            raw = [clean_cell(line.mtext, syntax).strip()]
+        cells = []
+        for k, mt in enumerate(raw):
+            # "填报单位(盖章):济南市电化教育馆": a label and its value in one cell
+            m = _COLON_RE.search(mt.s)
+            if m and m.start() > 0 and not _label_of(mt.s) and (lab := _label_of(mt.s[: m.start()])) and lab[1] == "field":
+                syntax.extend(mt.spans(m.start(), m.end()))
+                cells.append(Cell(mt.slice(0, m.start()).strip(), k, *lab))
+                cells.append(Cell(mt.slice(m.end()).strip(), k, inline=True))
+            else:
+                cells.append(Cell(mt, k))
+        for c in cells:
+            if c.label:
+                continue
+            lab = _label_of(c.mt.s) if c.mt.s else None
+            if lab:
+                c.label, c.kind = lab
+        rows.append((line, _merge_fragments(cells)))
+    flush_vertical()
+    return rows
+
+
+# -- labelled values -----------------------------------------------------------------
+
+
+@dataclass
+class _Value:
+    label: str
+    parts: list[MText] = field(default_factory=list)
+
+    def text(self) -> MText:
+        return MText.join([p for p in self.parts if p.s], " ").strip()
+
+
+def _split_multi_label(c: Cell) -> list[str] | None:
+    toks = c.mt.s.split()
+    if len(toks) < 2:
+        return None
+    labs = [_label_of(t) for t in toks]
+    if all(labs) and all(lb[1] == "field" for lb in labs if lb):
+        return [lb[0] for lb in labs if lb]
+    return None
+
+
+def _clean_continuation(mt: MText) -> MText:
+    """A value's next line as OCR left it: drop label fragments and specks."""
+    pieces = [p for p in mt.split_re(re.compile(r"[ \t\u3000]+")) if p.s]
+    kept = []
+    for p in pieces:
+        t = p.s
+        if _NOISE_TOKEN_RE.match(t):
+            continue
+        key = strip_noise(t)
+        if 2 <= len(key) <= 6 and any(lab.startswith(key) and lab != key for lab in FIELD_LABELS):
+            continue
+        kept.append(p)
+    return MText.join(kept, " ")
+
+
+def read_form(rows: list[tuple[Line, list[Cell]]], syntax: list[Span]) -> tuple[list[_Value], list[tuple[int, MText]]]:
+    values: list[_Value] = []
+    orphans: list[tuple[int, MText]] = []
+    pending: list[str] = []           # labels waiting for a value on a later row
+    column_labels: dict[int, str] = {}  # a row of labels over a row of values
+    last: _Value | None = None
+
+    def open_value(label: str) -> _Value:
+        v = _Value(label)
+        values.append(v)
+        return v
+
+    for idx, (_line, cells) in enumerate(rows):
+        labelled = [c for c in cells if c.label]
+        texts = [c for c in cells if c.mt.s and not c.label]
+        field_labels = [c for c in labelled if c.kind == "field"]
+        for c in labelled:
+            if c.kind != "field":
+                syntax.extend(c.mt.spans())
+        # a row of labels only: they are column heads or wait for the next row
+        if len(field_labels) >= 2 and not texts:
+            column_labels = {c.col: c.label for c in field_labels}
+            for c in field_labels:
+                syntax.extend(c.mt.spans())
+            pending = []
+            continue
+        if column_labels and texts and all(c.col in column_labels for c in texts) and not field_labels:
+            for c in texts:
+                v = open_value(column_labels[c.col])
+                v.parts.append(c.mt)
+            column_labels = {}
+            last = None
+            continue
+        column_labels = {}
+        if not labelled and texts:
+            if pending:
+                v = open_value(pending.pop(0))
+                v.parts.extend(c.mt for c in texts)
+                last = v
+                continue
+            if last is not None and len(last.text().s) >= 10:
+                for c in texts:
+                    cleaned = _clean_continuation(c.mt)
+                    if cleaned.s:
+                        last.parts.append(cleaned)
+                continue
+            orphans.extend((idx, c.mt) for c in texts)
+            continue
+        current: list[str] = []
+        got_value = False
+        for c in cells:
+            if not c.mt.s:
+                continue
+            if c.label:
+                if c.kind != "field":
+                    current = []
+                    continue
+                syntax.extend(c.mt.spans())
+                current = [c.label]
+                got_value = False
+                continue
+            multi = _split_multi_label(c)
+            if multi:
+                # "项目总目标 年度绩效目标" over one value: it belongs to the first
+                syntax.extend(c.mt.spans())
+                current, got_value = multi[:1], False
+                continue
+            if current and not got_value:
+                v = open_value(current[0])
+                v.parts.append(c.mt)
+                last, got_value = v, True
+                if c.inline:
+                    current = []
+            elif current and got_value and last is not None:
+                last.parts.append(c.mt)
+            else:
+                orphans.append((idx, c.mt))
+        pending = current if current and not got_value else []
+    return [v for v in values if v.text().s], orphans
+
+
+# -- assembly ------------------------------------------------------------------------
+
+
+def looks_like_form(lines: list[Line]) -> bool:
+    """True when the text reads as a labelled form rather than a table of projects."""
+    seen: set[str] = set()
+    scratch: list[Span] = []
+    for line in lines[:400]:
+        cells = split_cells(line, scratch) or [line.mtext]
+        for c in cells:
+            s = c.s.strip()
+            head = _COLON_RE.split(s, 1)[0] if _COLON_RE.search(s) else s
+            lab = match_label(head, fuzzy=False)
+            if lab and lab.kind in ("field", "group"):
+                seen.add(lab.label)
+        if is_grid_header([c.s for c in cells]):
+            seen.add("grid")
+    return len(seen) >= 4
+
+
+def _amount(text: str) -> tuple[float, str | None] | None:
+    m = _AMOUNT_VALUE_RE.match(nfkc(text))
+    if not m:
+        return None
+    return float(m.group(1).replace(",", "")), m.group(2)
+
+
+def _segments(lines: list[Line]) -> list[list[Line]]:
+    """Forms printed back to back: a new one starts at a second 项目名称 or title after indicators."""
+    segs: list[list[Line]] = [[]]
+    seen_name = seen_grid = False
+    for line in lines:
+        s = squash(line.text)
+        starts_name = s.startswith("项目名称") or s.startswith("|项目名称")
+        starts_title = bool(_TITLE_RE.search(s)) and len(s) <= 60
+        if (starts_name and seen_name and seen_grid) or (starts_title and seen_grid):
+            segs.append([])
+            seen_name = seen_grid = False
+        if starts_name:
+            seen_name = True
+        if "一级指标" in s or "三级指标" in s:
+            seen_grid = True
+        segs[-1].append(line)
+    return [s for s in segs if any(not ln.is_blank() for ln in s)]
+
+
+def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -> Project | None:
+    syntax = result.syntax
+    grid_at = None
+    for k, line in enumerate(lines):
+        cells = split_cells(line, []) or [line.mtext]
+        if is_grid_header([clean_cell(c, []).s for c in cells]):
+            grid_at = k
+            break
+    head_lines = lines if grid_at is None else lines[:grid_at]
+    rows = form_rows([ln for ln in head_lines if not _TITLE_RE.search(squash(ln.text))], syntax)
+    values, orphans = read_form(rows, syntax)
+    project = Project()
+    by_label: dict[str, MText] = {}
+    for v in values:
+        text = v.text()
+        if v.label in by_label:
+            continue
+        by_label[v.label] = text
+        role = FIELD_LABELS.get(v.label, "field")
+        if role == "name":
+            project.name = text.s
+            project.spans["name"] = text.spans()
+        elif role == "unit":
+            project.unit = text.s
+            project.spans["unit"] = text.spans()
+        elif role == "department":
+            if result.department is None:
+                result.department = text
+            else:
+                syntax.extend(text.spans())
+        else:
+            project.fields[v.label] = text.s
+            project.field_spans[v.label] = text.spans()
+    # labels lost to the scan: the name is the first free-standing text, 项目属性 has its own words
+    for _, mt in orphans:
+        t = mt.s.strip()
+        if "项目属性" not in project.fields and _PROJECT_KIND_RE.match(squash(t)):
+            project.fields["项目属性"] = t
+            project.field_spans["项目属性"] = mt.spans()
+            continue
+        if project.name is None and len(squash(t)) >= 4 and not _amount(t) and not re.search(r"\d{4}", t):
+            project.name = t
+            project.spans["name"] = mt.spans()
+            project.warnings.append(Issue(code="name-unlabelled",
+                                          message=f"项目名称的标签未能识别，按位置推定为“{t}” / project name taken from an unlabelled cell"))
+    goal = next((by_label[k] for k, r in FIELD_LABELS.items() if r == "goal_annual" and k in by_label), None)
+    if goal is None:
+        goal = next((by_label[k] for k, r in FIELD_LABELS.items() if r == "goal_total" and k in by_label), None)
+    if goal is not None:
+        project.goal = goal.s
+        project.spans["goal"] = goal.spans()
+    if department and project.name is None and result.department is not None:
+        project.name = result.department.s
+    project.amounts = _form_amounts(project, result)
+    if grid_at is not None:
+        grid = parse_grid(lines[grid_at:])
+        project.indicators = grid.indicators
+        project.warnings.extend(grid.warnings)
+        syntax.extend(grid.syntax)
+    if project.name is None and not project.fields and not project.indicators:
+        return None
+    return project
+
+
+def _form_amounts(project: Project, result: FormResult) -> Amounts:
+    a = Amounts()
+    for label in _TOTAL_LABELS:
+        if label in project.fields and (got := _amount(project.fields[label])):
+            a.total = got[0]
+            if got[1] and result.amount_unit is None:
+                result.amount_unit = got[1]
+            break
+    for label, key in _PART_LABELS.items():
+        if label in project.fields and (got := _amount(project.fields[label])) and getattr(a, key) is None:
+            setattr(a, key, got[0])
+    return a
+
+
+def parse_forms(lines: list[Line], *, department: bool = False) -> FormResult:
+    result = FormResult(form="department" if department else "project")
+    for seg in _segments(lines):
+        project = parse_one_form(seg, department=department, result=result)
+        if project is not None:
+            result.projects.append(project)
+    return result

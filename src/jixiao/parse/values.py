@@ -14,6 +14,7 @@ Decisions worth knowing:
   date is skipped when another number follows ("2024年完成3项" → 3 项);
 * 以上/以下/以内 include the bound (80%以上 → >= 80); 等于/达到 leave the
   comparator unset, only a printed "=" gives "=";
+* a dash before a number is a separator, not a sign (满意度-95% → 95 %);
 * a range sets ``low`` <= ``high`` (never ``value``) and keeps a comparator
   only when it is "≈" (约1-2次); the prefix of "控制在90%-95%" adds nothing.
 """
@@ -35,9 +36,8 @@ __all__ = ["parse_target"]
 _SQM = "\ue000"
 _PRE = {ord("㎡"): _SQM, ord("≧"): "≥", ord("≦"): "≤", ord("⩾"): "≥", ord("⩽"): "≤"}
 _PRE.update(dict.fromkeys(range(0x2460, 0x249C)))
+_PRE_CHARS = frozenset(map(chr, _PRE))
 _INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f\u200b-\u200f\u2060\ufeff]+")
-_SPACES = re.compile(r"\s+")
-_MASK = "\ue001"  # replaces dates and list numbering so they are not read as targets
 
 _PRE_WORDS: dict[str, Comparator | None] = {
     "大于或等于": ">=", "大于等于": ">=", "不低于": ">=", "不少于": ">=", "不小于": ">=",
@@ -72,7 +72,7 @@ def _alt(words: Iterable[str]) -> str:
 
 
 _NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})++(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
-_CORE = rf"(?:{_alt(_UNITS)}|(?i:mbps|gbps|kbps|tb|gb|mb|kb|kwh|kw|km|kg)(?![a-z])|(?:ms|[MGTKmshW])(?![A-Za-z]))"
+_CORE = rf"(?:{_alt(_UNITS)}|(?i:mbps|gbps|kbps|tb|gb|mb|kb|kwh|kw|km|kg)(?![A-Za-z])|(?:ms|[MGTKmshW])(?![A-Za-z]))"
 _PER = rf"(?:/(?:{_CORE}|[\u4e00-\u9fff]))"
 
 
@@ -83,41 +83,46 @@ def _unit(i: int) -> str:
     )
 
 
-_INCL = r"(?:\(含[^)]{0,6}\))?"  # "(含)" only restates that the bound is included
-_TARGET = re.compile(
-    rf"(?P<pw>{_alt(_PRE_WORDS)})?(?P<ps>{_alt(_SYMBOLS)})?(?<![A-Za-z0-9.])(?P<neg>-)?"
-    rf"(?P<n1>{_NUM}){_unit(1)}(?:(?:-|~|〜|—|–|至|到)(?P<n2>{_NUM}){_unit(2)})?"
-    rf"{_INCL}(?P<post>{_alt(_POST_WORDS)}(?!容|部|涵))?"
-)
+# Dates, clock times and list numbering are masked so that they are not read as targets.
+_MASK = "\ue001"
 _DATES = re.compile(
-    r"(?<![0-9])(?:(?:19|20)[0-9]{2}(?:(?:-|~|至|到)(?:19|20)[0-9]{2}年?|年(?:[0-9]{1,2}月(?:[0-9]{1,2}[日号])?)?"
+    r"(?=[0-9(])(?:(?<![0-9])(?:(?:19|20)[0-9]{2}(?:(?:-|~|至|到)(?:19|20)[0-9]{2}年?|年(?:[0-9]{1,2}月(?:[0-9]{1,2}[日号])?)?"
     r"|[-/](?:0?[1-9]|1[0-2])(?![0-9])(?:[-/][0-9]{1,2}(?![0-9]))?)"
     r"|[0-9]{1,2}月(?:[0-9]{1,2}[日号]|(?=底|前|末|初|中旬|上旬|下旬))|[0-9]{1,2}:[0-9]{2}(?![0-9]))"
-    r"|(?:^|(?<=[;,。:]))(?:[0-9]{1,2}、|[0-9]{1,2}\.(?=[\u4e00-\u9fff])|\([0-9]{1,2}\))"
+    r"|(?:^|(?<=[;,。:]))(?:[0-9]{1,2}、|[0-9]{1,2}\.(?=[\u4e00-\u9fff])|\([0-9]{1,2}\)))"
+)
+_INCL = r"(?:\(含[^)]{0,6}\))?"  # "(含)" only restates that the bound is included
+_TARGET = re.compile(
+    # The lookahead lets the engine skip positions that cannot start a target.
+    rf"(?=[{re.escape(''.join({w[0] for w in (*_PRE_WORDS, *_SYMBOLS)}))}0-9])"
+    rf"(?P<pw>{_alt(_PRE_WORDS)})?(?P<ps>{_alt(_SYMBOLS)})?(?<![A-Za-z0-9.])"
+    rf"(?P<n1>{_NUM}){_unit(1)}(?:(?:-|~|〜|—|–|至|到)(?P<n2>{_NUM}){_unit(2)})?"
+    rf"{_INCL}(?P<post>{_alt(_POST_WORDS)}(?!容|部|涵))?"
 )
 _DIGIT = re.compile(r"[0-9]")
 _PUNCT_ONLY = re.compile(r"[-—–―‐−/\\|.。·…_~*?、,;:'\"]+")
 _TEMPLATE = re.compile(r"\*|(?<![A-Za-z])[xX×]++(?![A-Za-z])|待定|待确定|待填|暂无")
-_GRADES = "优秀 优良 良好 优 良 合格 中等 较好 达标 及格 基本满意 满意".split()
+_GRADES = ["优秀", "优良", "良好", "优", "良", "合格", "中等", "较好", "达标", "及格", "基本满意", "满意"]
 _GRADE = re.compile(
     rf"(?P<pw>{_alt(_PRE_WORDS)})?(?P<g>{_alt(_GRADES)})(?P<post>{_alt(_POST_WORDS)})?(?:水平|等级|等次)?"
 )
+# A comparator or unit with its number left blank ("≥%", "≥个") is an unfilled template.
+_BARE = re.compile(rf"(?:{_alt(_SYMBOLS)})+(?:{_CORE})?|%")
 _QUAL_PREFIX = re.compile(_alt(_PRE_WORDS))
 _BUDGET = re.compile(r"不超支|预算(?:范围)?[以之]?内|(?:不超|不突破|控制在)[^,;。]{0,4}预算")
 _TRAILING = "。.,;:!?、…~-—"
 
 
+_VALIDATE = Target.__pydantic_validator__.validate_python  # what Target(**fields) calls, minus overhead
+
+
 def _make(text: str, kind: TargetKind, **fields: object) -> Target:
-    # model_construct: every field is produced here already valid, and
-    # validation would reject (raise on) strings with lone surrogates.
-    return Target.model_construct(text=text, kind=kind, **fields)
-
-
-def _number(raw: str | None, negative: bool = False) -> float | None:
-    if raw is None:
-        return None
-    value = float(raw.replace(",", ""))
-    return -value if negative else value
+    fields["text"] = text
+    fields["kind"] = kind
+    try:
+        return _VALIDATE(fields)
+    except ValueError:  # pydantic rejects lone surrogates; the fields are valid as built
+        return Target.model_construct(**fields)
 
 
 def _qualitative(text: str, norm: str, s: str) -> Target:
@@ -136,38 +141,36 @@ def _qualitative(text: str, norm: str, s: str) -> Target:
 
 
 def _parse(text: str) -> Target:
-    norm = unicodedata.normalize("NFKC", text.translate(_PRE))
-    norm = _SPACES.sub(" ", _INVISIBLE.sub("", norm)).strip()
+    norm = unicodedata.normalize("NFKC", text if _PRE_CHARS.isdisjoint(text) else text.translate(_PRE))
+    if not norm.isprintable():
+        norm = _INVISIBLE.sub("", norm)
+    norm = " ".join(norm.split())
     # Spaces carry no meaning between a comparator, a number and its unit.
     s = norm.replace(" ", "").replace("百分之百", "100%")
     if not s:
         return _make(text, "empty")
-    if _PUNCT_ONLY.fullmatch(s):
-        return _make(text, "placeholder")
-    masked = _DATES.sub(_MASK, s) if _DIGIT.search(s) else s
-    m = _TARGET.search(masked) if _DIGIT.search(masked) else None
+    m = _TARGET.search(_DATES.sub(_MASK, s)) if _DIGIT.search(s) else None
     if m is None:
-        if _TEMPLATE.search(s):
+        if _PUNCT_ONLY.fullmatch(s) or _BARE.fullmatch(s) or _TEMPLATE.search(s):
             return _make(text, "placeholder")
         return _qualitative(text, norm, s)
 
-    comparator = _SYMBOLS.get(m["ps"] or "") or _PRE_WORDS.get(m["pw"] or "")
-    if comparator in (None, "=") and m["post"]:
-        comparator = _POST_WORDS[m["post"]]
-    unit = None
-    for i in ("2", "1"):  # a range prints its unit once, usually after the second number
-        if m["u" + i] or m["ub" + i] or m["mul" + i]:
-            unit = (m["mul" + i] or "") + (m["u" + i] or m["ub" + i] or "")
-            break
-    if unit:
+    pw, ps, n1, mul1, ub1, u1, n2, mul2, ub2, u2, post = m.groups()
+    comparator = _SYMBOLS[ps] if ps else _PRE_WORDS[pw] if pw else None
+    if comparator in (None, "=") and post:
+        comparator = _POST_WORDS[post]
+    # A range prints its unit once, usually after the second number.
+    unit = (mul2 or "") + (u2 or ub2 or "") or (mul1 or "") + (u1 or ub1 or "") or None
+    if unit and _SQM in unit:
         unit = unit.replace(_SQM, "㎡")
-    first = _number(m["n1"], bool(m["neg"]))
-    second = _number(m["n2"])
-    if not all(math.isfinite(v) for v in (first, second) if v is not None):
-        return _qualitative(text, norm, s)
-    if second is None:
+    first = float(n1.replace(",", ""))
+    if n2 is None:
+        if math.isinf(first):  # hundreds of digits: not a target anyone printed
+            return _qualitative(text, norm, s)
         return _make(text, "quantitative", comparator=comparator, value=first, unit=unit)
-    low, high = sorted((first, second))  # type: ignore[type-var]
+    low, high = sorted((first, float(n2.replace(",", ""))))
+    if math.isinf(low) or math.isinf(high):
+        return _qualitative(text, norm, s)
     return _make(
         text, "quantitative", comparator="≈" if comparator == "≈" else None, low=low, high=high, unit=unit
     )

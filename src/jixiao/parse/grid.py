@@ -1,0 +1,318 @@
+"""The indicator grid of a form: 一级指标 | 二级指标 | 三级指标 | 指标值 ….
+
+Three ways a grid arrives, one result:
+
+* clean rows (a cell per column, 一级/二级 left empty or left out on
+  continuation rows): cells are placed by the header's columns;
+* one cell per line: the cells are a stream, read by their vocabulary
+  (level words) and the header's column count;
+* OCR'd rows: several indicators in one cell, a name's two lines in two
+  cells, values slid to the next row, the same rows read more than once.
+  Each row is then an observation — names (left and right fragments) and
+  value tokens — merged into the indicators seen so far.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from ..model import Indicator, Issue, Span
+from .labels import GRID_WORDS, strip_noise
+from .lines import Line, clean_cell, is_chrome, split_cells
+from .mtext import MText
+from .values import parse_target
+from .vocab import is_level1, is_level2, squash
+
+__all__ = ["GridResult", "is_grid_header", "parse_grid"]
+
+_VALUE_TOKEN_RE = re.compile(
+    r"^(?:[<>≤≥＜＞=≧≦]=?|约|不低于|不少于|不高于|不超过|大于|小于)?\s*"
+    r"\d+(?:\.\d+)?\s*(?:%|％|‰|[个人次件套台项所门间场天年月日时分秒元万台辆批期篇份册部本条家]{0,3})?(?:以上|以下|以内)?$"
+)
+_QUALITATIVE = {
+    "提高", "提升", "改善", "稳定", "及时", "按时", "按期", "建立", "完备", "完善", "推动", "合格", "达标",
+    "良好", "优秀", "优", "良", "是", "否", "有效", "健全", "完成", "下降", "降低", "减少", "满足", "符合",
+    "正常", "显著", "明显", "增强", "增加", "促进", "保障", "规范", "较好", "好", "高", "全覆盖", "持续",
+    "有所提高", "逐步提高", "明显提高", "显著提高", "稳步提高", "进一步提高", "长期", "安全", "无",
+}
+_NAME_NOISE_RE = re.compile(r"[!！。·•|\[\]]|^[A-Z](?=[\u4e00-\u9fff])")
+_SPACES_RE = re.compile(r"[ \t\u3000]+")
+
+
+def _grid_role(cell: str) -> str | None:
+    key = strip_noise(cell)
+    if not key:
+        return None
+    if key in GRID_WORDS:
+        return GRID_WORDS[key]
+    for word, role in (("一级", "level1"), ("二级", "level2"), ("三级", "name")):
+        if key.startswith(word) and len(key) <= 5:
+            return role
+    return None
+
+
+def is_grid_header(cells: list[str]) -> bool:
+    """True for the header row of an indicator grid."""
+    roles = [_grid_role(c) for c in cells if c.strip()]
+    if len(cells) == 1 and len(cells[0].split()) >= 3:
+        roles = [_grid_role(t) for t in cells[0].split()]
+    have = set(roles)
+    return ("name" in have and len(have & {"level1", "level2", "annual", "period"}) >= 1 and len(have - {None}) >= 2) or {
+        "level1", "level2"} <= have
+
+
+@dataclass
+class GridResult:
+    indicators: list[Indicator] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    syntax: list[Span] = field(default_factory=list)
+
+
+def _is_value_token(t: str) -> bool:
+    t = squash(t)
+    return bool(t) and (bool(_VALUE_TOKEN_RE.match(t)) or t in _QUALITATIVE)
+
+
+def _clean_name(s: str) -> str:
+    return _NAME_NOISE_RE.sub("", squash(s))
+
+
+def _related(a: str, b: str) -> bool:
+    """Two OCR reads of one name: equal, one a prefix/suffix of the other, or a near prefix."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 4 and (long_.startswith(short) or long_.endswith(short)):
+        return True
+    return len(short) >= 5 and SequenceMatcher(None, short, long_[: len(short)]).ratio() >= 0.8
+
+
+@dataclass
+class _Grid:
+    indicators: list[Indicator] = field(default_factory=list)
+    level1: str | None = None
+    level1_code: str | None = None
+    level2: str | None = None
+    carry: list[MText] = field(default_factory=list)
+
+    def find(self, name: str, level1: str | None) -> Indicator | None:
+        for ind in self.indicators:
+            if ind.level1 == level1 and _related(_clean_name(ind.name or ""), name):
+                return ind
+        return None
+
+
+def _level_cells(cells: list[MText]) -> tuple[MText | None, MText | None, list[MText]]:
+    """Split a row into its 一级 cell, 二级 cell and the rest (fragments of level words merged)."""
+    merged: list[MText] = []
+    i = 0
+    while i < len(cells):
+        c = cells[i]
+        if i + 1 < len(cells) and c.s and cells[i + 1].s:
+            joined = strip_noise(c.s + cells[i + 1].s)
+            # "效益 | ·指标": one level word broken over two cells
+            if (is_level1(joined) or is_level2(joined)) and not is_level2(strip_noise(cells[i + 1].s)):
+                merged.append(MText.join([c, cells[i + 1]]))
+                i += 2
+                continue
+        merged.append(c)
+        i += 1
+    l1 = l2 = None
+    rest: list[MText] = []
+    for c in merged:
+        if not c.s:
+            continue
+        words = c.s.split()
+        key = strip_noise(c.s)
+        if l1 is None and l2 is None and not rest and is_level1(key):
+            l1 = c
+        elif l2 is None and not rest and (is_level2(key) or (words and all(is_level2(strip_noise(w)) for w in words))):
+            l2 = c
+        elif l2 is None and not rest and key.endswith("指标") and all(strip_noise(w).endswith("指标") for w in words):
+            continue  # an unreadable level label: structure, not a name
+        else:
+            rest.append(c)
+    return l1, l2, rest
+
+
+def _pair_fragments(left: list[MText], right: list[MText], grid: _Grid, level1: str | None) -> list[MText]:
+    """Names from a cell of first lines and a cell of second lines.
+
+    The right fragments are shifted against the left ones; the shift that
+    rebuilds the most names already read whole wins, then the one whose
+    names relate to the most known names, then the plain alignment.
+    """
+    if not right:
+        return left
+    if not left:
+        return right
+    known = {_clean_name(i.name or "") for i in grid.indicators if i.level1 == level1}
+    default = max(0, len(left) - len(right))
+    best, best_score = left, (-1, -1, False)
+    for o in range(0, len(left) + 1):
+        names, exact = list(left[:o]), 0
+        for j, r in enumerate(right):
+            k = j + o
+            if k < len(left):
+                joined = MText.join([left[k], r])
+                exact += _clean_name(joined.s) in known
+                names.append(joined)
+            else:
+                names.append(r)
+        names.extend(left[o + len(right):])
+        related = sum(1 for n in names if grid.find(_clean_name(n.s), level1))
+        score = (exact, related, o == default)
+        if score > best_score:
+            best, best_score = names, score
+    return best
+
+
+def _level_text(c: MText) -> tuple[str, str | None]:
+    first = c.s.split()[0] if c.s.split() else c.s
+    m = re.match(r"^\s*(\d{1,3})\s*[-－—.、]\s*(.+)$", first)
+    if m:
+        return strip_noise(m.group(2)), m.group(1)
+    return strip_noise(first), None
+
+
+def _observe(grid: _Grid, cells: list[MText], value_cols: int, syntax: list[Span], merge: bool) -> None:
+    l1, l2, rest = _level_cells(cells)
+    if l1 is not None:
+        grid.level1, grid.level1_code = _level_text(l1)
+        grid.level2 = None
+        grid.carry = []
+    row_level2 = _level_text(l2)[0] if l2 is not None else None
+    if row_level2 is not None and (l1 is not None or not merge):
+        grid.level2 = row_level2
+    values: list[MText] = []
+    if rest:
+        toks = [t for t in rest[-1].split_re(_SPACES_RE) if t.s]
+        good = [t for t in toks if _is_value_token(t.s)]
+        if merge and good and len(good) * 2 >= len(toks):
+            values = good
+            rest = rest[:-1]
+        elif not merge and len(rest) >= 2:
+            values = rest[-value_cols:] if len(rest) > value_cols else rest[-1:]
+            rest = rest[: len(rest) - len(values)]
+    if merge:
+        left = [t for t in rest[0].split_re(_SPACES_RE) if t.s] if rest else []
+        right = [t for t in rest[1].split_re(_SPACES_RE) if t.s] if len(rest) > 1 else []
+        names = _pair_fragments(left, right, grid, grid.level1)
+        values = grid.carry + values
+    else:
+        names = [MText.join(rest, " ")] if rest else []
+    level2_for_row = row_level2 if merge else grid.level2
+    for k, nm in enumerate(names):
+        key = _clean_name(nm.s)
+        if not key:
+            continue
+        val = values[k] if k < len(values) else None
+        ind = grid.find(key, grid.level1) if merge else None
+        if ind is None:
+            ind = Indicator(seq=len(grid.indicators) + 1, level1=grid.level1, level1_code=grid.level1_code,
+                            level2=level2_for_row, name=key)
+            ind.spans["name"] = nm.spans()
+            grid.indicators.append(ind)
+        elif len(key) > len(ind.name or "") and key.startswith(ind.name or ""):
+            ind.name = key
+        if ind.level2 is None and level2_for_row is not None:
+            ind.level2 = level2_for_row.split()[0] if level2_for_row else None
+        if val is not None and ind.annual_value is None:
+            ind.annual_value = squash(val.s) if merge else val.s
+            ind.spans["annual_value"] = val.spans()
+            if not merge and len(values) > 1 and value_cols > 1:
+                pass
+    if not merge and len(values) >= 2 and names:
+        ind = grid.indicators[-1]
+        ind.period_value, ind.annual_value = values[0].s, values[-1].s
+        ind.spans["period_value"], ind.spans["annual_value"] = values[0].spans(), values[-1].spans()
+    grid.carry = values[len(names):] if merge and len(values) > len(names) else []
+    # what this row was read from is accounted for, even when it only confirmed an earlier read
+    for c in (l1, l2, *names, *values[: len(names)]):
+        if c is not None:
+            syntax.extend(c.spans())
+
+
+def _place_row(grid: _Grid, cells: list[MText], roles: list[str | None]) -> None:
+    """A clean row: each cell under its header; empty 一级/二级 cells continue the group above."""
+    by: dict[str, MText] = {}
+    extra: dict[str, str] = {}
+    for role, c in zip(roles, cells, strict=True):
+        if not c.s:
+            continue
+        if role in ("level1", "level2", "name", "annual", "period") and role not in by:
+            by[role] = c
+        elif role is not None:
+            extra[role] = c.s
+    if "level1" in by:
+        grid.level1, grid.level1_code = _level_text(by["level1"])
+        grid.level2 = None
+    if "level2" in by:
+        grid.level2 = _level_text(by["level2"])[0]
+    if "name" not in by:
+        return
+    name = by["name"]
+    ind = Indicator(seq=len(grid.indicators) + 1, level1=grid.level1, level1_code=grid.level1_code,
+                    level2=grid.level2, name=name.s)
+    ind.spans["name"] = name.spans()
+    for role, key in (("annual", "annual_value"), ("period", "period_value")):
+        if role in by:
+            setattr(ind, key, by[role].s)
+            ind.spans[key] = by[role].spans()
+    ind.extra.update(extra)
+    grid.indicators.append(ind)
+
+
+def parse_grid(lines: list[Line]) -> GridResult:
+    out = GridResult()
+    grid = _Grid()
+    rows: list[list[MText]] = []
+    header: list[str] = []
+    for line in lines:
+        if line.is_blank() or is_chrome(line.text):
+            continue
+        cells = split_cells(line, out.syntax) or [clean_cell(line.mtext, out.syntax).strip()]
+        while cells and not cells[-1].s:
+            cells = cells[:-1]
+        if not cells:
+            continue
+        texts = [c.s for c in cells]
+        if is_grid_header(texts):
+            out.syntax.extend(line.mtext.spans())
+            header = texts
+            continue
+        rows.append(cells)
+    roles = [_grid_role(h) for h in header]
+    value_cols = sum(1 for r in roles if r in ("annual", "period")) or 1
+    # OCR'd grids put several indicators in a cell and shift cells between columns
+    merge = any(
+        len([t for t in (r[-1].s.split() if r else []) if _is_value_token(t)]) >= 2 or len(r) != len(header)
+        for r in rows
+    ) and any(len(c.s.split()) >= 2 for r in rows for c in r)
+    for cells in rows:
+        if not merge and len(cells) == len(roles) and "name" in roles:
+            _place_row(grid, cells, roles)
+        else:
+            _observe(grid, cells, value_cols, out.syntax, merge)
+    # a 二级 printed once for its group names the rows above it too
+    for k, ind in enumerate(grid.indicators):
+        if ind.level2 is None:
+            nxt = next((j for j in grid.indicators[k + 1:] if j.level1 == ind.level1 and j.level2), None)
+            if nxt is not None and merge:
+                ind.level2 = nxt.level2
+    for ind in grid.indicators:
+        ind.annual_target = parse_target(ind.annual_value)
+        ind.period_target = parse_target(ind.period_value)
+        if ind.annual_value is None:
+            out.warnings.append(Issue(code="value-missing",
+                                      message=f"指标“{ind.name}”未读到指标值 / no value read for indicator"))
+    if merge:
+        out.warnings.append(Issue(code="grid-ocr",
+                                  message="指标表的单元格错位（扫描件）：指标与指标值按顺序对应，请核对 / "
+                                          "grid cells misaligned (scan); names and values paired in order"))
+    out.indicators = grid.indicators
+    return out
