@@ -268,3 +268,12 @@ def test_packaged_samples_in_every_encoding(codec: str) -> None:
     for path in SAMPLES:
         text = path.read_text(encoding="utf-8")
         assert decode_text(text.encode(codec))[0] == _norm(text), path.name
+
+
+def test_utf8_gbk_ambiguity_rule() -> None:
+    # Valid UTF-8 with more than a few non-ASCII characters is never second-guessed ...
+    assert decode_text("привет мир".encode()) == ("привет мир", "utf-8")
+    assert decode_text("μg/m³ 含量".encode()) == ("μg/m³ 含量", "utf-8")
+    # ... a short one goes to GB18030 only if that reads better; a tie stays UTF-8 (GBK 路 == UTF-8 ·).
+    assert decode_text("ñ".encode()) == ("帽", "gb18030")
+    assert decode_text("路".encode("gbk")) == ("·", "utf-8")

@@ -17,6 +17,7 @@ __version__ = "0.1.0"
 
 __all__ = ["Document", "JixiaoError", "ParseError", "ReadError", "__version__", "parse"]
 
+from . import parse as _parse_stage  # noqa: E402,F401  (bound first, so the function below keeps the name)
 from .errors import JixiaoError, ParseError, ReadError  # noqa: E402
 from .model import Document  # noqa: E402
 

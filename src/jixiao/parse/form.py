@@ -316,6 +316,8 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
     for v in values:
         text = v.text()
         if v.label in by_label:
+            if squash(by_label[v.label].s) == squash(text.s):
+                syntax.extend(text.spans())  # the same label and value printed twice
             continue
         by_label[v.label] = text
         role = FIELD_LABELS.get(v.label, "field")

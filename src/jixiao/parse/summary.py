@@ -258,6 +258,7 @@ def build_summary(rows: list[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> Su
         if label in TOTAL_ROW_NAMES and not has_text:
             p = place(row, None)
             out.total = p.amounts
+            out.syntax.extend(row.name.spans())
             if p.doubt:
                 out.warnings.append(_placement_warning(p.doubt, "合计行", row.line))
             continue

@@ -98,8 +98,8 @@ def _weight(ch: str) -> float:
     except UnicodeEncodeError:
         if 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3FFFF:
             return 0.25  # rare ideographs: real, but mis-decoded bytes land here too
-        if 0xA0 <= o <= 0xBF or o in (0xD7, 0xF7):
-            return 1.0  # Latin-1 signs (·, °, ×) that Chinese text uses; GB2312 lacks a few
+        if ch in "·²³":
+            return 1.0  # names and m²/m³ use these, and GB2312 lacks them (it has °, ±, ×, ÷)
         return 0.5 if 0xA0 <= o <= 0xFF or 0x2000 <= o <= 0x2BFF or 0x3000 <= o <= 0x303F else 0.0
     # GB2312 rows B0-D7 are the 3755 most frequent hanzi; A1/A3 hold CJK and full-width punctuation.
     return 1.0 if 0xB0 <= lead <= 0xD7 or lead in (0xA1, 0xA3) else 0.5

@@ -1,0 +1,40 @@
+# jixiao — the two set-up commands are `make run` and `make test`; both install what they need.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint bench score golden clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: install, then parse the bundled sample tables and print a summary
+run: $(STAMP)
+	$(BIN)/jixiao samples
+
+## test: install, then lint and run the whole test suite
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+## bench: parse throughput and peak memory (median of 5 runs), printed as a table
+bench: $(STAMP)
+	$(BIN)/python benchmarks/parse_bench.py
+
+## score: field-by-field F1 against ../shared/gold
+score: $(STAMP)
+	$(PYTHON) ../shared/tools/score.py --gold ../shared/gold --src ../shared/seeds --run '$(BIN)/jixiao parse {src} --format json'
+
+## golden: regenerate tests/data/golden/*.json from the samples (review the diff before committing)
+golden: $(STAMP)
+	$(BIN)/python tests/make_golden.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The ``jixiao`` command line: one module per command, registered in :mod:`.main`."""

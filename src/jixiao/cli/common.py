@@ -1,0 +1,64 @@
+"""What every command shares: consoles, error reporting, exit codes.
+
+Exit codes: 0 a document (maybe with warnings), 1 nothing parsed or an
+input error, 2 a usage error. No traceback reaches a user unless
+``JIXIAO_DEBUG=1`` asks for it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from ..errors import JixiaoError
+
+__all__ = ["err", "out", "reports_errors"]
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(fn: F) -> F:
+    """Turn jixiao's errors into a one-line message and an exit code."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except JixiaoError as e:
+            err.print(f"[red]错误 error:[/] {e.message}", highlight=False, markup=True)
+            raise typer.Exit(e.exit_code) from None
+        except MemoryError:
+            err.print("[red]错误 error:[/] 内存不足 / out of memory", highlight=False)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("已中断 / interrupted")
+            raise typer.Exit(130) from None
+        except Exception as e:  # a bug: say so in one line, keep the traceback for debugging
+            if os.environ.get("JIXIAO_DEBUG") == "1":
+                raise
+            err.print(f"[red]内部错误 internal error:[/] {type(e).__name__}: {e} "
+                      "(设置 JIXIAO_DEBUG=1 查看详情 / set JIXIAO_DEBUG=1 for details)", highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def write_stdout(text: str) -> None:
+    """Write text to stdout as UTF-8 whatever the terminal's encoding."""
+    try:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.write(b"\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass

@@ -1,0 +1,43 @@
+"""``jixiao parse FILE``: print one table as canonical JSON or as a tree."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from ..errors import ReadError
+from ..parse.document import parse_source
+from ..read import read
+from ..render.json import document_json
+from ..render.tree import document_tree, residue_table
+from .common import out, reports_errors, write_stdout
+
+__all__ = ["parse_command"]
+
+
+class Format(str, Enum):
+    json = "json"
+    table = "table"
+
+
+@reports_errors
+def parse_command(
+    file: Path = typer.Argument(..., help="表格文件（文本，UTF-8/GB18030/UTF-16） / the table file", show_default=False),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="json: 规范 JSON; table: 树形视图 / canonical JSON or a tree"),
+    residue: bool = typer.Option(False, "--residue", help="列出未归入任何字段的文本 / list text that fed no field"),
+    spans: bool = typer.Option(False, "--spans", help="JSON 中包含每个字段的来源位置和原文 / include source spans and text in the JSON"),
+) -> None:
+    """解析一张绩效目标表 / Parse one performance-target table."""
+    if not file.exists():
+        raise ReadError(f"文件不存在：{file} / no such file", code="not-found")
+    doc = parse_source(read(file))
+    if format is Format.json:
+        write_stdout(document_json(doc, spans=spans))
+        if residue:
+            out.print(residue_table(doc), highlight=False)
+        return
+    out.print(document_tree(doc), highlight=False)
+    if residue:
+        out.print(residue_table(doc), highlight=False)

@@ -1,0 +1,51 @@
+"""``jixiao samples``: parse the bundled sample tables and summarise what was found."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from rich.progress import Progress
+from rich.table import Table
+
+from ..errors import JixiaoError
+from ..parse.document import parse_source
+from ..read import read
+from .common import out, reports_errors
+
+__all__ = ["sample_paths", "samples_command"]
+
+
+def sample_paths() -> list[Path]:
+    """The public sample tables shipped inside the package."""
+    root = resources.files("jixiao") / "samples"
+    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".txt"))
+
+
+@reports_errors
+def samples_command() -> None:
+    """解析随包附带的样例表并汇总 / Parse the bundled sample tables and print a summary."""
+    table = Table(title="样例表解析结果 / bundled sample tables", show_lines=False)
+    for col in ("文件 file", "形式 form", "部门 department", "项目 projects", "指标 indicators",
+                "定量 quantitative", "警告 warnings", "残留 residue"):
+        table.add_column(col, overflow="fold")
+    totals = [0, 0, 0, 0, 0]
+    paths = sample_paths()
+    with Progress(transient=True) as progress:
+        task = progress.add_task("解析中 parsing…", total=len(paths))
+        for path in paths:
+            try:
+                doc = parse_source(read(path))
+            except JixiaoError as e:
+                table.add_row(path.name, "—", f"[red]{e.message}[/]", "0", "0", "0", "—", "—")
+                progress.advance(task)
+                continue
+            inds = [i for p in doc.projects for i in p.indicators]
+            quant = sum(1 for i in inds if i.annual_target and i.annual_target.kind == "quantitative")
+            row = [len(doc.projects), len(inds), quant, len(doc.all_warnings()), len(doc.residue)]
+            totals = [a + b for a, b in zip(totals, row, strict=True)]
+            table.add_row(path.name, doc.form, doc.department or "—", *map(str, row))
+            progress.advance(task)
+    table.add_section()
+    table.add_row("合计 total", "", "", *map(str, totals))
+    out.print(table)

@@ -1,0 +1,1 @@
+"""Renderings of a Document: canonical JSON, a readable tree."""
