@@ -18,7 +18,7 @@ from ..model import AMOUNT_KEYS, Amounts, Span
 from .mtext import MText
 from .vocab import parse_amount
 
-__all__ = ["AmountCell", "Placement", "place_amounts"]
+__all__ = ["AmountCell", "Placement", "amount_options", "place_amounts", "resolve_by_column_totals"]
 
 _TOLERANCE = 0.005
 
@@ -61,6 +61,37 @@ def _build(cells: list[AmountCell], slots: tuple[int, ...], keys: tuple[str, ...
     return a
 
 
+def amount_options(
+    cells: list[AmountCell],
+    keys: tuple[str, ...] = AMOUNT_KEYS,
+    *,
+    complete: bool = False,
+    empty_columns: set[str] | None = None,
+) -> tuple[list[Amounts], str | None]:
+    """Every placement of ``cells`` that adds up and fits the governing row.
+
+    Returns the candidates (the left-to-right placement first when it is one)
+    and, when none fits, the left-to-right placement alone with ``"sum"``.
+    """
+    cells = cells[: len(keys)]
+    if not cells:
+        return [Amounts()], None
+    if complete or len(cells) == len(keys):
+        a = _build(cells, tuple(range(len(cells))), keys)
+        return [a], None if _adds_up(a.values()) else "sum"
+    empty_columns = empty_columns or set()
+    # 总计 is printed first and never dropped when the row has money at all
+    options = [(0, *rest) for rest in combinations(range(1, len(keys)), len(cells) - 1)]
+    placed = [_build(cells, slots, keys) for slots in options]
+    good = [a for a in placed if _adds_up(a.values()) and _fits_columns(a.values(), empty_columns)]
+    if not good:
+        return [placed[0]], "sum"
+    unique: dict[tuple, Amounts] = {}
+    for a in good:
+        unique.setdefault(tuple(a.values().items()), a)
+    return list(unique.values()), None
+
+
 def place_amounts(
     cells: list[AmountCell],
     keys: tuple[str, ...] = AMOUNT_KEYS,
@@ -73,25 +104,53 @@ def place_amounts(
     ``complete`` says the row kept every cell (so position decides);
     ``empty_columns`` are columns the governing unit or 合计 row leaves empty.
     """
-    cells = cells[: len(keys)]
-    if not cells:
-        return Placement(Amounts())
-    if complete or len(cells) == len(keys):
-        a = _build(cells, tuple(range(len(cells))), keys)
-        doubt = None if _adds_up(a.values()) else "sum"
-        return Placement(a, doubt)
-    empty_columns = empty_columns or set()
-    # 总计 is printed first and never dropped when the row has money at all
-    options = [(0, *rest) for rest in combinations(range(1, len(keys)), len(cells) - 1)]
-    placed = [_build(cells, slots, keys) for slots in options]
-    good = [a for a in placed if _adds_up(a.values()) and _fits_columns(a.values(), empty_columns)]
-    if len(good) == 1:
-        return Placement(good[0])
-    if not good:
-        return Placement(placed[0], "sum")
-    # several placements fit; they differ only if the values that moved are non-empty
-    distinct = {tuple(a.values().items()) for a in good}
-    return Placement(good[0], None if len(distinct) == 1 else "position")
+    options, doubt = amount_options(cells, keys, complete=complete, empty_columns=empty_columns)
+    if doubt:
+        return Placement(options[0], doubt)
+    return Placement(options[0], None if len(options) == 1 else "position")
+
+
+def resolve_by_column_totals(
+    choices: list[list[Amounts]], totals: Amounts, *, limit: int = 200_000
+) -> list[int] | None:
+    """Pick one option per row so that each column adds up to ``totals``.
+
+    Returns the indices when exactly one combination fits, else None. Rows
+    are searched with their partial sums pruned against the totals; the
+    search gives up (None) past ``limit`` steps.
+    """
+    cols = [k for k in AMOUNT_KEYS[1:] if getattr(totals, k) is not None]
+    if not cols or not choices:
+        return None
+    target = [getattr(totals, k) or 0.0 for k in cols]
+    tol = _TOLERANCE * (len(choices) + 1)
+    rows = [[[getattr(a, k) or 0.0 for k in cols] for a in opts] for opts in choices]
+    found: list[list[int]] = []
+    picked: list[int] = []
+    steps = 0
+
+    def walk(i: int, sums: list[float]) -> bool:
+        nonlocal steps
+        steps += 1
+        if steps > limit or len(found) > 1:
+            return False
+        if i == len(rows):
+            if all(abs(s - t) <= tol for s, t in zip(sums, target, strict=True)):
+                found.append(list(picked))
+            return True
+        for j, vec in enumerate(rows[i]):
+            nxt = [s + v for s, v in zip(sums, vec, strict=True)]
+            if any(n > t + tol for n, t in zip(nxt, target, strict=True)):
+                continue
+            picked.append(j)
+            ok = walk(i + 1, nxt)
+            picked.pop()
+            if not ok:
+                return False
+        return True
+
+    complete_search = walk(0, [0.0] * len(cols))
+    return found[0] if complete_search and len(found) == 1 else None
 
 
 def amount_cells(mts: list[MText]) -> list[AmountCell]:

@@ -7,14 +7,13 @@ import re
 
 from .. import __version__
 from ..errors import ParseError
-from ..model import Document, Issue, Span
+from ..model import AMOUNT_KEYS, Document, Issue, Span
 from ..read.base import Source
 from .form import looks_like_form, parse_forms
 from .header import find_column_header, read_head
 from .lines import Line, split_cells, split_lines
 from .residue import all_spans, find_residue
 from .summary import build_summary, tabular_rows, wrapped_rows
-from ..model import AMOUNT_KEYS
 
 __all__ = ["parse_source"]
 

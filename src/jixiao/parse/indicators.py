@@ -33,6 +33,7 @@ _LABEL_RE = re.compile(
     r"(?P<label>实施周期指标值|年度指标值|中期指标值|长期指标值|年度目标值|指标值|目标值)"
     r"\s*(?:[：:]\s*|(?=[<>≤≥＜＞=≧≦]))"
 )
+_TRUNCATED_LABEL_RE = re.compile(r"[；;，,]\s*(?:实施周期指?标?值?|年度指?标?值?|实施周?期?)$")
 _LABEL_FIELD = {
     "实施周期指标值": "period_value",
     "年度指标值": "annual_value",
@@ -112,6 +113,11 @@ def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
             setattr(ind, key + "_code", code)
             ind.spans[key + "_code"] = item.spans(cs, ce)
     rest = item.slice(pos)
+    # an excerpt cut inside a label ("…；实施周期指标"): the fragment is not part of the name
+    cut = _TRUNCATED_LABEL_RE.search(rest.s)
+    if cut:
+        rest = rest.slice(0, cut.start())
+        ind.extra["截断"] = "指标文字在标签处截断 / text cut inside a label"
     labels = list(_LABEL_RE.finditer(rest.s))
     name_end = labels[0].start() if labels else len(rest.s)
     name = _clean(rest.slice(0, name_end))

@@ -34,6 +34,10 @@ _CHROME_RE = re.compile(
     r"|(?:发布(?:时间|日期)|更新时间|来源|作者|编辑|责任编辑|浏览次数|点击数|字号|打印本页|关闭窗口|分享到|索引号|发文机关|主题分类)\s*[:：].*"
     r"|字号\s*[:：]?\s*大\s*中\s*小.*"
     r"|(?:首页|当前位置|您当前的位置|您的位置)\s*[>＞:：»].*"
+    r"|(?:附件下载|附件|上一篇|下一篇|相关链接|相关文章)\s*[:：].*"
+    r"|(?:【[^】]{1,12}】\s*)+"
+    r"|.*(?:上一页|下一页|尾页).*"
+    r"|扫一扫.*|.*在手机(?:上)?打开.*"
     r"|.*(?:版权所有|网站标识码|ICP备|公网安备|主办单位|承办单位|技术支持|网站地图|联系我们).*"
     r"|[-=_*·.。\s|]{3,}"
     r")\s*$",
@@ -126,7 +130,7 @@ def split_cells(line: Line, syntax: list[Span]) -> list[MText] | None:
         last = m.end()
     cells.append(mt.slice(last))
     # a leading/trailing pipe opens/closes the row; it is not an empty cell
-    if "|" in text and not "\t" in text:
+    if "|" in text and "\t" not in text:
         if cells and not cells[0].s.strip():
             cells = cells[1:]
         if cells and not cells[-1].s.strip():

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import AMOUNT_KEYS, Amounts, Issue, Project, Span, Unit
-from .amounts import AmountCell, Placement, amount_cells, place_amounts
+from .amounts import amount_cells, amount_options, resolve_by_column_totals
 from .indicators import find_indicator_start, parse_indicators
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
@@ -96,16 +96,31 @@ def _row_from_cells(cells: list[MText], columns: list[str], line: int) -> Row | 
     return row
 
 
+def _continue_row(row: Row, cells: list[MText]) -> None:
+    """A row whose name and amount cells are empty carries on the row above (a page broke it)."""
+    for cell in cells[1:]:
+        if not cell.s or parse_amount(cell.s) is not None:
+            continue
+        if find_indicator_start(cell.s) == 0 or (row.indicators is not None and row.goal is not None):
+            row.indicators = cell if row.indicators is None else MText.join_lines([row.indicators, cell])
+        elif row.goal is None:
+            row.goal = cell
+        else:
+            row.goal = MText.join_lines([row.goal, cell])
+
+
 def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list[Span]) -> list[Row]:
     """Rows of a table whose cells are separated by tabs or ``|``."""
     rows: list[Row] = []
+    previous_was_row = False
     for line in lines[start:]:
         if line.is_blank() or is_chrome(line.text):
+            previous_was_row = False
             continue
         cells = split_cells(line, syntax)
         if cells is None:
-            # a cell's text went on to the next line: it belongs to the last text cell
-            if rows:
+            # a cell's text went on to the next line: it belongs to the row just above
+            if rows and previous_was_row:
                 last = rows[-1]
                 extra = clean_cell(line.mtext, syntax).strip()
                 if last.indicators is not None:
@@ -113,10 +128,14 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
                 elif last.goal is not None:
                     last.goal = MText.join_lines([last.goal, extra])
             continue
+        previous_was_row = True
         if not any(c.s for c in cells):
             continue
-        if sum(1 for w in ("总计", "财政拨款", "绩效目标", "绩效指标") if w in squash(line.text)) >= 3:
+        if sum(1 for w in ("总计", "财政拨款", "绩效目标", "绩效指标", "项目名称") if w in squash(line.text)) >= 3:
             syntax.extend(line.mtext.spans())  # the header repeated on a new page
+            continue
+        if rows and not cells[0].s and all(_is_amount_like(c) for c in cells[1:5]) and any(c.s for c in cells[1:]):
+            _continue_row(rows[-1], cells)
             continue
         row = _row_from_cells(cells, columns, line.no)
         if row is not None:
@@ -242,38 +261,41 @@ def _empty_columns(a: Amounts | None) -> set[str]:
 
 
 def build_summary(rows: list[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> SummaryResult:
+    """Rows → 合计, units and projects, amounts placed (see :mod:`.amounts`)."""
     out = SummaryResult()
     unit: Unit | None = None
+    # per governing row (a unit, or the document when there is none): its projects' amount options
+    groups: list[tuple[Amounts | None, list[tuple[Project, list[Amounts], str | None, int]]]] = [(None, [])]
 
-    def place(row: Row, governing: Amounts | None) -> Placement:
+    def options(row: Row, governing: Amounts | None) -> tuple[list[Amounts], str | None]:
         cells = amount_cells(row.amounts)
-        # a row that has money prints 总计; a leading empty cell is a dropped 总计 only in full rows
         if not row.complete:
             cells = [c for c in cells if c.value is not None] or cells[:1]
-        return place_amounts(cells, keys, complete=row.complete, empty_columns=_empty_columns(governing))
+        return amount_options(cells, keys, complete=row.complete, empty_columns=_empty_columns(governing))
 
     for row in rows:
         label = squash(row.name.s)
         has_text = row.goal is not None or row.indicators is not None
         if label in TOTAL_ROW_NAMES and not has_text:
-            p = place(row, None)
-            out.total = p.amounts
+            opts, doubt = options(row, None)
+            out.total = opts[0]
             out.syntax.extend(row.name.spans())
-            if p.doubt:
-                out.warnings.append(_placement_warning(p.doubt, "合计行", row.line))
+            if doubt or len(opts) > 1:
+                out.warnings.append(_placement_warning(doubt or "position", "合计行", row.line))
+            groups[0] = (out.total, groups[0][1])
             continue
         if not has_text and row.amounts:
-            p = place(row, out.total)
-            unit = Unit(name=row.name.s, amounts=p.amounts, spans={"name": row.name.spans()})
+            opts, doubt = options(row, out.total)
+            unit = Unit(name=row.name.s, amounts=opts[0], spans={"name": row.name.spans()})
             out.units.append(unit)
-            if p.doubt:
-                out.warnings.append(_placement_warning(p.doubt, f"资金使用单位“{unit.name}”", row.line))
+            if doubt or len(opts) > 1:
+                out.warnings.append(_placement_warning(doubt or "position", f"资金使用单位“{unit.name}”", row.line))
+            groups.append((unit.amounts, []))
             continue
-        p = place(row, unit.amounts if unit else out.total)
-        project = Project(name=row.name.s or None, unit=unit.name if unit else None, amounts=p.amounts)
+        opts, doubt = options(row, unit.amounts if unit else out.total)
+        project = Project(name=row.name.s or None, unit=unit.name if unit else None, amounts=opts[0])
         project.spans["name"] = row.name.spans()
-        if p.doubt:
-            project.warnings.append(_placement_warning(p.doubt, f"项目“{project.name}”", row.line))
+        groups[-1][1].append((project, opts, doubt, row.line))
         if row.goal is not None:
             project.goal = row.goal.s
             project.spans["goal"] = row.goal.spans()
@@ -289,4 +311,16 @@ def build_summary(rows: list[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> Su
             project.fields[label_] = mt.s
             project.field_spans[label_] = mt.spans()
         out.projects.append(project)
+
+    for governing, members in groups:
+        if not members:
+            continue
+        picks = None
+        if governing is not None and any(len(o) > 1 for _, o, _, _ in members):
+            picks = resolve_by_column_totals([o for _, o, _, _ in members], governing)
+        for k, (project, opts, doubt, line) in enumerate(members):
+            if picks is not None:
+                project.amounts = opts[picks[k]]
+            elif doubt or len(opts) > 1:
+                project.warnings.insert(0, _placement_warning(doubt or "position", f"项目“{project.name}”", line))
     return out
