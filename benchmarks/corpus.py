@@ -94,11 +94,19 @@ INDICATOR_TREE: dict[tuple[str, str], list[tuple[str, str, tuple[str, ...]]]] = 
                               "受训学员满意度")),
     ],
 }
-VALUES = (
-    "100%", "≥90%", "≥95%", "90%以上", "不低于95%", "98%", "良好以上", "提高", "及时", "合法合规", "0",
-    "0次", "≤2小时", "10分钟内", "500人或以上", "每年40门", "按计划完成", "有效", "完成", "下降", "≥5个",
-    "1次", "100%按照任务书完成", "不超过预算数", "≤5%", "满意度98%以上", "90%或以上", "3年", "约140人",
-)
+# 年度/实施周期指标值 by 一级 category
+VALUES: dict[str, tuple[str, ...]] = {
+    "产出指标": (
+        "100%", "≥90%", "≥95%", "90%以上", "不低于95%", "98%", "良好以上", "及时", "合法合规", "0次",
+        "≤2小时", "10分钟内", "500人或以上", "每年40门", "按计划完成", "完成", "≥5个", "1次",
+        "100%按照任务书完成", "不超过预算数", "≤5%", "90%或以上", "3年", "约140人", "预算范围内",
+    ),
+    "效益指标": (
+        "提高", "有效", "下降", "良好以上", "0", "0次", "保障业务正常运转", "90%或以上", "形成推广示范效应",
+        "≥95%", "逐步提升", "持续改善",
+    ),
+    "满意度指标": ("≥90%", "≥95%", "90%以上", "满意度98%以上", "100%", "95%及以上", "不低于85%"),
+}
 
 
 # -- what a document holds ----------------------------------------------------------
@@ -196,8 +204,8 @@ def _indicators(rng: random.Random, n: int) -> list[tuple[str, str, str, str, st
     for _ in range(n):
         (c1, l1), groups = rng.choice(list(INDICATOR_TREE.items()))
         c2, l2, names = rng.choice(groups)
-        annual = rng.choice(VALUES)
-        period = annual if rng.random() < 0.8 else rng.choice(VALUES)
+        annual = rng.choice(VALUES[l1])
+        period = annual if rng.random() < 0.8 else rng.choice(VALUES[l1])
         out.append((c1, l1, c2, l2, rng.choice(names), period, annual))
     return out
 
@@ -351,12 +359,20 @@ def _tabular(rng, department, year, groups, grand) -> str:
 
 
 def generate_corpus(seed: int, layout: str, target_bytes: int, *, min_projects: int = 10,
-                    max_projects: int = 40) -> list[tuple[str, Expected]]:
-    """Documents of ``layout`` until their UTF-8 size reaches ``target_bytes``."""
+                    max_projects: int = 40, min_doc_bytes: int = 10_000,
+                    max_doc_bytes: int = 60_000) -> list[tuple[str, Expected]]:
+    """Documents of ``layout`` until their UTF-8 size reaches ``target_bytes``.
+
+    Each has ``min_projects``..``max_projects`` projects and is
+    ``min_doc_bytes``..``max_doc_bytes`` long (documents outside are drawn again).
+    """
     rng = random.Random(f"{seed}:{layout}")
     docs, size = [], 0
     while size < target_bytes:
         text, exp = generate(rng, layout, rng.randint(min_projects, max_projects))
+        n = len(text.encode("utf-8"))
+        if not min_doc_bytes <= n <= max_doc_bytes:
+            continue  # keep every document the size of a real department's table
         docs.append((text, exp))
-        size += len(text.encode("utf-8"))
+        size += n
     return docs

@@ -76,7 +76,8 @@ def _is_value_token(t: str) -> bool:
 
 
 def _clean_name(s: str) -> str:
-    return _NAME_NOISE_RE.sub("", squash(s))
+    """A name as printed, without white space and OCR specks (not NFKC-folded: it must stay source text)."""
+    return _NAME_NOISE_RE.sub("", "".join(s.split()))
 
 
 def _related(a: str, b: str) -> bool:
@@ -222,7 +223,7 @@ def _observe(grid: _Grid, cells: list[MText], value_cols: int, syntax: list[Span
         if ind.level2 is None and level2_for_row is not None:
             ind.level2 = level2_for_row.split()[0] if level2_for_row else None
         if val is not None and ind.annual_value is None:
-            ind.annual_value = squash(val.s) if merge else val.s
+            ind.annual_value = "".join(val.s.split()) if merge else val.s
             ind.spans["annual_value"] = val.spans()
             if not merge and len(values) > 1 and value_cols > 1:
                 pass

@@ -1,0 +1,82 @@
+"""The indicator grammar: both published forms and their variants."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.parse.indicators import find_indicator_start, parse_indicators
+from jixiao.parse.mtext import MText
+
+
+def parse(text: str):
+    return parse_indicators(MText.of(text)).indicators
+
+
+def fields(ind):
+    return (ind.seq, ind.level1, ind.level1_code, ind.level2, ind.level2_code, ind.name,
+            ind.period_value, ind.annual_value)
+
+
+CASES = [
+    ("1、满意度指标：用户满意度，年度指标值：100%。",
+     [(1, "满意度指标", None, None, None, "用户满意度", None, "100%")]),
+    ("1、1-产出指标；12-质量指标；服务质量；实施周期指标值：良好以上；年度指标值：良好以上。",
+     [(1, "产出指标", "1", "质量指标", "12", "服务质量", "良好以上", "良好以上")]),
+    # ASCII separators and spaces
+    ("1、1-产出指标; 11-数量指标; 覆盖人数; 实施周期指标值:167800; 年度指标值:167800。",
+     [(1, "产出指标", "1", "数量指标", "11", "覆盖人数", "167800", "167800")]),
+    # a missing value
+    ("1、1-产出指标；11-数量指标；培训人数；实施周期指标值：；年度指标值：300人。",
+     [(1, "产出指标", "1", "数量指标", "11", "培训人数", None, "300人")]),
+    # 年度指标值 with no colon before a comparator
+    ("1、满意度指标：满意率，年度指标值>90%。",
+     [(1, "满意度指标", None, None, None, "满意率", None, ">90%")]),
+    # an indicator named 年度指标值
+    ("1、1-产出指标；11-数量指标；年度指标值；实施周期指标值：光纤共接入110个点位；年度指标值：光纤共接入110个点位。",
+     [(1, "产出指标", "1", "数量指标", "11", "年度指标值", "光纤共接入110个点位", "光纤共接入110个点位")]),
+    # a value starting with <
+    ("1、1-产出指标；12-质量指标；设备故障率；实施周期指标值:<20%；年度指标值:<20%。",
+     [(1, "产出指标", "1", "质量指标", "12", "设备故障率", "<20%", "<20%")]),
+    # a name holding a colon, a value ending in 。。
+    ("1、产出指标：课程资源包数：小学、初中，年度指标值：8877个。2、效益指标：服务对象，年度指标值：全市师生。。",
+     [(1, "产出指标", None, None, None, "课程资源包数：小学、初中", None, "8877个"),
+      (2, "效益指标", None, None, None, "服务对象", None, "全市师生")]),
+    # the period value ends in 。 before its separator
+    ("1、1-产出指标; 11-数量指标; 督导学校数; 实施周期指标值:每月1次(寒暑假除外)。; 年度指标值:每月1次。",
+     [(1, "产出指标", "1", "数量指标", "11", "督导学校数", "每月1次(寒暑假除外)", "每月1次")]),
+    # numbers inside values are not item numbers; items must count up
+    ("1、产出指标：完成1、2号泵站改造，年度指标值：2座。2、效益指标：排涝能力，年度指标值：提高。",
+     [(1, "产出指标", None, None, None, "完成1、2号泵站改造", None, "2座"),
+      (2, "效益指标", None, None, None, "排涝能力", None, "提高")]),
+    # 成本指标 as 一级, with codes
+    ("1、4-成本指标；41-经济成本指标；单位造价；实施周期指标值：≤3000元/平方米；年度指标值：≤3000元/平方米。",
+     [(1, "成本指标", "4", "经济成本指标", "41", "单位造价", "≤3000元/平方米", "≤3000元/平方米")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[str(i) for i in range(len(CASES))])
+def test_grammar(text: str, expected: list[tuple]) -> None:
+    assert [fields(i) for i in parse(text)] == expected
+
+
+def test_words_broken_mid_line_are_joined_before_parsing() -> None:
+    lines = ["1、产出指标：维护率，年度指标值：100%。2、产出指标：单位系统运", "行稳定率，年度指标值：98%。"]
+    source = "\n".join(lines)
+    block = MText.join_lines([MText.of(source, 0, len(lines[0])), MText.of(source, len(lines[0]) + 1)])
+    inds = parse_indicators(block).indicators
+    assert [i.name for i in inds] == ["维护率", "单位系统运行稳定率"]
+    # the joined name still points at both pieces of the source
+    spans = inds[1].spans["name"]
+    assert "".join(source[s.start:s.end] for s in spans) == "单位系统运行稳定率"
+
+
+def test_value_is_parsed_into_a_target() -> None:
+    ind = parse("1、满意度指标：用户满意度，年度指标值：≥90%。")[0]
+    assert ind.annual_target.comparator == ">="
+    assert ind.annual_target.value == 90
+    assert ind.annual_target.unit == "%"
+
+
+def test_find_indicator_start_needs_a_level_word() -> None:
+    assert find_indicator_start("1.推动人工智能和教育深度融合；2.培育人才") is None
+    assert find_indicator_start("目标文字。1、产出指标：x，年度指标值：1。") == 5
