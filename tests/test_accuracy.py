@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
-from scoring import SHARED, load_scorer, score
 
 import jixiao
+from scoring import SHARED, load_scorer, score
 
 SCORER = load_scorer()
 LAYOUTS = Path(__file__).parent / "data" / "layouts"

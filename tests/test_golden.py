@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
-from make_golden import GOLDEN, golden_object
 
 from jixiao.cli.samples_cmd import sample_paths
+from make_golden import GOLDEN, golden_object
 
 SAMPLES = sample_paths()
 

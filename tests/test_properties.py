@@ -239,12 +239,18 @@ GRID_HEADS = ["一级指标", "二级指标", "三级指标", "三级:", "指标
               "指标解释", "备注"]
 grid_header = st.lists(st.sampled_from(GRID_HEADS), min_size=2, max_size=6).flatmap(
     lambda cells: seps.map(lambda s: s.join(cells)))
-grid_row = _cells(st.sampled_from(LEVEL1 + [""]), st.sampled_from(LEVEL2 + [""]),
-                  st.sampled_from(IND_NAMES), st.sampled_from(VALUES))
+# a grid row: optional 一级/二级 cells, one or more name cells (some only OCR specks), value cells
+grid_row = st.tuples(
+    st.lists(st.sampled_from(LEVEL1 + LEVEL2 + [""]), max_size=2),
+    st.lists(st.sampled_from(IND_NAMES + ["。", "·", "!", "|"]), min_size=1, max_size=2),
+    st.lists(st.sampled_from(VALUES), max_size=3),
+    seps,
+).map(lambda t: t[3].join([*t[0], *t[1], *t[2]]))
 # an OCR'd grid row: several names in a cell, several values in another, cells slid
 ocr_grid_row = st.tuples(
     st.lists(st.sampled_from(LEVEL1 + LEVEL2 + ["效益", "·指标", ""]), max_size=2),
-    st.lists(st.lists(st.sampled_from(IND_NAMES + ["英语听说考试建设数量", "英语听说考记", "教学的信。", "项目竣工I"]),
+    st.lists(st.lists(st.sampled_from(IND_NAMES + ["英语听说考试建设数量", "英语听说考记", "英语听说", "英语听说考试",
+                                                   "教学的信。", "项目竣工I", "项目竣工验收"]),
                       min_size=1, max_size=4).map(" ".join), min_size=1, max_size=2),
     st.lists(st.sampled_from(VALUES + ["29", "40", "3", "95%", "稳定", "及时", "提高", ">70%"]), max_size=5).map(" ".join),
     st.sampled_from(["\t", "\t\t", "|"]),
@@ -326,7 +332,24 @@ def _apply(t: tuple[int, list[tuple]]) -> str:
 
 mutated_sample = st.tuples(st.integers(0, len(SAMPLE_TEXTS) - 1), st.lists(mutation, min_size=1, max_size=6)).map(_apply)
 
-INPUTS = {"random": random_text, "vocab": vocab_text, "mutated": mutated_sample}
+
+# -- inputs: long tables ----------------------------------------------------------------------
+
+
+@st.composite
+def long_table(draw) -> str:
+    """A summary table with one unit and many projects (a big department), PDF-wrapped."""
+    n = draw(st.integers(1, 1500))
+    unit = draw(st.sampled_from(["3,000.00 1,000.00 1,000.00 1,000.00", "12,721.29 12,721.29", "9,524.78 3,267.11 5,528.61 729.06"]))
+    row = draw(st.sampled_from(["0.10 0.10", "1.00 1.00", "2.50", "10.00 5.00 5.00"]))
+    goal = draw(st.sampled_from(GOALS[:1] + ["1、产出指标：用户满意度，年度指标值：100%。"]))
+    lines = [TITLES[0], HEADS[0], " ".join(HEADER_CELLS[:1] + HEADER_CELLS[1:4] + HEADER_CELLS[5:]), f"某单位 {unit}"]
+    for i in range(n):
+        lines += [f"    项目{i} {row}", goal]
+    return "\n".join(lines)
+
+
+INPUTS = {"random": random_text, "vocab": vocab_text, "mutated": mutated_sample, "long": long_table()}
 
 
 # -- 1. no exception but ParseError escapes --------------------------------------------------

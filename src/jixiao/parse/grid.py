@@ -276,6 +276,11 @@ def parse_grid(lines: list[Line]) -> GridResult:
     for line in lines:
         if line.is_blank() or is_chrome(line.text):
             continue
+        bare = line.text.strip().rstrip("|").strip()
+        if len(bare) == 1 and "\u4e00" <= bare <= "\u9fff":
+            # a group label written one character per line (绩/效/指/标) beside the grid
+            out.syntax.extend(line.mtext.spans())
+            continue
         cells = split_cells(line, out.syntax) or [clean_cell(line.mtext, out.syntax).strip()]
         while cells and not cells[-1].s:
             cells = cells[:-1]

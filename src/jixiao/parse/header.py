@@ -24,6 +24,7 @@ _DEPT_RE = re.compile(
 )
 _UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|元|千元|亿元)")
 _YEAR_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年(?:度)?")
+_YEAR_LINE_RE = re.compile(r"^\s*[(（]?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）]?\s*$")
 _YEAR_LABEL_RE = re.compile(r"(?:预算年度|年度)\s*[:：]\s*(?P<year>(?:19|20)\d{2})")
 
 
@@ -109,7 +110,7 @@ def read_head(lines: list[Line], limit: int) -> Head:
             head.amount_unit = u.group("unit")
             head.amount_unit_span = mt.spans(u.start("unit"), u.end("unit"))
             head.syntax.extend(mt.spans(u.start(), u.start("unit")))
-        y = _YEAR_LABEL_RE.search(s)
+        y = _YEAR_LABEL_RE.search(s) or _YEAR_LINE_RE.match(s)
         if y and head.year is None:
             head.year = int(y.group("year"))
             head.year_span = mt.spans(y.start("year"), y.end("year"))
