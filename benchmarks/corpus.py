@@ -23,9 +23,13 @@ gives the same documents on every machine.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-__all__ = ["LAYOUTS", "Expected", "ExpectedIndicator", "ExpectedProject", "generate", "generate_corpus"]
+__all__ = [
+    "LAYOUTS", "Expected", "ExpectedIndicator", "ExpectedProject", "big_document", "generate", "generate_corpus",
+    "iter_corpus", "typical_document",
+]
 
 LAYOUTS = ("wrapped", "tabular")
 
@@ -358,21 +362,37 @@ def _tabular(rng, department, year, groups, grand) -> str:
     return "\n".join(out) + "\n"
 
 
-def generate_corpus(seed: int, layout: str, target_bytes: int, *, min_projects: int = 10,
-                    max_projects: int = 40, min_doc_bytes: int = 10_000,
-                    max_doc_bytes: int = 60_000) -> list[tuple[str, Expected]]:
-    """Documents of ``layout`` until their UTF-8 size reaches ``target_bytes``.
+def iter_corpus(seed: int, layout: str, target_bytes: int, *, min_projects: int = 10,
+                max_projects: int = 40, min_doc_bytes: int = 10_000,
+                max_doc_bytes: int = 60_000) -> Iterator[tuple[str, Expected]]:
+    """Documents of ``layout`` until their UTF-8 size reaches ``target_bytes``, one at a time.
 
     Each has ``min_projects``..``max_projects`` projects and is
     ``min_doc_bytes``..``max_doc_bytes`` long (documents outside are drawn again).
     """
     rng = random.Random(f"{seed}:{layout}")
-    docs, size = [], 0
+    size = 0
     while size < target_bytes:
         text, exp = generate(rng, layout, rng.randint(min_projects, max_projects))
         n = len(text.encode("utf-8"))
         if not min_doc_bytes <= n <= max_doc_bytes:
             continue  # keep every document the size of a real department's table
-        docs.append((text, exp))
+        yield text, exp
         size += n
-    return docs
+
+
+def generate_corpus(seed: int, layout: str, target_bytes: int, **kw) -> list[tuple[str, Expected]]:
+    """:func:`iter_corpus` as a list."""
+    return list(iter_corpus(seed, layout, target_bytes, **kw))
+
+
+def big_document(seed: int, target_bytes: int) -> tuple[str, Expected]:
+    """One wrapped document of about ``target_bytes``: thousands of projects, a unit per ~150."""
+    pilot, _ = generate(random.Random(f"{seed}:pilot"), "wrapped", 200)
+    n = max(10, round(target_bytes / (len(pilot.encode("utf-8")) / 200)))
+    return generate(random.Random(f"{seed}:big"), "wrapped", n, n_units=max(1, n // 150))
+
+
+def typical_document(seed: int) -> tuple[str, Expected]:
+    """One wrapped document of 25 projects (about the size of sample 000)."""
+    return generate(random.Random(f"{seed}:one"), "wrapped", 25)

@@ -28,7 +28,9 @@ __all__ = ["Row", "SummaryResult", "build_summary", "tabular_rows", "wrapped_row
 
 _AMT = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,4})?"
 _ANCHOR_RE = re.compile(
-    rf"^(?P<indent>[ \u3000]*)(?P<name>.*?)(?<![^\s])(?P<nums>{_AMT}(?:[ \t\u3000]+{_AMT}){{0,4}})[ \t\u3000]*$"
+    rf"^(?P<indent>[ \u3000]*)(?P<name>.*?)(?<![^\s])(?P<nums>{_AMT}(?:[ \t\u3000]+{_AMT}){{0,4}})"
+    # the row's goal (and indicators) may follow on the same line
+    r"(?:[ \t\u3000]+(?P<tail>[\u4e00-\u9fff（(“《<\d].*?))?[ \t\u3000]*$"
 )
 _SENTENCE_END = ("。", "。)", "。）", ";", "；")
 
@@ -147,10 +149,12 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
 
 
 def _anchor(line: Line) -> re.Match[str] | None:
-    if "\t" in line.text or "。" in line.text:
+    if "\t" in line.text:
         return None
     m = _ANCHOR_RE.match(line.text)
-    if not m:
+    if not m or ("。" in line.text and not m.group("tail")):
+        return None
+    if m.group("tail") and (m.group("tail")[0].isdigit() and find_indicator_start(m.group("tail")) != 0):
         return None
     nums = m.group("nums").split()
     # a lone integer ("1", "2020") is a page number or part of a sentence, not a row's money
@@ -213,13 +217,14 @@ def wrapped_rows(lines: list[Line], start: int, syntax: list[Span]) -> tuple[lis
         amounts = [p for p in nums.split_re(re.compile(r"[ \t\u3000]+")) if p.s]
         content_end = starts[idx + 1] if idx + 1 < len(anchors) else len(body)
         content_lines = body[k + 1 : content_end]
+        tail = line_mt.slice(m.start("tail"), m.end("tail")) if m.group("tail") else None
         if idx + 1 == len(anchors):
             # after the last row: page furniture and notes under the table are not its text
             while content_lines and (content_lines[-1].is_blank() or is_chrome(content_lines[-1].text)):
                 if not content_lines[-1].is_blank():
                     leftover.append(content_lines[-1])
                 content_lines = content_lines[:-1]
-        parts = []
+        parts = [clean_cell(tail, syntax).strip()] if tail is not None else []
         for ln in content_lines:
             if ln.is_blank():
                 continue
