@@ -419,6 +419,28 @@ def test_deterministic(kind, data):
     check_deterministic(data.draw(INPUTS[kind], label="text"))
 
 
+# -- inputs found by hand or by hypothesis, kept so they are tried every run ----------------------
+
+REGRESSIONS = {
+    # grid.py: a grid row whose name is only OCR specks, with two values, before any indicator
+    "grid-speck-name": "部门整体支出绩效目标表\n一级指标\t二级指标\t年度指标值\t实施周期指标值\n。\t1\t2",
+    # grid.py: an OCR re-read that extends a name already read
+    "grid-name-grows": "部门整体支出绩效目标表\n一级指标\t二级指标\t三级指标\t年度指标值\n"
+                       "产出指标\t数量指标\t英语听说\t29 40\n产出指标\t数量指标\t英语听说考试\t29",
+    # amounts.py: a unit with over a thousand projects whose amounts can be placed several ways
+    "many-projects": "某单位 3000 1000 1000 1000.00\n" + "项目 0.10 0.10\n目标。\n" * 1200,
+}
+
+
+@pytest.mark.parametrize("text", REGRESSIONS.values(), ids=REGRESSIONS.keys())
+def test_regression_inputs(text):
+    doc = parse(text)
+    if doc is not None:
+        check_coverage(doc)
+        check_field_text(doc)
+    check_deterministic(text)
+
+
 # -- 5. the samples ------------------------------------------------------------------------------
 
 

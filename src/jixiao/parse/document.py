@@ -68,7 +68,8 @@ def parse_source(source: Source) -> Document:
         start = found[0] + 1 if found else 0
         columns = found[1] if found else []
         if found:
-            syntax.extend(lines[found[0]].mtext.spans())
+            for i in found[2]:
+                syntax.extend(lines[i].mtext.spans())
         keys = tuple(c for c in columns if c in AMOUNT_KEYS) or AMOUNT_KEYS
         if _is_tabular(lines, start):
             rows = tabular_rows(lines, start, columns, syntax)

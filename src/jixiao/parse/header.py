@@ -60,9 +60,37 @@ def _header_roles(cells: list[str]) -> list[str]:
 _HEADER_WORDS = ("总计", "财政拨款", "财政专户", "其他资金", "绩效目标", "绩效指标", "项目名称", "资金使用单位")
 
 
-def find_column_header(lines: list[Line], start: int = 0, stop: int | None = None) -> tuple[int, list[str]] | None:
-    """Index and column roles of the first summary column-header line."""
+def _vertical_header(lines: list[Line], stop: int) -> tuple[int, list[str], list[int]] | None:
+    """A header written one cell per paragraph: consecutive lines that are each a header label."""
+    run: list[int] = []
+    for i in range(min(stop, 200)):
+        t = lines[i].text
+        if not t.strip():
+            continue
+        key = squash(t)
+        # "合计" after a header that already has its 总计 column is the 合计 row, not a header cell
+        if key in HEADER_ROLES and not (HEADER_ROLES[key] == "total" and any(
+                HEADER_ROLES.get(squash(lines[j].text)) == "total" for j in run)):
+            run.append(i)
+            continue
+        if len(run) >= 4:
+            break
+        run = []
+    if len(run) >= 4:
+        return run[-1], _header_roles([lines[i].text for i in run]), run
+    return None
+
+
+def find_column_header(lines: list[Line], start: int = 0, stop: int | None = None) -> tuple[int, list[str], list[int]] | None:
+    """Index, column roles and lines of the summary's column header (its last line's index)."""
     stop = len(lines) if stop is None else stop
+    found = _find_header_line(lines, start, stop)
+    if found is not None:
+        return found[0], found[1], [found[0]]
+    return _vertical_header(lines, stop)
+
+
+def _find_header_line(lines: list[Line], start: int, stop: int) -> tuple[int, list[str]] | None:
     for i in range(start, stop):
         t = lines[i].text
         hits = sum(1 for w in _HEADER_WORDS if w in squash(t))

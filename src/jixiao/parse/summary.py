@@ -32,6 +32,7 @@ _ANCHOR_RE = re.compile(
     # the row's goal (and indicators) may follow on the same line
     r"(?:[ \t\u3000]+(?P<tail>[\u4e00-\u9fff（(“《<\d].*?))?[ \t\u3000]*$"
 )
+_SPACE_RE = re.compile(r"[ \t\u3000]+")
 _SENTENCE_END = ("。", "。)", "。）", ";", "；")
 
 
@@ -175,9 +176,23 @@ def _ends_content(text: str) -> bool:
 def wrapped_rows(lines: list[Line], start: int, syntax: list[Span]) -> tuple[list[Row], list[Line]]:
     """Rows of a table whose cells are wrapped over lines; also the lines left over."""
     body = [ln for ln in lines[start:]]
-    anchors = [(k, m) for k, ln in enumerate(body) if (m := _anchor(ln))]
-    if not anchors:
+    found = [(k, m) for k, ln in enumerate(body) if (m := _anchor(ln))]
+    if not found:
         return [], []
+    # amounts one per paragraph ("238.50", blank, "238.50") are one row's cells, not two rows
+    anchors: list[tuple[int, re.Match[str]]] = []
+    more_nums: dict[int, list[MText]] = {}
+    last_line: dict[int, int] = {}
+    for k, m in found:
+        if anchors:
+            pk, pm = anchors[-1]
+            if (not m.group("name").strip() and not pm.group("tail")
+                    and all(ln.is_blank() for ln in body[last_line[pk] + 1 : k])):
+                more_nums.setdefault(pk, []).append(body[k].mtext.slice(m.start("nums"), m.end("nums")))
+                last_line[pk] = k
+                continue
+        anchors.append((k, m))
+        last_line[k] = k
     indented = sum(1 for k, m in anchors if m.group("indent") or (k > 0 and body[k - 1].text[:1] in " \u3000"))
     use_indent = indented >= max(1, len(anchors) // 3)
 
@@ -206,7 +221,7 @@ def wrapped_rows(lines: list[Line], start: int, syntax: list[Span]) -> tuple[lis
     prev_end = 0
     for k, m in anchors:
         starts.append(name_start(prev_end, k, m))
-        prev_end = k + 1
+        prev_end = last_line[k] + 1
     for idx, (k, m) in enumerate(anchors):
         ns = starts[idx]
         name_parts = [ln.mtext.strip() for ln in body[ns:k] if not ln.is_blank() and not is_chrome(ln.text)]
@@ -214,9 +229,9 @@ def wrapped_rows(lines: list[Line], start: int, syntax: list[Span]) -> tuple[lis
         name_parts.append(line_mt.slice(m.start("name"), m.end("name")).strip())
         name = MText.join_lines([clean_cell(p, syntax) for p in name_parts])
         nums = line_mt.slice(m.start("nums"), m.end("nums"))
-        amounts = [p for p in nums.split_re(re.compile(r"[ \t\u3000]+")) if p.s]
+        amounts = [p for n in (nums, *more_nums.get(k, [])) for p in n.split_re(_SPACE_RE) if p.s]
         content_end = starts[idx + 1] if idx + 1 < len(anchors) else len(body)
-        content_lines = body[k + 1 : content_end]
+        content_lines = body[last_line[k] + 1 : content_end]
         tail = line_mt.slice(m.start("tail"), m.end("tail")) if m.group("tail") else None
         if idx + 1 == len(anchors):
             # after the last row: page furniture and notes under the table are not its text
