@@ -21,6 +21,8 @@ from .vocab import parse_amount
 __all__ = ["AmountCell", "Placement", "amount_options", "place_amounts", "resolve_by_column_totals"]
 
 _TOLERANCE = 0.005
+#: more undecided rows than this under one unit is not searched (recursion depth, time)
+_MAX_OPEN_ROWS = 300
 
 
 @dataclass
@@ -124,7 +126,17 @@ def resolve_by_column_totals(
         return None
     target = [getattr(totals, k) or 0.0 for k in cols]
     tol = _TOLERANCE * (len(choices) + 1)
-    rows = [[[getattr(a, k) or 0.0 for k in cols] for a in opts] for opts in choices]
+    vectors = [[[getattr(a, k) or 0.0 for k in cols] for a in opts] for opts in choices]
+    # rows with one placement only shift the target; the search runs over the open rows
+    open_rows = [i for i, opts in enumerate(vectors) if len(opts) > 1]
+    for i, opts in enumerate(vectors):
+        if len(opts) == 1:
+            target = [t - v for t, v in zip(target, opts[0], strict=True)]
+    if not open_rows:
+        return [0] * len(choices)
+    if len(open_rows) > _MAX_OPEN_ROWS:
+        return None
+    rows = [vectors[i] for i in open_rows]
     found: list[list[int]] = []
     picked: list[int] = []
     steps = 0
@@ -150,7 +162,12 @@ def resolve_by_column_totals(
         return True
 
     complete_search = walk(0, [0.0] * len(cols))
-    return found[0] if complete_search and len(found) == 1 else None
+    if not (complete_search and len(found) == 1):
+        return None
+    picks = [0] * len(choices)
+    for i, j in zip(open_rows, found[0], strict=True):
+        picks[i] = j
+    return picks
 
 
 def amount_cells(mts: list[MText]) -> list[AmountCell]:

@@ -207,6 +207,7 @@ def _observe(grid: _Grid, cells: list[MText], value_cols: int, syntax: list[Span
     else:
         names = [MText.join(rest, " ")] if rest else []
     level2_for_row = row_level2 if merge else grid.level2
+    created = 0
     for k, nm in enumerate(names):
         key = _clean_name(nm.s)
         if not key:
@@ -218,8 +219,10 @@ def _observe(grid: _Grid, cells: list[MText], value_cols: int, syntax: list[Span
                             level2=level2_for_row, name=key)
             ind.spans["name"] = nm.spans()
             grid.indicators.append(ind)
+            created += 1
         elif len(key) > len(ind.name or "") and key.startswith(ind.name or ""):
-            ind.name = key
+            ind.name = key  # a later read that shows more of the name
+            ind.spans["name"] = nm.spans()
         if ind.level2 is None and level2_for_row is not None:
             ind.level2 = level2_for_row.split()[0] if level2_for_row else None
         if val is not None and ind.annual_value is None:
@@ -227,7 +230,7 @@ def _observe(grid: _Grid, cells: list[MText], value_cols: int, syntax: list[Span
             ind.spans["annual_value"] = val.spans()
             if not merge and len(values) > 1 and value_cols > 1:
                 pass
-    if not merge and len(values) >= 2 and names:
+    if not merge and len(values) >= 2 and created:
         ind = grid.indicators[-1]
         ind.period_value, ind.annual_value = values[0].s, values[-1].s
         ind.spans["period_value"], ind.spans["annual_value"] = values[0].spans(), values[-1].spans()
