@@ -129,7 +129,7 @@ def resolve_by_column_totals(
     vectors = [[[getattr(a, k) or 0.0 for k in cols] for a in opts] for opts in choices]
     # rows with one placement only shift the target; the search runs over the open rows
     open_rows = [i for i, opts in enumerate(vectors) if len(opts) > 1]
-    for i, opts in enumerate(vectors):
+    for opts in vectors:
         if len(opts) == 1:
             target = [t - v for t, v in zip(target, opts[0], strict=True)]
     if not open_rows:
