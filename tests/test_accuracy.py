@@ -29,7 +29,6 @@ KNOWN_GAPS = {
     "project_form_extra_columns": "grid with 分值/指标解释… columns: values misplaced",
     "project_form_vertical_labels": "one-character-per-line group labels inside the grid",
     "prose_targets": "targets written as prose under 一、产出指标 （一）数量指标",
-    "two_project_forms": "second form's title/department handling",
 }
 LAYOUT_CASES = [
     pytest.param(p, id=p.name.removesuffix(".expected.json"),

@@ -347,6 +347,9 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
             project.spans["name"] = mt.spans()
             project.warnings.append(Issue(code="name-unlabelled",
                                           message=f"项目名称的标签未能识别，按位置推定为“{t}” / project name taken from an unlabelled cell"))
+    # no 填报单位 on the form: its 主管部门 is the department (and stays a field too)
+    if result.department is None and "主管部门" in by_label:
+        result.department = by_label["主管部门"]
     goal = next((by_label[k] for k, r in FIELD_LABELS.items() if r == "goal_annual" and k in by_label), None)
     if goal is None:
         goal = next((by_label[k] for k, r in FIELD_LABELS.items() if r == "goal_total" and k in by_label), None)
