@@ -8,7 +8,7 @@ targets, warnings, residue) is richer data that the contract leaves out.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,8 +34,11 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
 
-class Span(_Model):
-    """A half-open character range ``[start, end)`` of ``Document.source_text``."""
+class Span(NamedTuple):
+    """A half-open character range ``[start, end)`` of ``Document.source_text``.
+
+    A named tuple, not a model: a document holds tens of thousands of them.
+    """
 
     start: int
     end: int

@@ -11,7 +11,7 @@ from ..model import AMOUNT_KEYS, Document, Issue, Span
 from ..read.base import Source
 from .form import looks_like_form, parse_forms
 from .header import find_column_header, read_head
-from .lines import Line, split_cells, split_lines
+from .lines import Line, split_lines
 from .residue import all_spans, find_residue
 from .summary import build_summary, tabular_rows, wrapped_rows
 
@@ -21,9 +21,8 @@ _DEPARTMENT_FORM_RE = re.compile(r"部门整体(?:支出)?绩效目标")
 
 
 def _is_tabular(lines: list[Line], start: int) -> bool:
-    scratch: list[Span] = []
-    n = sum(1 for ln in lines[start:] if (c := split_cells(ln, scratch)) is not None and len(c) >= 3)
-    return n >= 1
+    """True when some row has three or more tab- or pipe-separated cells."""
+    return any(ln.text.count("\t") >= 2 or ln.text.count("|") >= 3 for ln in lines[start:])
 
 
 def parse_source(source: Source) -> Document:

@@ -99,10 +99,17 @@ class MText:
         if a == 0 and b == n:
             return self
         runs = []
-        for t0, s0, m in self.runs:
-            lo, hi = max(a, t0), min(b, t0 + m)
+        src_runs = self.runs
+        k = max(0, bisect_right(src_runs, (a, 1 << 62, 0)) - 1)
+        while k < len(src_runs):
+            t0, s0, m = src_runs[k]
+            if t0 >= b:
+                break
+            lo = a if a > t0 else t0
+            hi = b if b < t0 + m else t0 + m
             if lo < hi:
                 runs.append((lo - a, s0 + (lo - t0), hi - lo))
+            k += 1
         return MText(self.s[a:b], runs)
 
     def strip(self, chars: str | None = None) -> MText:
@@ -144,15 +151,20 @@ class MText:
         """Source spans of characters ``[a, b)``, merged where contiguous."""
         b = len(self.s) if b is None else b
         out: list[Span] = []
-        for t0, s0, m in self.runs:
-            lo, hi = max(a, t0), min(b, t0 + m)
+        src_runs = self.runs
+        k = max(0, bisect_right(src_runs, (a, 1 << 62, 0)) - 1)
+        for t0, s0, m in src_runs[k:]:
+            if t0 >= b:
+                break
+            lo = a if a > t0 else t0
+            hi = b if b < t0 + m else t0 + m
             if lo >= hi:
                 continue
             start, end = s0 + (lo - t0), s0 + (hi - t0)
             if out and out[-1].end == start:
-                out[-1] = Span(start=out[-1].start, end=end)
+                out[-1] = Span(out[-1].start, end)
             else:
-                out.append(Span(start=start, end=end))
+                out.append(Span(start, end))
         return out
 
     def source_offset(self, i: int) -> int | None:

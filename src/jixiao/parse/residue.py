@@ -9,12 +9,12 @@ line numbers. Pieces made only of punctuation are structure too (a stray
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from ..model import Residue, Span
+from ..model import Document, Residue, Span
 from .lines import Line
 
-__all__ = ["coverage", "find_residue"]
+__all__ = ["all_spans", "coverage", "find_residue"]
 
 _PUNCT_ONLY_RE = re.compile(r"^[\s\W_]*$")
 _WORD_RE = re.compile(r"[^\s]+(?:[ \u3000]+[^\s]+)*")
@@ -52,20 +52,22 @@ def find_residue(source: str, lines: list[Line], spans: Iterable[Span]) -> list[
     return out
 
 
-def all_spans(obj: object) -> Iterable[Span]:
-    """Every Span inside a model's ``spans``/``field_spans`` dicts, recursively."""
-    from pydantic import BaseModel
-
-    if isinstance(obj, Span):
-        yield obj
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            if name in ("syntax", "residue", "warnings"):
-                continue
-            yield from all_spans(getattr(obj, name))
-    elif isinstance(obj, dict):
-        for v in obj.values():
-            yield from all_spans(v)
-    elif isinstance(obj, list | tuple):
-        for v in obj:
-            yield from all_spans(v)
+def all_spans(doc: Document) -> Iterator[Span]:
+    """Every field span of a document: header fields, units, projects, amounts, indicators."""
+    for spans in doc.spans.values():
+        yield from spans
+    for u in doc.units:
+        for spans in u.spans.values():
+            yield from spans
+        yield from u.amounts.spans.values()
+    if doc.total is not None:
+        yield from doc.total.spans.values()
+    for p in doc.projects:
+        for spans in p.spans.values():
+            yield from spans
+        for spans in p.field_spans.values():
+            yield from spans
+        yield from p.amounts.spans.values()
+        for ind in p.indicators:
+            for spans in ind.spans.values():
+                yield from spans

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "AMOUNT_RE",
@@ -26,6 +27,7 @@ def nfkc(s: str) -> str:
     return unicodedata.normalize("NFKC", s)
 
 
+@lru_cache(maxsize=8192)
 def squash(s: str) -> str:
     """NFKC without any white space: the form in which labels are compared."""
     return "".join(nfkc(s).split())
