@@ -34,6 +34,7 @@ _LABEL_RE = re.compile(
     r"\s*(?:[：:]\s*|(?=[<>≤≥＜＞=≧≦]))"
 )
 _TRUNCATED_LABEL_RE = re.compile(r"[；;，,]\s*(?:实施周期指?标?值?|年度指?标?值?|实施周?期?)$")
+_COLON_RE = re.compile(r"[：:]")
 _LABEL_FIELD = {
     "实施周期指标值": "period_value",
     "年度指标值": "annual_value",
@@ -79,76 +80,78 @@ def find_indicator_start(s: str) -> int | None:
     return None
 
 
-def _clean(mt: MText) -> MText:
-    return mt.strip(_SEP)
+def _bounds(s: str, a: int, b: int) -> tuple[int, int]:
+    """``[a, b)`` without the separators at either end."""
+    while a < b and s[a] in _SEP:
+        a += 1
+    while b > a and s[b - 1] in _SEP:
+        b -= 1
+    return a, b
 
 
 def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
-    """One indicator's text (after its number) → Indicator with spans."""
+    """One indicator's text (after its number) → Indicator with spans.
+
+    Works on offsets into ``item`` and maps only the final fields back to
+    the source: this runs once per indicator, thousands of times a second.
+    """
     ind = Indicator(seq=seq)
-    pos = 0
-    parts: list[tuple[str | None, str, int, int, int, int]] = []
     s = item.s
+    pos = 0
+    parts: list[re.Match[str]] = []
     while len(parts) < 2:
         m = _HEAD_PART_RE.match(s, pos)
         if not m:
             break
         # "满意度指标：用户满意度" has one head part; so does "产出指标：服务质量".
-        rest = s[m.end():]
-        if not rest.strip(_SEP) and parts:
+        if parts and not s[m.end():].strip(_SEP):
             break
-        parts.append((m.group("code"), m.group("word"), m.start("word"), m.end("word"),
-                      m.start("code") if m.group("code") else -1, m.end("code") if m.group("code") else -1))
+        parts.append(m)
         pos = m.end()
         if m.group("sep") in ("：", ":"):
             break  # "产出指标：<name>" — what follows a colon is the name
-    for k, (code, word, ws, we, cs, ce) in enumerate(parts):
+    for k, m in enumerate(parts):
+        code, word = m.group("code"), m.group("word")
         as_level2 = k == 1 or (code is not None and len(code) >= 2) or (
             k == 0 and len(parts) == 1 and squash(word) not in _LEVEL1_SET and code is None
         )
         key = "level2" if as_level2 else "level1"
-        setattr(ind, key, item.slice(ws, we).s)
-        ind.spans[key] = item.spans(ws, we)
+        setattr(ind, key, word)
+        ind.spans[key] = item.spans(m.start("word"), m.end("word"))
         if code is not None:
             setattr(ind, key + "_code", code)
-            ind.spans[key + "_code"] = item.spans(cs, ce)
-    rest = item.slice(pos)
+            ind.spans[key + "_code"] = item.spans(m.start("code"), m.end("code"))
+    end = len(s)
     # an excerpt cut inside a label ("…；实施周期指标"): the fragment is not part of the name
-    cut = _TRUNCATED_LABEL_RE.search(rest.s)
+    cut = _TRUNCATED_LABEL_RE.search(s, pos)
     if cut:
-        rest = rest.slice(0, cut.start())
+        end = cut.start()
         ind.extra["截断"] = "指标文字在标签处截断 / text cut inside a label"
-    labels = list(_LABEL_RE.finditer(rest.s))
-    name_end = labels[0].start() if labels else len(rest.s)
-    name = _clean(rest.slice(0, name_end))
+    labels = list(_LABEL_RE.finditer(s, pos, end))
+    na, nb = _bounds(s, pos, labels[0].start() if labels else end)
     if not labels:
         # "培训人数：不少于300人" — name and value split by the first colon
-        m = re.search(r"[：:]", name.s)
+        m = _COLON_RE.search(s, na, nb)
         if m:
-            value = _clean(name.slice(m.end()))
-            name = _clean(name.slice(0, m.start()))
-            if value:
-                ind.annual_value = value.s
-                ind.spans["annual_value"] = value.spans()
-    if name:
-        ind.name = name.s
-        ind.spans["name"] = name.spans()
+            va, vb = _bounds(s, m.end(), nb)
+            if va < vb:
+                ind.annual_value = s[va:vb]
+                ind.spans["annual_value"] = item.spans(va, vb)
+            na, nb = _bounds(s, na, m.start())
+    if na < nb:
+        ind.name = s[na:nb]
+        ind.spans["name"] = item.spans(na, nb)
     for k, lab in enumerate(labels):
-        end = labels[k + 1].start() if k + 1 < len(labels) else len(rest.s)
-        value = _clean(rest.slice(lab.end(), end))
+        va, vb = _bounds(s, lab.end(), labels[k + 1].start() if k + 1 < len(labels) else end)
         label = lab.group("label")
         key = _LABEL_FIELD.get(label)
-        if key is None:
-            if value:
-                ind.extra[label] = value.s
+        if key is None or getattr(ind, key) is not None:
+            if va < vb:
+                ind.extra[label] = s[va:vb]
             continue
-        if getattr(ind, key) is not None:
-            if value:
-                ind.extra[label] = value.s
-            continue
-        if value:
-            setattr(ind, key, value.s)
-            ind.spans[key] = value.spans()
+        if va < vb:
+            setattr(ind, key, s[va:vb])
+            ind.spans[key] = item.spans(va, vb)
     ind.annual_target = parse_target(ind.annual_value)
     ind.period_target = parse_target(ind.period_value)
     return ind
