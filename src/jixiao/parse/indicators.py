@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Indicator, Span
 from .mtext import MText
@@ -35,6 +36,9 @@ _LABEL_RE = re.compile(
 )
 _TRUNCATED_LABEL_RE = re.compile(r"[；;，,]\s*(?:实施周期指?标?值?|年度指?标?值?|实施周?期?)$")
 _COLON_RE = re.compile(r"[：:]")
+# Tables repeat their values (100%, 良好以上, the period value beside an equal annual one);
+# a Target is a value object, so equal texts share one.
+_target = lru_cache(maxsize=8192)(parse_target)
 _LABEL_FIELD = {
     "实施周期指标值": "period_value",
     "年度指标值": "annual_value",
@@ -152,8 +156,8 @@ def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
         if va < vb:
             setattr(ind, key, s[va:vb])
             ind.spans[key] = item.spans(va, vb)
-    ind.annual_target = parse_target(ind.annual_value)
-    ind.period_target = parse_target(ind.period_value)
+    ind.annual_target = _target(ind.annual_value)
+    ind.period_target = _target(ind.period_value)
     return ind
 
 
