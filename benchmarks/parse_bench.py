@@ -18,6 +18,7 @@ import argparse
 import cProfile
 import datetime
 import gc
+import hashlib
 import json
 import os
 import platform
@@ -25,6 +26,7 @@ import pstats
 import random
 import re
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -362,6 +364,14 @@ def kib(n: float) -> str:
 # -- main -------------------------------------------------------------------------------------
 
 
+def source_digest() -> str:
+    """A digest of jixiao's own source files, to notice the parser changing during a run."""
+    h = hashlib.sha256()
+    for path in sorted(Path(jixiao.__file__).parent.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def revision() -> str:
     """The checkout's commit, with ``+changes`` when src/ has uncommitted edits."""
     root = Path(__file__).resolve().parent.parent
@@ -375,12 +385,30 @@ def revision() -> str:
     return f"commit {head}{' +changes in src/' if dirty else ''}"
 
 
+def _idle_ticks() -> dict[int, int]:
+    with open("/proc/stat") as fh:
+        return {int(f[0][3:]): int(f[4]) + int(f[5]) for f in (line.split() for line in fh)
+                if f and f[0].startswith("cpu") and f[0][3:].isdigit()}
+
+
 def pin_one_core() -> str:
+    """Pin this process (and the workers it starts) to the idlest CPU it may use.
+
+    The idlest, not a fixed one: two benchmarks pinned to the same CPU would
+    halve each other's figures.
+    """
     if not hasattr(os, "sched_setaffinity"):
         return "not pinned (no sched_setaffinity)"
     cpus = sorted(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {cpus[-1]})
-    return f"pinned to CPU {cpus[-1]} of {len(cpus)} available"
+    try:
+        before = _idle_ticks()
+        time.sleep(0.5)
+        after = _idle_ticks()
+        cpu = max(cpus, key=lambda c: after.get(c, 0) - before.get(c, 0))
+    except (OSError, ValueError, IndexError):
+        cpu = cpus[-1]
+    os.sched_setaffinity(0, {cpu})
+    return f"pinned to CPU {cpu}, the idlest of {len(cpus)} available"
 
 
 def main() -> None:
@@ -407,8 +435,9 @@ def main() -> None:
     if args.mem_worker:
         mem_worker(args.mem_worker, args.dir, args.seed, size_mb, args.tracemalloc)
         return
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the temporary directory is removed
     pinned = pin_one_core()
-    rev = revision()
+    rev, digest = revision(), source_digest()
     started = time.perf_counter()
 
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
@@ -509,7 +538,9 @@ def main() -> None:
     print()
     print(f"Python {platform.python_version()} ({platform.python_implementation()}), {platform.machine()}, "
           f"{platform.system()} {platform.release()}; os.cpu_count() = {os.cpu_count()}; benchmark {pinned}")
-    print(f"total wall time {time.perf_counter() - started:.0f} s")
+    print(f"total wall time {time.perf_counter() - started:.0f} s; jixiao sources {digest}")
+    if source_digest() != digest:
+        print("WARNING: jixiao's sources changed during the run; the figures mix two versions of the parser")
     if prof_text:
         print()
         print(prof_text)

@@ -22,7 +22,7 @@ __all__ = ["AmountCell", "Placement", "amount_options", "place_amounts", "resolv
 
 _TOLERANCE = 0.005
 #: more undecided rows than this under one unit is not searched (recursion depth, time)
-_MAX_OPEN_ROWS = 300
+_MAX_OPEN_ROWS = 60
 
 
 @dataclass
@@ -113,7 +113,7 @@ def place_amounts(
 
 
 def resolve_by_column_totals(
-    choices: list[list[Amounts]], totals: Amounts, *, limit: int = 200_000
+    choices: list[list[Amounts]], totals: Amounts, *, limit: int = 1_000
 ) -> list[int] | None:
     """Pick one option per row so that each column adds up to ``totals``.
 
@@ -136,7 +136,13 @@ def resolve_by_column_totals(
         return [0] * len(choices)
     if len(open_rows) > _MAX_OPEN_ROWS:
         return None
+    # larger rows first, so a wrong branch overshoots early
+    open_rows.sort(key=lambda i: -max(sum(v) for v in vectors[i]))
     rows = [vectors[i] for i in open_rows]
+    # what the rows after i can still add to each column, at most
+    reach = [[0.0] * len(cols) for _ in range(len(rows) + 1)]
+    for i in range(len(rows) - 1, -1, -1):
+        reach[i] = [r + max(v[c] for v in rows[i]) for c, r in enumerate(reach[i + 1])]
     found: list[list[int]] = []
     picked: list[int] = []
     steps = 0
@@ -152,7 +158,8 @@ def resolve_by_column_totals(
             return True
         for j, vec in enumerate(rows[i]):
             nxt = [s + v for s, v in zip(sums, vec, strict=True)]
-            if any(n > t + tol for n, t in zip(nxt, target, strict=True)):
+            if any(n > t + tol or n + r < t - tol
+                   for n, t, r in zip(nxt, target, reach[i + 1], strict=True)):
                 continue
             picked.append(j)
             ok = walk(i + 1, nxt)
