@@ -21,7 +21,7 @@ from .mtext import MText
 from .values import parse_target
 from .vocab import LEVEL1_WORDS, LEVEL_WORD_RE, squash
 
-__all__ = ["ParsedIndicators", "find_indicator_start", "parse_indicator", "parse_indicators"]
+__all__ = ["TRUNCATED", "ParsedIndicators", "find_indicator_start", "parse_indicator", "parse_indicators"]
 
 _SEP = "；;，,：:、。 \t\n\u3000"
 # A candidate item number: "1、", "2.", "3．" (not the "2.0" of a version number: a head must follow).
@@ -36,6 +36,8 @@ _LABEL_RE = re.compile(
 )
 _TRUNCATED_LABEL_RE = re.compile(r"[；;，,]\s*(?:实施周期指?标?值?|年度指?标?值?|实施周?期?)$")
 _COLON_RE = re.compile(r"[：:]")
+#: key in Indicator.extra marking text cut off inside a label (an excerpt ending mid-table)
+TRUNCATED = "截断"
 # Tables repeat their values (100%, 良好以上, the period value beside an equal annual one);
 # a Target is a value object, so equal texts share one.
 _target = lru_cache(maxsize=8192)(parse_target)
@@ -130,7 +132,7 @@ def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
     cut = _TRUNCATED_LABEL_RE.search(s, pos)
     if cut:
         end = cut.start()
-        ind.extra["截断"] = "指标文字在标签处截断 / text cut inside a label"
+        ind.extra[TRUNCATED] = "指标文字在标签处截断 / text cut inside a label"
     labels = list(_LABEL_RE.finditer(s, pos, end))
     na, nb = _bounds(s, pos, labels[0].start() if labels else end)
     if not labels:

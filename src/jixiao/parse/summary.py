@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..model import AMOUNT_KEYS, Amounts, Issue, Project, Span, Unit
 from .amounts import amount_cells, amount_options, resolve_by_column_totals
-from .indicators import find_indicator_start, parse_indicators
+from .indicators import TRUNCATED, find_indicator_start, parse_indicators
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
 from .vocab import TOTAL_ROW_NAMES, parse_amount, squash
@@ -323,6 +323,11 @@ def build_summary(rows: list[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> Su
             parsed = parse_indicators(row.indicators)
             project.indicators = parsed.indicators
             out.syntax.extend(parsed.syntax)
+            for ind in parsed.indicators:
+                if ind.extra.pop(TRUNCATED, None):
+                    project.warnings.append(Issue(
+                        code="truncated", line=row.line,
+                        message=f"第{ind.seq}条指标在标签处截断，指标值缺失 / indicator {ind.seq} is cut off inside a label"))
             if not parsed.indicators:
                 project.warnings.append(Issue(code="indicators-unread",
                                               message="绩效指标未能分条读出 / indicator text could not be split",
