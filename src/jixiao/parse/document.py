@@ -87,7 +87,7 @@ def parse_source(source: Source) -> Document:
             "未识别出绩效目标表：文本中没有项目行或项目表单 / no performance-target table found in this text",
             code="not-a-table",
         )
-    _check_year_text(doc)
+    _flag_unnamed_projects(doc)
     doc.syntax = syntax
     doc.residue = find_residue(text, lines, [*all_spans(doc), *syntax])
     if doc.residue:
@@ -99,7 +99,7 @@ def parse_source(source: Source) -> Document:
     return doc
 
 
-def _check_year_text(doc: Document) -> None:
+def _flag_unnamed_projects(doc: Document) -> None:
     for p in doc.projects:
         if p.name is None:
             p.warnings.append(Issue(code="no-name", message="项目名称缺失 / project has no name"))

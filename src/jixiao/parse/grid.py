@@ -228,8 +228,6 @@ def _observe(grid: _Grid, cells: list[MText], value_cols: int, syntax: list[Span
         if val is not None and ind.annual_value is None:
             ind.annual_value = "".join(val.s.split()) if merge else val.s
             ind.spans["annual_value"] = val.spans()
-            if not merge and len(values) > 1 and value_cols > 1:
-                pass
     if not merge and len(values) >= 2 and created:
         ind = grid.indicators[-1]
         ind.period_value, ind.annual_value = values[0].s, values[-1].s
