@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Amounts, Issue, Project, Span
-from .grid import is_grid_header, parse_grid
+from .grid import find_stream_header, is_grid_header, parse_grid
 from .labels import FIELD_LABELS, match_label, strip_noise
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
@@ -308,6 +308,8 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
         if is_grid_header([clean_cell(c, []).s for c in cells]):
             grid_at = k
             break
+    if grid_at is None:
+        grid_at = find_stream_header(lines)
     head_lines = lines if grid_at is None else lines[:grid_at]
     rows = form_rows([ln for ln in head_lines if not _TITLE_RE.search(squash(ln.text))], syntax)
     values, orphans = read_form(rows, syntax)

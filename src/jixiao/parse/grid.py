@@ -25,7 +25,7 @@ from .mtext import MText
 from .values import parse_target
 from .vocab import is_level1, is_level2, squash
 
-__all__ = ["GridResult", "is_grid_header", "parse_grid"]
+__all__ = ["GridResult", "find_stream_header", "is_grid_header", "parse_grid"]
 
 _VALUE_TOKEN_RE = re.compile(
     r"^(?:[<>≤≥＜＞=≧≦]=?|约|不低于|不少于|不高于|不超过|大于|小于)?\s*"
@@ -269,8 +269,87 @@ def _place_row(grid: _Grid, cells: list[MText], roles: list[str | None]) -> None
     grid.indicators.append(ind)
 
 
+def find_stream_header(lines: list[Line]) -> int | None:
+    """Index of a grid header written one cell per line (一级指标 | ↵ 二级指标 | ↵ 三级指标 | …)."""
+    run: list[int] = []
+    for k, line in enumerate(lines):
+        if line.is_blank():
+            continue
+        bare = line.text.strip().strip("|").strip()
+        role = _grid_role(bare) if len(bare) <= 8 else None
+        if role is not None:
+            run.append(k)
+            roles = {_grid_role(lines[j].text.strip().strip("|").strip()) for j in run}
+            if "name" in roles and len(run) >= 3 and roles & {"annual", "period"}:
+                return run[0]
+            continue
+        run = []
+    return None
+
+
+def _parse_stream(lines: list[Line], out: GridResult) -> None:
+    """A grid whose cells stand one per line: read them by vocabulary and the header's value columns."""
+    cells: list[tuple[Line, MText]] = []
+    roles: list[str] = []
+    for line in lines:
+        if line.is_blank() or is_chrome(line.text):
+            continue
+        mt = clean_cell(line.mtext, out.syntax)
+        mt, removed = mt.remove_re(re.compile(r"\s*\|\s*$"))
+        out.syntax.extend(removed)
+        mt = mt.strip()
+        role = _grid_role(mt.s) if len(mt.s) <= 8 else None
+        if role is not None and not cells:
+            roles.append(role)
+            out.syntax.extend(mt.spans())
+            continue
+        cells.append((line, mt))
+    value_roles = [r for r in roles if r in ("period", "annual", "mid", "long")] or ["annual"]
+    grid = _Grid()
+    pending: Indicator | None = None
+    filled = 0
+    for _, mt in cells:
+        key = strip_noise(mt.s)
+        if not mt.s:
+            if pending is not None and filled < len(value_roles):
+                filled += 1  # an empty value cell
+            continue
+        if pending is None or filled >= len(value_roles):
+            if is_level1(key) and (pending is None or filled >= len(value_roles)):
+                grid.level1, grid.level1_code = _level_text(mt)
+                grid.level2 = None
+                out.syntax.extend(mt.spans())
+                continue
+            if is_level2(key):
+                grid.level2 = _level_text(mt)[0]
+                out.syntax.extend(mt.spans())
+                continue
+            pending = Indicator(seq=len(grid.indicators) + 1, level1=grid.level1, level1_code=grid.level1_code,
+                                level2=grid.level2, name=mt.s)
+            pending.spans["name"] = mt.spans()
+            grid.indicators.append(pending)
+            filled = 0
+            continue
+        role = value_roles[filled]
+        key_name = {"annual": "annual_value", "period": "period_value"}.get(role)
+        if key_name:
+            setattr(pending, key_name, mt.s)
+            pending.spans[key_name] = mt.spans()
+        else:
+            pending.extra[{"mid": "中期指标值", "long": "长期指标值"}.get(role, role)] = mt.s
+        filled += 1
+    out.indicators = grid.indicators
+
+
 def parse_grid(lines: list[Line]) -> GridResult:
     out = GridResult()
+    stream_at = find_stream_header(lines)
+    if stream_at is not None and stream_at < 3:
+        _parse_stream(lines[stream_at:], out)
+        for ind in out.indicators:
+            ind.annual_target = parse_target(ind.annual_value)
+            ind.period_target = parse_target(ind.period_value)
+        return out
     grid = _Grid()
     rows: list[list[MText]] = []
     header: list[str] = []

@@ -121,7 +121,7 @@ def read_head(lines: list[Line], limit: int) -> Head:
         mt = clean_cell(line.mtext, head.syntax)
         s = mt.s
         if head.title is None and _TITLE_RE.search(s) and len(s.strip()) <= 60:
-            t = mt.strip()
+            t = mt.strip(" \t\u3000|")
             head.title = t
             y = _YEAR_RE.search(t.s)
             if y and head.year is None:
