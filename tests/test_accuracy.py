@@ -27,7 +27,6 @@ KNOWN_GAPS = {
     "department_overall_form": "部门整体 form: task grid (部门职能/年度目标任务) and 资金总额 row not read",
     "project_form_extra_columns": "grid with 分值/指标解释… columns: values misplaced",
     "project_form_vertical_labels": "one-character-per-line group labels inside the grid",
-    "prose_targets": "targets written as prose under 一、产出指标 （一）数量指标",
 }
 LAYOUT_CASES = [
     pytest.param(p, id=p.name.removesuffix(".expected.json"),

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Amounts, Issue, Project, Span
-from .grid import find_stream_header, is_grid_header, parse_grid
+from .grid import find_prose_targets, find_stream_header, is_grid_header, parse_grid, parse_prose
 from .labels import FIELD_LABELS, match_label, strip_noise
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
@@ -308,8 +308,12 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
         if is_grid_header([clean_cell(c, []).s for c in cells]):
             grid_at = k
             break
+    prose = False
     if grid_at is None:
         grid_at = find_stream_header(lines)
+    if grid_at is None:
+        grid_at = find_prose_targets(lines)
+        prose = grid_at is not None
     head_lines = lines if grid_at is None else lines[:grid_at]
     rows = form_rows([ln for ln in head_lines if not _TITLE_RE.search(squash(ln.text))], syntax)
     values, orphans = read_form(rows, syntax)
@@ -362,7 +366,7 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
         project.name = result.department.s
     project.amounts = _form_amounts(project, result)
     if grid_at is not None:
-        grid = parse_grid(lines[grid_at:])
+        grid = parse_prose(lines[grid_at:]) if prose else parse_grid(lines[grid_at:])
         project.indicators = grid.indicators
         project.warnings.extend(grid.warnings)
         syntax.extend(grid.syntax)

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from ..model import Indicator, Issue, Span
+from .indicators import parse_indicator
 from .labels import GRID_WORDS, strip_noise
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
 from .values import parse_target
-from .vocab import is_level1, is_level2, squash
+from .vocab import LEVEL_WORD_RE, is_level1, is_level2, squash
 
-__all__ = ["GridResult", "find_stream_header", "is_grid_header", "parse_grid"]
+__all__ = ["GridResult", "find_prose_targets", "find_stream_header", "parse_prose", "is_grid_header", "parse_grid"]
 
 _VALUE_TOKEN_RE = re.compile(
     r"^(?:[<>≤≥＜＞=≧≦]=?|约|不低于|不少于|不高于|不超过|大于|小于)?\s*"
@@ -339,6 +340,50 @@ def _parse_stream(lines: list[Line], out: GridResult) -> None:
             pending.extra[{"mid": "中期指标值", "long": "长期指标值"}.get(role, role)] = mt.s
         filled += 1
     out.indicators = grid.indicators
+
+
+_CN_NUM = "一二三四五六七八九十"
+_PROSE_L1_RE = re.compile(rf"^\s*[{_CN_NUM}]+\s*[、.．]\s*(?P<word>{LEVEL_WORD_RE})\s*[:：]?\s*$")
+_PROSE_L2_RE = re.compile(rf"^\s*[（(]\s*[{_CN_NUM}]+\s*[)）]\s*(?P<word>{LEVEL_WORD_RE})\s*[:：]?\s*$")
+_PROSE_ITEM_RE = re.compile(r"^\s*(?P<seq>\d{1,3})\s*[.．、)）]\s*")
+
+
+def find_prose_targets(lines: list[Line]) -> int | None:
+    """Index of the first heading of targets written as prose (``一、产出指标``)."""
+    for k, line in enumerate(lines):
+        if _PROSE_L1_RE.match(line.text):
+            return k
+    return None
+
+
+def parse_prose(lines: list[Line]) -> GridResult:
+    """Targets as prose: ``一、产出指标`` / ``（一）数量指标`` / ``1.培训人数：不少于300人``."""
+    out = GridResult()
+    level1 = level2 = None
+    items: list[tuple[int, list[MText], str | None, str | None]] = []
+    for line in lines:
+        if line.is_blank() or is_chrome(line.text):
+            continue
+        mt = clean_cell(line.mtext, out.syntax).strip()
+        if m := _PROSE_L1_RE.match(mt.s):
+            level1, level2 = m.group("word"), None
+            out.syntax.extend(mt.spans())
+            continue
+        if m := _PROSE_L2_RE.match(mt.s):
+            level2 = m.group("word")
+            out.syntax.extend(mt.spans())
+            continue
+        if m := _PROSE_ITEM_RE.match(mt.s):
+            out.syntax.extend(mt.spans(0, m.end()))
+            items.append((int(m.group("seq")), [mt.slice(m.end())], level1, level2))
+        elif items:
+            items[-1][1].append(mt)  # the item's text goes on
+    for seq, parts, l1, l2 in items:
+        ind = parse_indicator(MText.join_lines(parts), seq)
+        ind.level1 = ind.level1 or l1
+        ind.level2 = ind.level2 or l2
+        out.indicators.append(ind)
+    return out
 
 
 def parse_grid(lines: list[Line]) -> GridResult:
