@@ -240,17 +240,17 @@ def _observe(grid: _Grid, cells: list[MText], value_cols: int, syntax: list[Span
             syntax.extend(c.spans())
 
 
-def _place_row(grid: _Grid, cells: list[MText], roles: list[str | None]) -> None:
+def _place_row(grid: _Grid, cells: list[MText], roles: list[str | None], labels: list[str]) -> None:
     """A clean row: each cell under its header; empty 一级/二级 cells continue the group above."""
     by: dict[str, MText] = {}
     extra: dict[str, str] = {}
-    for role, c in zip(roles, cells, strict=True):
+    for role, label, c in zip(roles, labels, cells, strict=True):
         if not c.s:
             continue
         if role in ("level1", "level2", "name", "annual", "period") and role not in by:
             by[role] = c
         elif role is not None:
-            extra[role] = c.s
+            extra[label.strip()] = c.s
     if "level1" in by:
         grid.level1, grid.level1_code = _level_text(by["level1"])
         grid.level2 = None
@@ -397,6 +397,7 @@ def parse_grid(lines: list[Line]) -> GridResult:
         return out
     grid = _Grid()
     rows: list[list[MText]] = []
+    full_rows: list[list[MText]] = []
     header: list[str] = []
     for line in lines:
         if line.is_blank() or is_chrome(line.text):
@@ -406,27 +407,28 @@ def parse_grid(lines: list[Line]) -> GridResult:
             # a group label written one character per line (绩/效/指/标) beside the grid
             out.syntax.extend(line.mtext.spans())
             continue
-        cells = split_cells(line, out.syntax) or [clean_cell(line.mtext, out.syntax).strip()]
+        full = split_cells(line, out.syntax) or [clean_cell(line.mtext, out.syntax).strip()]
+        cells = list(full)
         while cells and not cells[-1].s:
             cells = cells[:-1]
         if not cells:
             continue
-        texts = [c.s for c in cells]
-        if is_grid_header(texts):
+        if is_grid_header([c.s for c in cells]):
             out.syntax.extend(line.mtext.spans())
-            header = texts
+            header = [c.s for c in full]
             continue
         rows.append(cells)
+        full_rows.append(full)
     roles = [_grid_role(h) for h in header]
     value_cols = sum(1 for r in roles if r in ("annual", "period")) or 1
     # OCR'd grids put several indicators in a cell and shift cells between columns
     merge = any(
-        len([t for t in (r[-1].s.split() if r else []) if _is_value_token(t)]) >= 2 or len(r) != len(header)
-        for r in rows
+        len([t for t in (r[-1].s.split() if r else []) if _is_value_token(t)]) >= 2 or len(f) != len(header)
+        for r, f in zip(rows, full_rows, strict=True)
     ) and any(len(c.s.split()) >= 2 for r in rows for c in r)
-    for cells in rows:
-        if not merge and len(cells) == len(roles) and "name" in roles:
-            _place_row(grid, cells, roles)
+    for cells, full in zip(rows, full_rows, strict=True):
+        if not merge and len(full) == len(roles) and "name" in roles:
+            _place_row(grid, full, roles, header)
         else:
             _observe(grid, cells, value_cols, out.syntax, merge)
     # a 二级 printed once for its group names the rows above it too
