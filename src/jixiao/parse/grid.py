@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from ..model import Indicator, Issue, Span
+from ..model import Indicator, Issue, Span, Target
 from .indicators import parse_indicator
 from .labels import GRID_WORDS, strip_noise
 from .lines import Line, clean_cell, is_chrome, split_cells
@@ -270,6 +270,23 @@ def _place_row(grid: _Grid, cells: list[MText], roles: list[str | None], labels:
     grid.indicators.append(ind)
 
 
+_COMPARATORS = {"≥": ">=", ">=": ">=", ">": ">", "＞": ">", "≤": "<=", "<=": "<=", "<": "<", "＜": "<", "=": "="}
+
+
+def _with_columns(target: Target | None, extra: dict[str, str]) -> Target | None:
+    """A bare number under 绩效标准 ≥ and 度量单位 人 is the target ≥ N 人."""
+    if target is None or target.kind != "quantitative":
+        return target
+    update: dict[str, str] = {}
+    comparator = _COMPARATORS.get(squash(extra.get("绩效标准", extra.get("指标方向", ""))))
+    if target.comparator is None and comparator:
+        update["comparator"] = comparator
+    unit = (extra.get("度量单位") or extra.get("计量单位") or "").strip()
+    if target.unit is None and unit:
+        update["unit"] = unit
+    return target.model_copy(update=update) if update else target
+
+
 def find_stream_header(lines: list[Line]) -> int | None:
     """Index of a grid header written one cell per line (一级指标 | ↵ 二级指标 | ↵ 三级指标 | …)."""
     run: list[int] = []
@@ -438,8 +455,8 @@ def parse_grid(lines: list[Line]) -> GridResult:
             if nxt is not None and merge:
                 ind.level2 = nxt.level2
     for ind in grid.indicators:
-        ind.annual_target = parse_target(ind.annual_value)
-        ind.period_target = parse_target(ind.period_value)
+        ind.annual_target = _with_columns(parse_target(ind.annual_value), ind.extra)
+        ind.period_target = _with_columns(parse_target(ind.period_value), ind.extra)
         if ind.annual_value is None:
             out.warnings.append(Issue(code="value-missing",
                                       message=f"指标“{ind.name}”未读到指标值 / no value read for indicator"))
