@@ -385,6 +385,12 @@ def revision() -> str:
     return f"commit {head}{' +changes in src/' if dirty else ''}"
 
 
+def _terminated(signum: int, _frame: object) -> None:
+    print(f"parse_bench: stopped by signal {signum} after {time.perf_counter():.0f} s of process time",
+          file=sys.stderr, flush=True)
+    sys.exit(128 + signum)
+
+
 def _idle_ticks() -> dict[int, int]:
     with open("/proc/stat") as fh:
         return {int(f[0][3:]): int(f[4]) + int(f[5]) for f in (line.split() for line in fh)
@@ -435,7 +441,7 @@ def main() -> None:
     if args.mem_worker:
         mem_worker(args.mem_worker, args.dir, args.seed, size_mb, args.tracemalloc)
         return
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the temporary directory is removed
+    signal.signal(signal.SIGTERM, _terminated)  # so the temporary directory is removed
     pinned = pin_one_core()
     rev, digest = revision(), source_digest()
     started = time.perf_counter()

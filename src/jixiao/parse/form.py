@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ..model import Amounts, Issue, Project, Span
 from .grid import find_prose_targets, find_stream_header, is_grid_header, parse_grid, parse_prose
-from .labels import FIELD_LABELS, match_label, strip_noise
+from .labels import FIELD_LABELS, GROUP_LABELS, match_label, strip_noise
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
 from .vocab import nfkc, squash
@@ -28,6 +28,8 @@ _COLON_RE = re.compile(r"[:：]")
 _TITLE_RE = re.compile(r"绩效目标(?:申报|批复|公开)?表")
 _AMOUNT_VALUE_RE = re.compile(r"^\s*(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元|千元|亿元)?\s*$")
 _PROJECT_KIND_RE = re.compile(r"^(?:经常性|一次性|延续性|新增|跨年度|常年性|持续性|阶段性|专项)\S{0,6}项目$|^(?:经常性|一次性|延续性)\S{0,4}$")
+# characters of the group labels a form writes one per line down its margin; never a one-character value
+_VERTICAL_CHARS = set("".join(GROUP_LABELS)) - set("是否无有")
 _NOISE_TOKEN_RE = re.compile(r"^(?:[A-Za-z]|\d{1,2}|[^\w\s]+)$")
 
 _TOTAL_LABELS = ("本年度预算金额", "年度预算金额", "年度资金总额", "本年度资金", "资金总额",
@@ -107,6 +109,10 @@ def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Ce
             continue
         bare = line.text.strip().rstrip("|").strip()
         if len(bare) == 1 and "\u4e00" <= bare <= "\u9fff":
+            if bare in _VERTICAL_CHARS:
+                # one character of a group label written down the left margin (项/目/概/况)
+                syntax.extend(line.mtext.spans())
+                continue
             vertical.append(line)
             continue
         flush_vertical()
