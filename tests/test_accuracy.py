@@ -23,9 +23,7 @@ needs_shared = pytest.mark.skipif(SCORER is None, reason="../shared/tools/score.
 GOLD = sorted((SHARED / "gold").glob("*.json")) if SCORER else []
 # Layouts not yet read exactly (the issue note says what is missing in each).
 # strict: a case that starts passing fails here until it is taken off this list.
-KNOWN_GAPS = {
-    "department_overall_form": "部门整体 form: task grid (部门职能/年度目标任务) and 资金总额 row not read",
-}
+KNOWN_GAPS: dict[str, str] = {}
 LAYOUT_CASES = [
     pytest.param(p, id=p.name.removesuffix(".expected.json"),
                  marks=[pytest.mark.xfail(reason=KNOWN_GAPS[k], strict=True)] if (k := p.name.removesuffix(".expected.json")) in KNOWN_GAPS else [])

@@ -32,6 +32,9 @@ _PROJECT_KIND_RE = re.compile(r"^(?:经常性|一次性|延续性|新增|跨年�
 _VERTICAL_CHARS = set("".join(GROUP_LABELS)) - set("是否无有")
 _NOISE_TOKEN_RE = re.compile(r"^(?:[A-Za-z]|\d{1,2}|[^\w\s]+)$")
 
+# the task grid of a 部门整体 form: the spec keeps it in ``fields``
+_TASK_GRID = {"部门职能", "年度目标任务", "支出项目名称", "预算金额"}
+_AMOUNT_UNIT_LINE_RE = re.compile(r"^\s*[|]?\s*(?:金额)?单位\s*[:：]\s*(?:万元|元|千元|亿元)\s*[|]?\s*$")
 _TOTAL_LABELS = ("本年度预算金额", "年度预算金额", "年度资金总额", "本年度资金", "资金总额",
                  "总金额", "项目总金额", "项目资金总额", "预算金额", "合计")
 _PART_LABELS = {"财政拨款": "fiscal", "其中:财政拨款": "fiscal", "其中：财政拨款": "fiscal",
@@ -118,6 +121,9 @@ def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Ce
         flush_vertical()
         if is_chrome(line.text):
             continue
+        if _AMOUNT_UNIT_LINE_RE.match(line.text):
+            syntax.extend(line.mtext.spans())  # 单位：万元 — the document's amount unit, read by the header
+            continue
         raw = split_cells(line, syntax)
         if raw is None:
             raw = [clean_cell(line.mtext, syntax).strip()]
@@ -149,9 +155,11 @@ def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Ce
 class _Value:
     label: str
     parts: list[MText] = field(default_factory=list)
+    #: between parts: a space for cells of one row, a line break for the rows of a column
+    sep: str = " "
 
     def text(self) -> MText:
-        return MText.join([p for p in self.parts if p.s], " ").strip()
+        return MText.join([p for p in self.parts if p.s], self.sep).strip()
 
 
 def _split_multi_label(c: Cell) -> list[str] | None:
@@ -183,7 +191,8 @@ def read_form(rows: list[tuple[Line, list[Cell]]], syntax: list[Span]) -> tuple[
     values: list[_Value] = []
     orphans: list[tuple[int, MText]] = []
     pending: list[str] = []           # labels waiting for a value on a later row
-    column_labels: dict[int, str] = {}  # a row of labels over a row of values
+    column_labels: dict[int, str] = {}  # a row of labels over rows of values
+    column_values: dict[int, _Value] = {}
     last: _Value | None = None
 
     def open_value(label: str) -> _Value:
@@ -201,18 +210,22 @@ def read_form(rows: list[tuple[Line, list[Cell]]], syntax: list[Span]) -> tuple[
         # a row of labels only: they are column heads or wait for the next row
         if len(field_labels) >= 2 and not texts:
             column_labels = {c.col: c.label for c in field_labels}
+            column_values = {}
             for c in field_labels:
                 syntax.extend(c.mt.spans())
             pending = []
             continue
         if column_labels and texts and all(c.col in column_labels for c in texts) and not field_labels:
+            # rows of values under a row of labels: each column one value, its rows one per line
             for c in texts:
-                v = open_value(column_labels[c.col])
+                v = column_values.get(c.col)
+                if v is None:
+                    v = column_values[c.col] = open_value(column_labels[c.col])
+                    v.sep = "\n"
                 v.parts.append(c.mt)
-            column_labels = {}
             last = None
             continue
-        column_labels = {}
+        column_labels, column_values = {}, {}
         if not labelled and texts:
             if pending:
                 v = open_value(pending.pop(0))
@@ -368,9 +381,16 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
     if goal is not None:
         project.goal = goal.s
         project.spans["goal"] = goal.spans()
-    if department and project.name is None and result.department is not None:
-        project.name = result.department.s
+    if department and result.department is not None:
+        # a department's own targets: the "project" is the department, its money and goal are the model's
+        project.name = project.name or result.department.s
+        project.unit = project.unit or result.department.s
     project.amounts = _form_amounts(project, result)
+    if department:
+        for label in [k for k in project.fields if k not in _TASK_GRID and (
+                      FIELD_LABELS.get(k) in ("goal_total", "goal_annual") or k in _TOTAL_LABELS or k in _PART_LABELS)]:
+            project.fields.pop(label)
+            syntax.extend(project.field_spans.pop(label, []))
     if grid_at is not None:
         grid = parse_prose(lines[grid_at:]) if prose else parse_grid(lines[grid_at:])
         project.indicators = grid.indicators

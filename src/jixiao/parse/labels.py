@@ -19,6 +19,7 @@ FIELD_LABELS: dict[str, str] = {
     "实施单位": "unit", "项目实施单位": "unit", "项目单位": "unit", "资金使用单位": "unit",
     "填报单位": "department", "部门名称": "department", "单位名称": "department",
     "申报单位": "department", "预算单位": "department", "部门": "department",
+    "部门(单位)名称": "department", "单位(部门)名称": "department",
     "主管部门": "field",
     "项目负责人": "field", "联系人": "field", "联系电话": "field",
     "项目属性": "field", "项目类型": "field", "项目类别": "field", "资金用途": "field",
@@ -45,7 +46,7 @@ FIELD_LABELS: dict[str, str] = {
     "中长期目标": "goal_total", "实施期目标": "goal_total", "实施期绩效目标": "goal_total",
     "年度绩效目标": "goal_annual", "年度目标": "goal_annual", "年度总体目标": "goal_annual",
     "本年度绩效目标": "goal_annual",
-    "部门职能": "field", "年度目标任务": "field", "年度主要任务": "field", "支出项目名称": "field",
+    "部门职能": "field", "年度目标任务": "field", "支出项目名称": "field",
     "部门职责": "field", "职能职责": "field", "任务名称": "field", "主要内容": "field",
 }
 # Labels of a group of rows, or of a grid's columns: structure, never a field.
@@ -53,7 +54,8 @@ GROUP_LABELS = {
     "项目概况", "项目立项情况", "资金支出进度计划", "项目绩效目标", "绩效目标", "绩效指标",
     "年度绩效指标", "资金来源", "金额", "项目资金", "项目基本情况", "资金支出时间", "预算执行进度",
     "基本信息", "立项依据及必要性", "项目资金来源", "项目支出明细", "绩效指标表",
-    "部门整体支出绩效目标", "年度任务", "长期绩效目标", "任务",
+    "部门整体支出绩效目标", "年度任务", "长期绩效目标", "任务", "年度预算申请", "年度预算", "预算申请",
+    "年度主要任务", "部门整体绩效目标",
 }
 # Column words of the indicator grid.
 GRID_WORDS = {
