@@ -209,7 +209,16 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES) 
         raise too_large
     try:
         with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)  # +1 notices a file that grew (or a device) without reading it all
+            # read in chunks: read(n) sizes its buffer by n, so read(max_bytes) would take 64 MB for a 30 KB file;
+            # stopping past max_bytes notices a file that grew (or a device) without reading it all
+            chunks, got = [], 0
+            while got <= max_bytes:
+                chunk = fh.read(min(max(info.st_size, 1 << 16), max_bytes + 1 - got))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                got += len(chunk)
+            data = b"".join(chunks)
     except OSError as exc:
         raise _io_error(exc, shown) from None
     if len(data) > max_bytes:
