@@ -25,10 +25,14 @@ def sample_paths() -> list[Path]:
 @reports_errors
 def samples_command() -> None:
     """解析随包附带的样例表并汇总 / Parse the bundled sample tables and print a summary."""
-    table = Table(title="样例表解析结果 / bundled sample tables", show_lines=False)
-    for col in ("文件 file", "形式 form", "部门 department", "项目 projects", "指标 indicators",
-                "定量 quantitative", "警告 warnings", "残留 residue"):
-        table.add_column(col, overflow="fold")
+    table = Table(title="样例表解析结果 / bundled sample tables",
+                  caption="文件 file · 形式 form · 部门 department · 项目 projects · 指标 indicators · "
+                          "定量 quantitative targets · 警告 warnings · 残留 residue", show_lines=False)
+    table.add_column("文件", no_wrap=True)
+    table.add_column("形式", no_wrap=True)
+    table.add_column("部门", overflow="fold")
+    for col in ("项目", "指标", "定量", "警告", "残留"):
+        table.add_column(col, justify="right", no_wrap=True)
     totals = [0, 0, 0, 0, 0]
     paths = sample_paths()
     with Progress(transient=True) as progress:
@@ -37,14 +41,14 @@ def samples_command() -> None:
             try:
                 doc = parse_source(read(path))
             except JixiaoError as e:
-                table.add_row(path.name, "—", f"[red]{e.message}[/]", "0", "0", "0", "—", "—")
+                table.add_row(path.stem[:12], "—", f"[red]{e.message}[/]", "0", "0", "0", "—", "—")
                 progress.advance(task)
                 continue
             inds = [i for p in doc.projects for i in p.indicators]
             quant = sum(1 for i in inds if i.annual_target and i.annual_target.kind == "quantitative")
             row = [len(doc.projects), len(inds), quant, len(doc.all_warnings()), len(doc.residue)]
             totals = [a + b for a, b in zip(totals, row, strict=True)]
-            table.add_row(path.name, doc.form, doc.department or "—", *map(str, row))
+            table.add_row(path.stem[:12], doc.form, doc.department or "—", *map(str, row))
             progress.advance(task)
     table.add_section()
     table.add_row("合计 total", "", "", *map(str, totals))
