@@ -113,7 +113,7 @@ def place_amounts(
 
 
 def resolve_by_column_totals(
-    choices: list[list[Amounts]], totals: Amounts, *, limit: int = 1_000
+    choices: list[list[Amounts]], totals: Amounts, *, limit: int = 400
 ) -> list[int] | None:
     """Pick one option per row so that each column adds up to ``totals``.
 

@@ -18,6 +18,8 @@ from ..model import Span
 __all__ = ["MText"]
 
 _SPACE = " \t\r\n\u3000\xa0"
+# Span is a named tuple; tuple.__new__ skips its generated __new__ (this runs once per field)
+_new_span = tuple.__new__
 
 
 class MText:
@@ -161,10 +163,10 @@ class MText:
             if lo >= hi:
                 continue
             start, end = s0 + (lo - t0), s0 + (hi - t0)
-            if out and out[-1].end == start:
-                out[-1] = Span(out[-1].start, end)
+            if out and out[-1][1] == start:
+                out[-1] = _new_span(Span, (out[-1][0], end))
             else:
-                out.append(Span(start, end))
+                out.append(_new_span(Span, (start, end)))
         return out
 
     def source_offset(self, i: int) -> int | None:
