@@ -101,7 +101,10 @@ def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
     Works on offsets into ``item`` and maps only the final fields back to
     the source: this runs once per indicator, thousands of times a second.
     """
-    ind = Indicator(seq=seq)
+    # fields are gathered here and the model built once: pydantic's __setattr__ costs per call
+    kw: dict = {"seq": seq}
+    spans: dict = {}
+    extra: dict[str, str] = {}
     s = item.s
     pos = 0
     parts: list[re.Match[str]] = []
@@ -122,17 +125,17 @@ def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
             k == 0 and len(parts) == 1 and squash(word) not in _LEVEL1_SET and code is None
         )
         key = "level2" if as_level2 else "level1"
-        setattr(ind, key, word)
-        ind.spans[key] = item.spans(m.start("word"), m.end("word"))
+        kw[key] = word
+        spans[key] = item.spans(m.start("word"), m.end("word"))
         if code is not None:
-            setattr(ind, key + "_code", code)
-            ind.spans[key + "_code"] = item.spans(m.start("code"), m.end("code"))
+            kw[key + "_code"] = code
+            spans[key + "_code"] = item.spans(m.start("code"), m.end("code"))
     end = len(s)
     # an excerpt cut inside a label ("…；实施周期指标"): the fragment is not part of the name
     cut = _TRUNCATED_LABEL_RE.search(s, pos)
     if cut:
         end = cut.start()
-        ind.extra[TRUNCATED] = "指标文字在标签处截断 / text cut inside a label"
+        extra[TRUNCATED] = "指标文字在标签处截断 / text cut inside a label"
     labels = list(_LABEL_RE.finditer(s, pos, end))
     na, nb = _bounds(s, pos, labels[0].start() if labels else end)
     if not labels:
@@ -141,25 +144,30 @@ def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
         if m:
             va, vb = _bounds(s, m.end(), nb)
             if va < vb:
-                ind.annual_value = s[va:vb]
-                ind.spans["annual_value"] = item.spans(va, vb)
+                kw["annual_value"] = s[va:vb]
+                spans["annual_value"] = item.spans(va, vb)
             na, nb = _bounds(s, na, m.start())
     if na < nb:
-        ind.name = s[na:nb]
-        ind.spans["name"] = item.spans(na, nb)
+        kw["name"] = s[na:nb]
+        spans["name"] = item.spans(na, nb)
     for k, lab in enumerate(labels):
         va, vb = _bounds(s, lab.end(), labels[k + 1].start() if k + 1 < len(labels) else end)
         label = lab.group("label")
         key = _LABEL_FIELD.get(label)
-        if key is None or getattr(ind, key) is not None:
+        if key is None or key in kw:
             if va < vb:
-                ind.extra[label] = s[va:vb]
+                extra[label] = s[va:vb]
             continue
         if va < vb:
-            setattr(ind, key, s[va:vb])
-            ind.spans[key] = item.spans(va, vb)
-    ind.annual_target = _target(ind.annual_value)
-    ind.period_target = _target(ind.period_value)
+            kw[key] = s[va:vb]
+            spans[key] = item.spans(va, vb)
+    kw["annual_target"] = _target(kw.get("annual_value"))
+    kw["period_target"] = _target(kw.get("period_value"))
+    ind = Indicator(**kw)
+    # assigned, not passed: validating every span tuple again would cost more than it checks
+    ind.spans = spans
+    if extra:
+        ind.extra = extra
     return ind
 
 
