@@ -188,6 +188,12 @@ def _clean_continuation(mt: MText) -> MText:
 
 
 def read_form(rows: list[tuple[Line, list[Cell]]], syntax: list[Span]) -> tuple[list[_Value], list[tuple[int, MText]]]:
+    """Given a form's rows of cells, return its labelled values and the cells no label claimed.
+
+    A label takes the cells after it on its row, or the next row's text when
+    its row has none; a row of labels over rows of values pairs them by
+    column; a row with no label continues the last long value.
+    """
     values: list[_Value] = []
     orphans: list[tuple[int, MText]] = []
     pending: list[str] = []           # labels waiting for a value on a later row
