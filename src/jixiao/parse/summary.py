@@ -134,8 +134,10 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
         previous_was_row = True
         if not any(c.s for c in cells):
             continue
-        if sum(1 for w in ("总计", "财政拨款", "绩效目标", "绩效指标", "项目名称") if w in squash(line.text)) >= 3:
-            syntax.extend(line.mtext.spans())  # the header repeated on a new page
+        # a header repeated on a new page (long rows are never headers: don't fold them)
+        folded = squash(line.text) if len(line.text) <= 200 else ""
+        if sum(1 for w in ("总计", "财政拨款", "绩效目标", "绩效指标", "项目名称") if w in folded) >= 3:
+            syntax.extend(line.mtext.spans())
             continue
         if rows and not cells[0].s and all(_is_amount_like(c) for c in cells[1:5]) and any(c.s for c in cells[1:]):
             _continue_row(rows[-1], cells)

@@ -27,9 +27,14 @@ def nfkc(s: str) -> str:
     return unicodedata.normalize("NFKC", s)
 
 
-@lru_cache(maxsize=8192)
 def squash(s: str) -> str:
     """NFKC without any white space: the form in which labels are compared."""
+    # labels and level words repeat endlessly and are worth caching; long text is not
+    return _squash_short(s) if len(s) <= 40 else "".join(nfkc(s).split())
+
+
+@lru_cache(maxsize=8192)
+def _squash_short(s: str) -> str:
     return "".join(nfkc(s).split())
 
 
