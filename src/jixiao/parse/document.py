@@ -73,7 +73,7 @@ def parse_source(source: Source) -> Document:
         if _is_tabular(lines, start):
             rows = tabular_rows(lines, start, columns, syntax)
         else:
-            rows, _ = wrapped_rows(lines, start, syntax)
+            rows = wrapped_rows(lines, start, syntax)
         result = build_summary(rows, keys=keys)
         doc.form = "summary"
         doc.total = result.total

@@ -15,7 +15,7 @@ from .lines import Line, clean_cell, split_cells
 from .mtext import MText
 from .vocab import HEADER_ROLES, squash
 
-__all__ = ["Head", "find_column_header", "read_head"]
+__all__ = ["Head", "find_column_header", "is_header_line", "read_head"]
 
 _TITLE_RE = re.compile(r"绩效目标(?:申报|批复|公开)?表|绩效目标$|绩效指标表")
 _DEPT_RE = re.compile(
@@ -90,11 +90,17 @@ def find_column_header(lines: list[Line], start: int = 0, stop: int | None = Non
     return _vertical_header(lines, stop)
 
 
+def is_header_line(text: str) -> bool:
+    """True for a line naming three or more of the summary's columns (long rows are never headers)."""
+    if len(text) > 200:
+        return False
+    folded = squash(text)
+    return sum(1 for w in _HEADER_WORDS if w in folded) >= 3
+
+
 def _find_header_line(lines: list[Line], start: int, stop: int) -> tuple[int, list[str]] | None:
     for i in range(start, stop):
-        t = lines[i].text
-        hits = sum(1 for w in _HEADER_WORDS if w in squash(t))
-        if hits >= 3:
+        if is_header_line(lines[i].text):
             scratch: list[Span] = []
             cells = split_cells(lines[i], scratch)
             if cells is None:

@@ -21,6 +21,7 @@ _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|<!--.*?-->")
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _BLOCK_TAG_RE = re.compile(r"<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>", re.S | re.I)
 _MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
+_TAB_RE = re.compile("\t")
 _PIPE_SPLIT_RE = re.compile(r"\s*(?<!\\)\|\s*")
 
 # Page furniture of web pages and PDFs: never a field, always residue.
@@ -118,7 +119,7 @@ def split_cells(line: Line, syntax: list[Span]) -> list[MText] | None:
     text = line.text
     mt = line.mtext
     if "\t" in text:
-        seps = [m for m in re.finditer(r"\t", text)]
+        seps = list(_TAB_RE.finditer(text))
     elif text.count("|") >= 2 or text.rstrip().endswith(" |"):
         seps = list(_PIPE_SPLIT_RE.finditer(text))
     else:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from ..model import AMOUNT_KEYS, Amounts, Issue, Project, Span, Unit
 from .amounts import amount_cells, amount_options, resolve_by_column_totals
+from .header import is_header_line
 from .indicators import TRUNCATED, find_indicator_start, parse_indicators
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
@@ -134,9 +135,7 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
         previous_was_row = True
         if not any(c.s for c in cells):
             continue
-        # a header repeated on a new page (long rows are never headers: don't fold them)
-        folded = squash(line.text) if len(line.text) <= 200 else ""
-        if sum(1 for w in ("总计", "财政拨款", "绩效目标", "绩效指标", "项目名称") if w in folded) >= 3:
+        if is_header_line(line.text):  # the header repeated on a new page
             syntax.extend(line.mtext.spans())
             continue
         if rows and not cells[0].s and all(_is_amount_like(c) for c in cells[1:5]) and any(c.s for c in cells[1:]):
@@ -175,12 +174,13 @@ def _ends_content(text: str) -> bool:
     return t.endswith(_SENTENCE_END)
 
 
-def wrapped_rows(lines: list[Line], start: int, syntax: list[Span]) -> tuple[list[Row], list[Line]]:
-    """Rows of a table whose cells are wrapped over lines; also the lines left over."""
-    body = [ln for ln in lines[start:]]
+def wrapped_rows(lines: list[Line], start: int, syntax: list[Span]) -> list[Row]:
+    """Rows of a table whose cells are wrapped over lines (page chrome is left to the residue)."""
+    body = lines[start:]
     found = [(k, m) for k, ln in enumerate(body) if (m := _anchor(ln))]
     if not found:
-        return [], []
+        return []
+    chrome = [is_chrome(ln.text) for ln in body]
     # amounts one per paragraph ("238.50", blank, "238.50") are one row's cells, not two rows
     anchors: list[tuple[int, re.Match[str]]] = []
     more_nums: dict[int, list[MText]] = {}
@@ -213,12 +213,11 @@ def wrapped_rows(lines: list[Line], start: int, syntax: list[Span]) -> tuple[lis
                 j -= 1
         # no indent: the name follows the previous row's last sentence
         j = k - 1
-        while j >= prev_end and not (_ends_content(body[j].text) or is_chrome(body[j].text)):
+        while j >= prev_end and not (_ends_content(body[j].text) or chrome[j]):
             j -= 1
         return j + 1
 
     rows: list[Row] = []
-    leftover: list[Line] = []
     starts = []
     prev_end = 0
     for k, m in anchors:
@@ -226,29 +225,17 @@ def wrapped_rows(lines: list[Line], start: int, syntax: list[Span]) -> tuple[lis
         prev_end = last_line[k] + 1
     for idx, (k, m) in enumerate(anchors):
         ns = starts[idx]
-        name_parts = [ln.mtext.strip() for ln in body[ns:k] if not ln.is_blank() and not is_chrome(ln.text)]
+        name_parts = [body[j].mtext.strip() for j in range(ns, k) if not body[j].is_blank() and not chrome[j]]
         line_mt = body[k].mtext
         name_parts.append(line_mt.slice(m.start("name"), m.end("name")).strip())
         name = MText.join_lines([clean_cell(p, syntax) for p in name_parts])
         nums = line_mt.slice(m.start("nums"), m.end("nums"))
         amounts = [p for n in (nums, *more_nums.get(k, [])) for p in n.split_re(_SPACE_RE) if p.s]
         content_end = starts[idx + 1] if idx + 1 < len(anchors) else len(body)
-        content_lines = body[last_line[k] + 1 : content_end]
         tail = line_mt.slice(m.start("tail"), m.end("tail")) if m.group("tail") else None
-        if idx + 1 == len(anchors):
-            # after the last row: page furniture and notes under the table are not its text
-            while content_lines and (content_lines[-1].is_blank() or is_chrome(content_lines[-1].text)):
-                if not content_lines[-1].is_blank():
-                    leftover.append(content_lines[-1])
-                content_lines = content_lines[:-1]
         parts = [clean_cell(tail, syntax).strip()] if tail is not None else []
-        for ln in content_lines:
-            if ln.is_blank():
-                continue
-            if is_chrome(ln.text):
-                leftover.append(ln)
-                continue
-            parts.append(clean_cell(ln.mtext, syntax).strip())
+        parts.extend(clean_cell(body[j].mtext, syntax).strip()
+                     for j in range(last_line[k] + 1, content_end) if not body[j].is_blank() and not chrome[j])
         content = MText.join_lines(parts)
         row = Row(name, amounts, False, line=body[k].no)
         if content:
@@ -260,8 +247,7 @@ def wrapped_rows(lines: list[Line], start: int, syntax: list[Span]) -> tuple[lis
                 row.goal = goal or None
                 row.indicators = content.slice(cut)
         rows.append(row)
-    leftover.extend(ln for ln in body[: starts[0]] if not ln.is_blank())
-    return rows, leftover
+    return rows
 
 
 # -- rows → units, 合计, projects ---------------------------------------------
