@@ -16,6 +16,7 @@ __all__ = [
     "SCHEMA",
     "Amounts",
     "Document",
+    "Finding",
     "Indicator",
     "Issue",
     "Project",
@@ -150,6 +151,32 @@ class Project(_Model):
 
 
 Form = Literal["summary", "project", "department"]
+
+
+Severity = Literal["error", "warning", "info"]
+
+
+class Finding(_Model):
+    """A review finding: rule ``R01``… on a document, project, indicator and field."""
+
+    rule: str
+    severity: Severity
+    message: str
+    message_en: str
+    #: source file name
+    document: str | None = None
+    #: index into ``Document.projects``; None for a document-level finding
+    project_index: int | None = None
+    project: str | None = None
+    #: index into ``Project.indicators``
+    indicator_index: int | None = None
+    #: indicator number as printed
+    seq: int | None = None
+    #: e.g. ``annual_value``, ``level2``, ``amounts.total``
+    field: str | None = None
+    span: Span | None = None
+    #: 1-based line of the span's start
+    line: int | None = None
 
 
 class Document(_Model):

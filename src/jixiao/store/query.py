@@ -1,0 +1,195 @@
+"""Reading the store: documents, projects, indicator rows for export.
+
+Functions take a Connection and return plain dicts and lists, ready for a
+terminal table, JSON or an export writer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from ..errors import UsageError
+from ..model import Document
+from .rows import document_from_rows
+from .schema import DocumentRow, FindingRow, IndicatorRow, ProjectRow, ResidueRow, UnitRow, WarningRow
+
+__all__ = ["EXPORT_COLUMNS", "Ref", "document_summary", "export_rows", "find_documents", "list_documents",
+           "load_document", "parse_ref", "project_detail"]
+
+
+@dataclass(frozen=True)
+class Ref:
+    kind: str  # "document" | "project"
+    id: int
+
+
+_REF = re.compile(r"(?i)([dp]?)(\d+)")
+
+
+def parse_ref(text: str) -> Ref:
+    """``D12`` or ``12`` is document 12, ``P345`` project 345 (as ``jixiao ls`` and ``search`` print them)."""
+    m = _REF.fullmatch(text.strip())
+    if not m:
+        raise UsageError(f"无法识别的编号：{text}（文档写 D12，项目写 P345）/ "
+                         "not a document or project id (D12, P345)")
+    return Ref("project" if m.group(1).lower() == "p" else "document", int(m.group(2)))
+
+
+def _dicts(conn: Connection, stmt) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+_DOC_LIST_COLUMNS = (DocumentRow.id, DocumentRow.name, DocumentRow.source_path, DocumentRow.version,
+                     DocumentRow.is_latest, DocumentRow.format, DocumentRow.form, DocumentRow.title,
+                     DocumentRow.department, DocumentRow.year, DocumentRow.amount_unit, DocumentRow.total,
+                     DocumentRow.n_units, DocumentRow.n_projects, DocumentRow.n_indicators,
+                     DocumentRow.n_warnings, DocumentRow.n_residue, DocumentRow.sha256,
+                     DocumentRow.parser_version, DocumentRow.imported_at)
+
+
+def list_documents(conn: Connection, *, all_versions: bool = False, department: str | None = None,
+                   year: int | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    stmt = select(*_DOC_LIST_COLUMNS).order_by(DocumentRow.id)
+    if not all_versions:
+        stmt = stmt.where(DocumentRow.is_latest)
+    if department:
+        stmt = stmt.where(DocumentRow.department.contains(department, autoescape=True))
+    if year:
+        stmt = stmt.where(DocumentRow.year == year)
+    if limit:
+        stmt = stmt.limit(limit)
+    out = _dicts(conn, stmt)
+    findings = _finding_counts(conn, [d["id"] for d in out])
+    for d in out:
+        d["n_findings"] = findings.get(d["id"], 0)
+    return out
+
+
+def _finding_counts(conn: Connection, doc_ids: Sequence[int]) -> dict[int, int]:
+    if not doc_ids:
+        return {}
+    from sqlalchemy import func
+
+    stmt = (select(FindingRow.document_id, func.count()).where(FindingRow.document_id.in_(doc_ids))
+            .group_by(FindingRow.document_id))
+    return {d: n for d, n in conn.execute(stmt)}
+
+
+def _document_row(conn: Connection, doc_id: int) -> dict[str, Any]:
+    row = conn.execute(select(DocumentRow.__table__).where(DocumentRow.id == doc_id)).first()
+    if row is None:
+        raise UsageError(f"没有文档 D{doc_id} / no document D{doc_id}")
+    return dict(row._mapping)
+
+
+def load_document(conn: Connection, doc_id: int) -> Document:
+    """The stored document, exactly as the parser made it."""
+    doc = _document_row(conn, doc_id)
+
+    def rows(model, *order):
+        return _dicts(conn, select(model.__table__).where(model.document_id == doc_id).order_by(*order))
+
+    return document_from_rows(
+        doc, rows(UnitRow, UnitRow.position), rows(ProjectRow, ProjectRow.position),
+        rows(IndicatorRow, IndicatorRow.project_id, IndicatorRow.position),
+        rows(WarningRow, WarningRow.project_id.is_not(None), WarningRow.project_id, WarningRow.position),
+        rows(ResidueRow, ResidueRow.position))
+
+
+def _findings(conn: Connection, **where: int) -> list[dict[str, Any]]:
+    stmt = select(FindingRow.__table__).order_by(FindingRow.id)
+    for k, v in where.items():
+        stmt = stmt.where(getattr(FindingRow, k) == v)
+    return _dicts(conn, stmt)
+
+
+def document_summary(conn: Connection, doc_id: int) -> dict[str, Any]:
+    """A document's header, its versions, units and projects (without indicators)."""
+    doc = _document_row(conn, doc_id)
+    doc.pop("source_text")
+    doc.pop("syntax")
+    doc.pop("spans")
+    doc["versions"] = _dicts(conn, select(DocumentRow.id, DocumentRow.version, DocumentRow.sha256,
+                                          DocumentRow.imported_at, DocumentRow.is_latest)
+                             .where(DocumentRow.source_path == doc["source_path"]).order_by(DocumentRow.version))
+    doc["units"] = _dicts(conn, select(UnitRow.name, UnitRow.total, UnitRow.fiscal, UnitRow.special, UnitRow.other)
+                          .where(UnitRow.document_id == doc_id).order_by(UnitRow.position))
+    doc["projects"] = _dicts(conn, select(ProjectRow.id, ProjectRow.position, ProjectRow.name, ProjectRow.unit,
+                                          ProjectRow.total, ProjectRow.fiscal, ProjectRow.special,
+                                          ProjectRow.other, ProjectRow.n_indicators, ProjectRow.n_warnings)
+                             .where(ProjectRow.document_id == doc_id).order_by(ProjectRow.position))
+    doc["warnings"] = _dicts(conn, select(WarningRow.project_id, WarningRow.code, WarningRow.message,
+                                          WarningRow.line)
+                             .where(WarningRow.document_id == doc_id)
+                             .order_by(WarningRow.project_id.is_not(None), WarningRow.project_id,
+                                       WarningRow.position))
+    doc["findings"] = _findings(conn, document_id=doc_id)
+    return doc
+
+
+def project_detail(conn: Connection, project_id: int) -> dict[str, Any]:
+    """One project with its document's header, amounts, goal, indicators, warnings and findings."""
+    row = conn.execute(select(ProjectRow.__table__).where(ProjectRow.id == project_id)).first()
+    if row is None:
+        raise UsageError(f"没有项目 P{project_id} / no project P{project_id}")
+    p = dict(row._mapping)
+    d = conn.execute(select(DocumentRow.id, DocumentRow.name, DocumentRow.department, DocumentRow.year,
+                            DocumentRow.amount_unit, DocumentRow.version, DocumentRow.is_latest)
+                     .where(DocumentRow.id == p["document_id"])).one()
+    p["document"] = dict(d._mapping)
+    p["indicators"] = _dicts(conn, select(IndicatorRow.__table__).where(IndicatorRow.project_id == project_id)
+                             .order_by(IndicatorRow.position))
+    p["warnings"] = _dicts(conn, select(WarningRow.code, WarningRow.message, WarningRow.line)
+                           .where(WarningRow.project_id == project_id).order_by(WarningRow.position))
+    p["findings"] = _findings(conn, project_id=project_id)
+    return p
+
+
+def find_documents(conn: Connection, refs: Sequence[str]) -> list[int]:
+    """Document ids for ``D12``-style references; a project reference selects its document."""
+    ids = []
+    for text in refs:
+        ref = parse_ref(text)
+        if ref.kind == "project":
+            doc_id = conn.execute(select(ProjectRow.document_id).where(ProjectRow.id == ref.id)).scalar()
+            if doc_id is None:
+                raise UsageError(f"没有项目 P{ref.id} / no project P{ref.id}")
+        else:
+            _document_row(conn, ref.id)
+            doc_id = ref.id
+        if doc_id not in ids:
+            ids.append(doc_id)
+    return ids
+
+
+#: One row per indicator (a project without indicators still gets one row), for CSV/XLSX/Parquet.
+EXPORT_COLUMNS = (
+    "document_id", "document", "department", "year", "amount_unit", "unit", "project_id", "project",
+    "total", "fiscal", "special", "other", "goal", "indicator_id", "seq", "level1", "level1_code",
+    "level2", "level2_code", "indicator", "period_value", "annual_value", "annual_kind",
+    "annual_comparator", "annual_number", "annual_unit",
+)
+
+
+def export_rows(conn: Connection, *, document_ids: Sequence[int] = (), project_ids: Sequence[int] = (),
+                indicator_ids: Sequence[int] = (), batch: int = 500) -> Iterator[dict[str, Any]]:
+    """Rows for export, streamed: whole documents, whole projects, and single indicators, in that order."""
+    d, p, i = DocumentRow, ProjectRow, IndicatorRow
+    cols = (d.id.label("document_id"), d.name.label("document"), d.department, d.year, d.amount_unit,
+            p.unit, p.id.label("project_id"), p.name.label("project"), p.total, p.fiscal, p.special, p.other,
+            p.goal, i.id.label("indicator_id"), i.seq, i.level1, i.level1_code, i.level2, i.level2_code,
+            i.name.label("indicator"), i.period_value, i.annual_value, i.annual_kind, i.annual_comparator,
+            i.annual_number, i.annual_unit)
+    base = (select(*cols).select_from(p).join(d, d.id == p.document_id)
+            .outerjoin(i, i.project_id == p.id).order_by(d.id, p.position, i.position))
+    for column, ids in ((p.document_id, document_ids), (p.id, project_ids), (i.id, indicator_ids)):
+        ids = list(dict.fromkeys(ids))
+        for start in range(0, len(ids), batch):
+            chunk = ids[start:start + batch]
+            for r in conn.execute(base.where(column.in_(chunk))):
+                yield dict(r._mapping)
