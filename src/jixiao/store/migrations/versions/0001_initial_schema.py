@@ -1,7 +1,7 @@
 """Initial schema: documents, units, projects, indicators, warnings, residue, findings, search
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-21
 """
 
