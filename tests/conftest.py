@@ -20,3 +20,51 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("JIXIAO_CI") == "1" and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI (JIXIAO_CI=1), which must run every test: {report.longrepr}"
+
+
+# -- databases: every storage test runs on SQLite and on the real PostgreSQL ----------------
+
+PG_ADMIN_URL = os.environ.get("JIXIAO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+_pg_reason: list[str] = []
+
+
+def _pg_admin():
+    """An autocommit engine on the server's ``test`` database, or None with the reason recorded."""
+    from sqlalchemy import create_engine, text
+
+    from jixiao.store.db import resolve_url
+
+    try:
+        engine = create_engine(resolve_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT",
+                               connect_args={"connect_timeout": 3})
+        with engine.connect() as c:
+            c.execute(text("SELECT 1"))
+        return engine
+    except Exception as e:  # any failure to connect means: no PostgreSQL here
+        _pg_reason.append(f"PostgreSQL unreachable at {PG_ADMIN_URL}: {type(e).__name__}: {str(e).splitlines()[0]}")
+        return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database URL: a file in tmp_path, or a new PostgreSQL database dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'jixiao.db'}"
+        return
+    import uuid
+
+    from sqlalchemy import text
+
+    admin = _pg_admin()
+    if admin is None:
+        pytest.skip(_pg_reason[-1])
+    name = f"jixiao_t_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

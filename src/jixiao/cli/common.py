@@ -21,6 +21,8 @@ from ..errors import JixiaoError
 __all__ = ["err", "out", "reports_errors"]
 
 out = Console(soft_wrap=True)
+#: for panels and tables that must wrap long Chinese text rather than run off the edge
+out_wrapped = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])

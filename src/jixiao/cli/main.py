@@ -5,8 +5,14 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
+from .browse_cmd import ls_command, show_command
+from .db_cmd import db_app
+from .export_cmd import export_command
+from .import_cmd import import_command
 from .parse_cmd import parse_command
 from .samples_cmd import samples_command
+from .search_cmd import search_command
+from .synth_cmd import synth_command
 
 __all__ = ["app", "run"]
 
@@ -19,6 +25,13 @@ app = typer.Typer(
 )
 app.command("parse")(parse_command)
 app.command("samples")(samples_command)
+app.command("import")(import_command)
+app.command("ls")(ls_command)
+app.command("show")(show_command)
+app.command("search")(search_command)
+app.command("export")(export_command)
+app.command("synth")(synth_command)
+app.add_typer(db_app, name="db")
 
 
 def _version(value: bool) -> None:

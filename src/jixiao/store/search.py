@@ -21,7 +21,7 @@ from ..errors import UsageError
 from . import tokens as T
 from .schema import DocumentRow, FindingRow, IndicatorRow, ProjectRow
 
-__all__ = ["Filters", "Hit", "SearchPage", "search"]
+__all__ = ["Filters", "Hit", "SearchPage", "matching_entries", "search"]
 
 #: Matches looked at for ranking; a query with more gets the first CANDIDATES in index order.
 CANDIDATES = 500
@@ -126,8 +126,8 @@ def _row_conditions(f: Filters, entry_doc, entry_project, entry_indicator) -> li
     return cond
 
 
-def _candidates(conn: Connection, q: T.Query, f: Filters, n: int) -> list[tuple[int, float]]:
-    """(entry id, score) of up to ``n`` matches in index order; lower score ranks higher."""
+def _candidates(conn: Connection, q: T.Query, f: Filters, n: int | None) -> list[tuple[int, float]]:
+    """(entry id, score) of up to ``n`` (None: all) matches in index order; lower score ranks higher."""
     from .schema import SearchEntryRow as E
 
     if conn.dialect.name == "postgresql":
@@ -140,7 +140,7 @@ def _candidates(conn: Connection, q: T.Query, f: Filters, n: int) -> list[tuple[
     # SQLite: the FTS5 table is the outer loop, in rowid order, so LIMIT stops the scan early.
     conds = _row_conditions(f, E.document_id, E.project_id, E.indicator_id)
     where = ""
-    params: dict[str, Any] = {"match": T.fts5_match(q), "n": n}
+    params: dict[str, Any] = {"match": T.fts5_match(q), "n": -1 if n is None else n}
     if conds:
         compiled = select(E.id).where(E.id == text("search_fts.rowid"), *conds).compile(
             conn, compile_kwargs={"literal_binds": True})
@@ -168,6 +168,15 @@ def search(conn: Connection, query: str, filters: Filters | None = None, *, limi
     hits = _hydrate(conn, page, q.terms)
     return SearchPage(query=query, terms=q.terms, filters=f.describe(), hits=hits, total=len(found),
                       total_exact=exact, offset=offset, limit=limit)
+
+
+def matching_entries(conn: Connection, query: str, filters: Filters | None = None) -> list[tuple[str, int]]:
+    """Every match of ``query`` as (kind, row id), in rank-tier order: what an export of a search holds."""
+    f = filters or Filters()
+    q = T.parse_query(query, _tag_groups(conn, f))
+    if not q.terms:
+        raise UsageError("搜索词为空 / empty search query")
+    return [T.split_entry_id(eid) for eid, _ in _candidates(conn, q, f, None)]
 
 
 def _hydrate(conn: Connection, page: list[tuple[int, float]], terms: list[str]) -> list[Hit]:

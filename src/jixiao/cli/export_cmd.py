@@ -1,0 +1,142 @@
+"""``jixiao export``: documents or a search's matches as JSON, CSV, XLSX or Parquet."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import typer
+
+from ..errors import UsageError
+from ..export import FORMATS, write_csv, write_json_rows, write_parquet, write_xlsx
+from ..store import open_store
+from ..store.query import EXPORT_COLUMNS, export_rows, find_documents, list_documents, load_document
+from ..store.search import matching_entries
+from .common import err, reports_errors
+from .search_cmd import _F, filters_from
+
+__all__ = ["export_command"]
+
+
+@contextmanager
+def _binary_out(path: str | None) -> Iterator[IO[bytes]]:
+    if path is None or path == "-":
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+        return
+    tmp = path + ".part"
+    try:
+        with open(tmp, "wb") as fh:
+            yield fh
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+@reports_errors
+def export_command(
+    query: str | None = typer.Argument(None, help="搜索词（省略则导出文档）/ a search; omit to export documents"),
+    db: str | None = typer.Option(None, "--db", help="数据库 / database file or URL"),
+    doc: list[str] = typer.Option([], "--doc", help="导出的文档或项目（可多次）D12 / P345, repeatable"),
+    output: str | None = typer.Option(None, "--output", "-o", help="输出文件；省略为标准输出 / output file"),
+    fmt: str | None = typer.Option(None, "--format", "-f", help="json|csv|xlsx|parquet（默认按文件扩展名）"),
+    header_lang: str = typer.Option("zh", "--header", help="CSV/XLSX 表头语言 zh|en / header language"),
+    department: str | None = _F["department"],
+    unit: str | None = _F["unit"],
+    year: int | None = _F["year"],
+    level1: str | None = _F["level1"],
+    level2: str | None = _F["level2"],
+    min_amount: float | None = _F["min_amount"],
+    max_amount: float | None = _F["max_amount"],
+    has_finding: bool | None = _F["has_finding"],
+    all_versions: bool = _F["all_versions"],
+) -> None:
+    """导出：JSON（文档为规范 JSON）、CSV（UTF-8 BOM，每个指标一行）、XLSX、Parquet。
+
+    Export whole documents (--doc, or every latest document) or the matches of a search.
+    """
+    fmt = fmt or (Path(output).suffix.lstrip(".").lower() if output else "json")
+    if fmt not in FORMATS:
+        raise UsageError(f"不支持的导出格式：{fmt}（json/csv/xlsx/parquet）/ unsupported export format")
+    if fmt in ("xlsx", "parquet") and (output is None or output == "-"):
+        raise UsageError(f"{fmt} 须写入文件：加 -o FILE / {fmt} needs an output file (-o FILE)")
+    if header_lang not in ("zh", "en"):
+        raise UsageError("--header 只能是 zh 或 en / --header must be zh or en")
+    filters = filters_from(department, unit, year, level1, level2, min_amount, max_amount, has_finding,
+                           all_versions)
+    engine = open_store(db, create=False)
+    columns = list(EXPORT_COLUMNS)
+    with engine.connect() as conn:
+        doc_ids: list[int] = []
+        project_ids: list[int] = []
+        indicator_ids: list[int] = []
+        if query:
+            for kind, rid in matching_entries(conn, query, filters):
+                (indicator_ids if kind == "indicator" else project_ids).append(rid)
+        elif doc:
+            doc_ids = find_documents(conn, doc)
+        else:
+            doc_ids = [d["id"] for d in list_documents(conn, all_versions=all_versions,
+                                                       department=department, year=year)]
+        if fmt == "json" and not query:
+            n = _write_documents(conn, doc_ids, output)
+        else:
+            # a project matched by name or goal exports all its indicators; an indicator match, itself
+            matched = set(project_ids)
+            indicator_ids = [i for i in indicator_ids if i not in matched] if matched else indicator_ids
+            rows = export_rows(conn, document_ids=doc_ids, project_ids=project_ids, indicator_ids=indicator_ids)
+            if matched and indicator_ids:
+                rows = _skip_covered(rows, matched)
+            n = _write_rows(fmt, rows, columns, output, header_lang)
+    what = "文档 documents" if fmt == "json" and not query else "行 rows"
+    err.print(f"已导出 exported {n} {what}" + (f" → {output}" if output and output != "-" else ""), highlight=False)
+
+
+def _skip_covered(rows, matched_projects: set[int]):
+    seen: set[int | None] = set()
+    for r in rows:
+        key = r["indicator_id"]
+        if r["project_id"] in matched_projects and key in seen:
+            continue
+        seen.add(key)
+        yield r
+
+
+def _write_rows(fmt: str, rows, columns: list[str], output: str | None, lang: str) -> int:
+    if fmt == "xlsx":
+        return _to_file(output, lambda tmp: write_xlsx(rows, columns, tmp, language=lang))
+    if fmt == "parquet":
+        return _to_file(output, lambda tmp: write_parquet(rows, columns, tmp))
+    with _binary_out(output) as fh:
+        if fmt == "csv":
+            return write_csv(rows, columns, fh, language=lang)
+        return write_json_rows(rows, columns, fh)
+
+
+def _to_file(output: str, write) -> int:
+    tmp = output + ".part"
+    try:
+        n = write(tmp)
+        os.replace(tmp, output)
+        return n
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def _write_documents(conn, doc_ids: list[int], output: str | None) -> int:
+    """Whole documents as a JSON array of canonical ``jixiao.document/1`` objects."""
+    import json
+
+    with _binary_out(output) as fh:
+        fh.write(b"[")
+        for k, doc_id in enumerate(doc_ids):
+            fh.write(b",\n" if k else b"\n")
+            fh.write(json.dumps(load_document(conn, doc_id).to_canonical(), ensure_ascii=False).encode())
+        fh.write(b"\n]\n")
+    return len(doc_ids)

@@ -1,0 +1,81 @@
+"""``jixiao import PATH...``: files, folders and globs into the database."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from ..store import describe_url, expand_paths, import_files, open_store
+from ..store.db import resolve_url
+from .common import err, out, reports_errors
+from .store_common import check_format, db_option, json_option, print_json
+
+__all__ = ["import_command"]
+
+_STATUS = {"imported": "已导入 imported", "unchanged": "未变化 unchanged", "duplicate": "重复 duplicate",
+           "failed": "失败 failed"}
+_PER_FILE_ROWS = 30
+
+
+@reports_errors
+def import_command(
+    paths: list[str] = typer.Argument(..., help="文件、文件夹或通配符 / files, folders, globs", show_default=False),
+    db: str | None = db_option(),
+    fmt: str = json_option(),
+) -> None:
+    """导入绩效目标表到数据库（每个文件一个事务）/ import tables into the database, one transaction per file."""
+    check_format(fmt)
+    url = resolve_url(db)
+    engine = open_store(db)
+    files, outcomes = expand_paths(paths)
+    with Progress(TextColumn("[bold]导入 importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.fields[name]}"), console=err, transient=True,
+                  disable=fmt == "json" or not err.is_terminal) as bar:
+        task = bar.add_task("import", total=len(files), name="")
+        for outcome in import_files(engine, files):
+            outcomes.append(outcome)
+            bar.update(task, advance=1, name=outcome.path[-60:])
+    engine.dispose()
+    if fmt == "json":
+        print_json({"database": describe_url(url), "outcomes": [o.__dict__ for o in outcomes]})
+    else:
+        _report(outcomes, describe_url(url))
+    if any(o.failed for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _report(outcomes, where: str) -> None:
+    if not outcomes:
+        out.print("没有找到文件 / no files found")
+        return
+    if len(outcomes) <= _PER_FILE_ROWS:
+        t = Table(title=f"导入结果 import → {where}", title_justify="left")
+        for col in ("文件 file", "结果 status", "文档 doc", "项目 projects", "指标 indicators", "警告 warnings"):
+            t.add_column(col, justify="right" if col[0] in "项指警" else "left")
+        for o in outcomes:
+            doc = f"D{o.document_id} v{o.version}" if o.document_id else ""
+            t.add_row(Text(o.path), _STATUS[o.status], doc, str(o.projects or ""), str(o.indicators or ""),
+                      str(o.warnings or ""))
+        out.print(t)
+    counts = Counter(o.status for o in outcomes)
+    imported = [o for o in outcomes if o.status == "imported"]
+    s = Table(title="合计 totals", title_justify="left")
+    for col in ("已导入 imported", "未变化 unchanged", "重复 duplicate", "失败 failed", "项目 projects",
+                "指标 indicators", "警告 warnings"):
+        s.add_column(col, justify="right")
+    s.add_row(*(str(counts[k]) for k in ("imported", "unchanged", "duplicate", "failed")),
+              str(sum(o.projects for o in imported)), str(sum(o.indicators for o in imported)),
+              str(sum(o.warnings for o in imported)))
+    out.print(s)
+    failed = [o for o in outcomes if o.failed]
+    if failed:
+        f = Table(title="失败 failures", title_justify="left")
+        f.add_column("文件 file")
+        f.add_column("原因 reason")
+        for o in failed:
+            f.add_row(Text(o.path), Text(o.reason or ""))
+        out.print(f)
