@@ -17,9 +17,22 @@ from sqlalchemy import Engine, inspect
 
 from ..errors import UsageError
 
-__all__ = ["SchemaState", "check_schema", "current_revision", "head_revision", "upgrade"]
+__all__ = ["SchemaState", "compare_options", "check_schema", "current_revision", "head_revision", "upgrade"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Objects Alembic compares: not SQLite's FTS5 table and its shadow tables (made by hand)."""
+    return not (type_ == "table" and name and name.startswith("search_fts"))
+
+
+def compare_options(dialect_name: str) -> dict:
+    """Options for Alembic's comparison of the database against the declared schema."""
+    def objects(obj, name, type_, reflected, compare_to) -> bool:
+        return not (type_ == "index" and name == "ix_search_entries_tsv" and dialect_name != "postgresql")
+
+    return {"include_name": include_name, "include_object": objects, "compare_type": True}
 
 
 def _config() -> Config:

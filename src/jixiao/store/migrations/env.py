@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from alembic import context
 
+from jixiao.store.migrate import compare_options
 from jixiao.store.schema import metadata
 
 config = context.config
-
-
-def include_name(name, type_, parent_names) -> bool:
-    # SQLite's FTS5 table and its shadow tables are made by hand in the migration.
-    return not (type_ == "table" and name and name.startswith("search_fts"))
 
 
 def run_migrations_online() -> None:
@@ -19,9 +15,8 @@ def run_migrations_online() -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
-        include_name=include_name,
         render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
+        **compare_options(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()
