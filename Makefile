@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench score golden clean
+.PHONY: run test lint bench bench-store score golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,7 @@ golden: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+## bench-store: import rate, search p50/p95 over ≥1,000,000 indicators, size — SQLite and PostgreSQL
+bench-store: $(STAMP)
+	$(BIN)/python benchmarks/store_bench.py

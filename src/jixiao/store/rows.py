@@ -29,8 +29,9 @@ __all__ = ["document_from_rows", "document_row", "entry_rows", "finding_rows", "
            "project_rows", "residue_rows", "unit_rows", "warning_rows"]
 
 
-def _spans_out(spans: dict[str, list[Span]]) -> dict[str, list[list[int]]]:
-    return {k: [[s.start, s.end] for s in v] for k, v in spans.items()}
+def _spans_out(spans: dict[str, list[Span]]) -> dict[str, list[Span]]:
+    # Spans are named tuples, which JSON writes as [start, end]: nothing to convert.
+    return spans
 
 
 def _spans_in(data: dict[str, Any] | None) -> dict[str, list[Span]]:
@@ -44,7 +45,7 @@ def _amounts_out(a: Amounts | None) -> dict[str, Any]:
 
 
 def _amount_spans_out(a: Amounts | None) -> dict[str, list[int]]:
-    return {} if a is None else {k: [s.start, s.end] for k, s in a.spans.items()}
+    return {} if a is None else a.spans
 
 
 def _amounts_in(row: dict[str, Any], spans: dict[str, Any] | None) -> Amounts:
@@ -65,7 +66,7 @@ def document_row(doc: Document, *, source_path: str, name: str | None, version: 
         "form": doc.form, "title": doc.title, "department": doc.department,
         "amount_unit": doc.amount_unit, "year": doc.year, "has_total": doc.total is not None,
         **_amounts_out(doc.total), "total_spans": _amount_spans_out(doc.total),
-        "spans": _spans_out(doc.spans), "syntax": [[s.start, s.end] for s in doc.syntax],
+        "spans": _spans_out(doc.spans), "syntax": doc.syntax,
         "source_text": doc.source_text, "n_units": len(doc.units), "n_projects": len(doc.projects),
         "n_indicators": n_indicators, "n_warnings": len(doc.all_warnings()), "n_residue": len(doc.residue),
     }

@@ -55,10 +55,21 @@ def split_entry_id(eid: int) -> tuple[str, int]:
     return KIND_OF_TIER[eid >> TIER_SHIFT], eid & ID_MASK
 
 
-@lru_cache(maxsize=65536)
+class _Codes(dict):
+    """ord → four base-36 digits, filled on first use; a ``str.translate`` table."""
+
+    def __missing__(self, n: int) -> str:
+        # 36**4 = 1,679,616 > 0x10FFFF, so four digits always do
+        code = _DIGITS[n // 46656] + _DIGITS[n // 1296 % 36] + _DIGITS[n // 36 % 36] + _DIGITS[n % 36]
+        self[n] = code
+        return code
+
+
+_CODES = _Codes()
+
+
 def _char_code(c: str) -> str:
-    n = ord(c)  # < 36**4 = 1,679,616 > 0x10FFFF, so four digits always do
-    return (_DIGITS[n // 46656] + _DIGITS[n // 1296 % 36] + _DIGITS[n // 36 % 36] + _DIGITS[n % 36])
+    return _CODES[ord(c)]
 
 
 @lru_cache(maxsize=65536)
@@ -66,9 +77,14 @@ def _fold(c: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", c).casefold() if not ch.isspace())
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def normalize(text: str) -> str:
     """The text as it is indexed: NFKC, case-folded, without white space."""
-    return "".join(_fold(c) for c in text)
+    if text.isascii():
+        return _SPACE.sub("", text.lower())
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
@@ -114,11 +130,10 @@ def level2_key(level2: str) -> str:
 def entry_tokens(fields: Sequence[str | None], tags: Iterable[str]) -> list[str]:
     """The tokens of one entry: distinct characters, pairs per field, tags."""
     normalized = [normalize(f) for f in fields if f]
-    chars = sorted({c for f in normalized for c in f})
-    tokens = ["u" + _char_code(c) for c in chars]
+    tokens = ["u" + _CODES[ord(c)] for c in sorted(set("".join(normalized)))]
     for f in normalized:
-        codes = [_char_code(c) for c in f]
-        tokens.extend("b" + a + b for a, b in zip(codes, codes[1:], strict=False))
+        enc = f.translate(_CODES)  # four characters per character
+        tokens.extend(["b" + enc[k:k + 8] for k in range(0, len(enc) - 4, 4)])
         tokens.append(BREAK)
     tokens.extend(tags)
     return tokens
@@ -126,7 +141,9 @@ def entry_tokens(fields: Sequence[str | None], tags: Iterable[str]) -> list[str]
 
 def tsvector(tokens: Sequence[str]) -> str:
     """The tokens as a PostgreSQL ``tsvector`` literal with positions (no parser involved)."""
-    return " ".join(f"{t}:{min(i, _PG_MAX_POSITION)}" for i, t in enumerate(tokens, 1) if t != BREAK)
+    if len(tokens) > _PG_MAX_POSITION:
+        return " ".join(f"{t}:{min(i, _PG_MAX_POSITION)}" for i, t in enumerate(tokens, 1) if t != BREAK)
+    return " ".join([f"{t}:{i}" for i, t in enumerate(tokens, 1) if t != BREAK])
 
 
 # -- queries ------------------------------------------------------------------------
