@@ -174,7 +174,7 @@ def bench_search(url: str, repeat: int) -> dict:
             times.extend(ts)
             per_query.append((q, f.describe(), page.total, page.total_exact, statistics.median(ts)))
         like = []
-        for q, f in QUERIES[:12]:
+        for q, _f in QUERIES[:12]:
             t0 = time.perf_counter()
             conn.execute(text("SELECT id FROM indicators WHERE name LIKE :p OR annual_value LIKE :p LIMIT 20"),
                          {"p": f"%{q}%"}).all()
