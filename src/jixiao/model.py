@@ -16,10 +16,12 @@ __all__ = [
     "SCHEMA",
     "Amounts",
     "Document",
+    "Finding",
     "Indicator",
     "Issue",
     "Project",
     "Residue",
+    "Severity",
     "Span",
     "Target",
     "Unit",
@@ -150,6 +152,31 @@ class Project(_Model):
 
 
 Form = Literal["summary", "project", "department"]
+
+Severity = Literal["error", "warning", "info"]
+
+
+class Finding(_Model):
+    """What a review rule found, and exactly where: the data a report, the store and a UI share.
+
+    ``project_index``/``indicator_index`` index ``Document.projects`` and
+    ``Project.indicators``; ``None`` means the finding is about the document
+    (or a 资金使用单位 row) or the whole project. ``span`` is the source range
+    of ``field``, for highlighting; ``line`` is the 1-based line it starts on.
+    """
+
+    rule: str
+    severity: Severity
+    message: str
+    message_en: str
+    document: str | None = None
+    project_index: int | None = None
+    project: str | None = None
+    indicator_index: int | None = None
+    seq: int | None = None
+    field: str | None = None
+    span: Span | None = None
+    line: int | None = None
 
 
 class Document(_Model):

@@ -6,6 +6,8 @@ import typer
 
 from .. import __version__
 from .parse_cmd import parse_command
+from .review_cmd import review_command
+from .rules_cmd import rules_command
 from .samples_cmd import samples_command
 
 __all__ = ["app", "run"]
@@ -18,6 +20,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("parse")(parse_command)
+app.command("review")(review_command)
+app.command("rules")(rules_command)
 app.command("samples")(samples_command)
 
 
