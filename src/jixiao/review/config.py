@@ -62,6 +62,8 @@ class ReviewConfig:
     #: where the configuration came from (for messages)
     origin: str | None = None
     _compiled: dict[str, list[CompiledRule]] | None = field(default=None, repr=False, compare=False)
+    #: hits of the pure indicator rules per distinct (category, name, annual, period) facts
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # -- building -------------------------------------------------------------------------
 
@@ -105,7 +107,8 @@ class ReviewConfig:
     def compiled(self) -> dict[str, list[CompiledRule]]:
         """The enabled rules by scope, settings prepared once and kept."""
         if self._compiled is None:
-            by_scope: dict[str, list[CompiledRule]] = {"indicator": [], "project": [], "document": []}
+            by_scope: dict[str, list[CompiledRule]] = {"indicator": [], "project": [], "document": [],
+                                                       "indicator_pure": [], "indicator_context": []}
             for rid, r in RULES.items():
                 rc = self.rules.get(rid, RuleConfig())
                 if not rc.enabled:
@@ -113,8 +116,12 @@ class ReviewConfig:
                 ns = SimpleNamespace(**{**r.settings, **rc.settings})
                 prepared = r.prepare(ns) if r.prepare else ns
                 sev = {k: rc.severities.get(k, rc.severity or v.severity) for k, v in r.variants.items()}
-                by_scope[r.scope].append(CompiledRule(r, prepared, sev))
+                cr = CompiledRule(r, prepared, sev)
+                by_scope[r.scope].append(cr)
+                if r.scope == "indicator":
+                    by_scope["indicator_pure" if r.pure else "indicator_context"].append(cr)
             self._compiled = by_scope
+            self._memo = {}
         return self._compiled
 
     def is_enabled(self, rid: str) -> bool:

@@ -65,14 +65,20 @@ class DocumentView:
 
 
 class ProjectView:
-    """A project with the facts of each of its indicators (same order as ``project.indicators``)."""
+    """A project with the facts of each of its indicators (same order as ``project.indicators``).
 
-    __slots__ = ("annual", "cats", "doc", "index", "names", "period", "project")
+    ``goal`` is the goal without white space: compared as printed (NFKC would
+    cost more than every indicator rule of the project together, and \\d
+    already matches full-width digits).
+    """
+
+    __slots__ = ("annual", "cats", "doc", "goal", "index", "names", "period", "project")
 
     def __init__(self, doc: DocumentView, index: int, project: Project) -> None:
         self.doc = doc
         self.index = index
         self.project = project
+        self.goal = "".join(project.goal.split()).rstrip("。.") if project.goal else ""
         self.cats: list[Category] = []
         self.names: list[NameFacts] = []
         self.annual: list[ValueFacts] = []
@@ -101,8 +107,10 @@ class IndicatorView:
 
 def review(doc: Document, config: ReviewConfig | None = None) -> list[Finding]:
     """Every finding of the enabled rules on ``doc``: document ones first, then by project and indicator."""
-    compiled = (config or _DEFAULT).compiled()
-    ind_rules = compiled["indicator"]
+    cfg = config or _DEFAULT
+    compiled = cfg.compiled()
+    pure_rules, context_rules = compiled["indicator_pure"], compiled["indicator_context"]
+    memo = cfg._memo
     dv = DocumentView(doc)
     raw: list[tuple[CompiledRule, Hit, int | None, int | None]] = []
     v = IndicatorView()
@@ -122,20 +130,22 @@ def review(doc: Document, config: ReviewConfig | None = None) -> list[Finding]:
             annual.append(af)
             period.append(pf)
             v.index, v.ind, v.cat, v.name, v.annual, v.period = ii, ind, cat, nf, af, pf
-            found = None
-            for cr in ind_rules:
-                h = cr.rule.check(v, cr.settings)
-                if h is not None:
-                    if found is None:
-                        found = []
-                    if type(h) is list:
-                        found.extend((cr, x) for x in h)
-                    else:
-                        found.append((cr, h))
-            if found is not None:
+            # Pure rules give the same hits for the same texts: run them once per distinct texts.
+            key = (cat, nf, af, pf)
+            found = memo.get(key)
+            if found is None:
+                found = _run(pure_rules, v)
+                if len(memo) < _MEMO_CAP:
+                    memo[key] = found
+            if context_rules:
+                extra = _run(context_rules, v)
+                if extra:
+                    found = found + extra
+            if found:
                 if len(found) > 1:
                     found = _drop_superseded(found)
-                raw.extend((cr, h, pi, ii) for cr, h in found)
+                for cr, h in found:
+                    raw.append((cr, h, pi, ii))
     for cr in compiled["project"]:
         for pv in dv.projects:
             _collect(raw, cr, cr.rule.check(pv, cr.settings), pv.index)
@@ -148,6 +158,21 @@ def review(doc: Document, config: ReviewConfig | None = None) -> list[Finding]:
     return findings
 
 
+_MEMO_CAP = 200_000
+
+
+def _run(rules: list[CompiledRule], v: IndicatorView) -> tuple[tuple[CompiledRule, Hit], ...]:
+    found: list[tuple[CompiledRule, Hit]] = []
+    for cr in rules:
+        h = cr.rule.check(v, cr.settings)
+        if h is not None:
+            if type(h) is list:
+                found.extend((cr, x) for x in h)
+            else:
+                found.append((cr, h))
+    return tuple(found)
+
+
 def _collect(raw: list[Any], cr: CompiledRule, result: Any, pi: int | None) -> None:
     if result is None:
         return
@@ -155,11 +180,11 @@ def _collect(raw: list[Any], cr: CompiledRule, result: Any, pi: int | None) -> N
         raw.append((cr, h, h.project if h.project is not None else pi, h.indicator))
 
 
-def _drop_superseded(found: list[tuple[CompiledRule, Hit]]) -> list[tuple[CompiledRule, Hit]]:
+def _drop_superseded(found: tuple[tuple[CompiledRule, Hit], ...]) -> tuple[tuple[CompiledRule, Hit], ...]:
     """A specific rule's finding makes a generic one on the same indicator redundant (R21 over R14 …)."""
     fired = {cr.rule.id for cr, _ in found}
     gone = {s for cr, _ in found for s in cr.rule.supersedes if s in fired}
-    return [(cr, h) for cr, h in found if cr.rule.id not in gone] if gone else found
+    return tuple((cr, h) for cr, h in found if cr.rule.id not in gone) if gone else found
 
 
 def _order(f: Finding) -> tuple[int, int, int, str]:
@@ -190,23 +215,49 @@ def _lookup_span(project: Project | None, ind: Indicator | None, field: str | No
     return _span_of(project.spans.get("name"))
 
 
+_FIELDS_SET = frozenset(Finding.model_fields)
+_new = object.__new__
+_setattr = object.__setattr__
+_messages: dict[tuple[str, Hit], tuple[str, str]] = {}
+
+
+def _message(cr: CompiledRule, h: Hit) -> tuple[str, str]:
+    # Hits of pure rules are shared by every indicator with the same texts: format once.
+    key = (cr.rule.id, h.variant, h.params)
+    m = _messages.get(key)
+    if m is None:
+        variant = cr.rule.variants[h.variant]
+        params = dict(h.params)
+        m = (variant.message.format_map(params), variant.message_en.format_map(params))
+        if len(_messages) < _MEMO_CAP:
+            _messages[key] = m
+    return m
+
+
 def _finding(dv: DocumentView, cr: CompiledRule, h: Hit, pi: int | None, ii: int | None) -> Finding:
     doc = dv.doc
     project = doc.projects[pi] if pi is not None else None
     ind = project.indicators[ii] if project is not None and ii is not None else None
-    variant = cr.rule.variants[h.variant]
     span = h.span if h.span is not None else _lookup_span(project, ind, h.field)
-    return Finding.model_construct(
-        rule=cr.rule.id,
-        severity=cr.severities[h.variant],
-        message=variant.message.format_map(h.params),
-        message_en=variant.message_en.format_map(h.params),
-        document=doc.source,
-        project_index=pi,
-        project=project.name if project is not None else None,
-        indicator_index=ii,
-        seq=ind.seq if ind is not None else None,
-        field=h.field,
-        span=span,
-        line=dv.line_of(span.start) if span is not None and doc.source_text else None,
-    )
+    message, message_en = _message(cr, h)
+    # What Finding.model_construct does, without its per-call field walk: every
+    # value here is already of its field's type (tests compare with a validated Finding).
+    f = _new(Finding)
+    _setattr(f, "__dict__", {
+        "rule": cr.rule.id,
+        "severity": cr.severities[h.variant],
+        "message": message,
+        "message_en": message_en,
+        "document": doc.source,
+        "project_index": pi,
+        "project": project.name if project is not None else None,
+        "indicator_index": ii,
+        "seq": ind.seq if ind is not None else None,
+        "field": h.field,
+        "span": span,
+        "line": dv.line_of(span.start) if span is not None and doc.source_text else None,
+    })
+    _setattr(f, "__pydantic_fields_set__", _FIELDS_SET)
+    _setattr(f, "__pydantic_extra__", None)
+    _setattr(f, "__pydantic_private__", None)
+    return f

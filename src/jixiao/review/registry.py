@@ -9,7 +9,12 @@ order once :mod:`jixiao.review.rules` is imported.
 Scopes, i.e. what the check function is given:
 
 * ``indicator`` — ``check(v, s)`` once per indicator; ``v`` is the engine's
-  :class:`~jixiao.review.engine.IndicatorView` (reused, never kept);
+  :class:`~jixiao.review.engine.IndicatorView` (reused, never kept). A
+  *pure* indicator rule (the default) reads only the indicator's texts —
+  ``v.cat``, ``v.name``, ``v.annual``, ``v.period`` and the printed
+  level/name/value fields of ``v.ind`` — so the engine may reuse its hits for
+  every indicator with the same texts; a rule that reads the project, the
+  document or ``v.ind.seq`` declares ``pure=False``;
 * ``project`` — ``check(p, s)`` once per project (a ``ProjectView``);
 * ``document`` — ``check(d, s)`` once per document (a ``DocumentView``).
 
@@ -42,7 +47,8 @@ class Hit(NamedTuple):
     """
 
     field: str | None
-    params: Mapping[str, Any]
+    #: the message's ``{name}`` values as (name, value) pairs: hashable, so equal hits format once
+    params: tuple[tuple[str, Any], ...]
     variant: str = "default"
     indicator: int | None = None
     project: int | None = None
@@ -51,7 +57,7 @@ class Hit(NamedTuple):
 
 def hit(field: str | None, variant: str = "default", *, indicator: int | None = None,
         project: int | None = None, span: Span | None = None, **params: Any) -> Hit:
-    return Hit(field, params, variant, indicator, project, span)
+    return Hit(field, tuple(params.items()), variant, indicator, project, span)
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,8 @@ class Rule:
     #: rules whose findings on the same indicator this rule's finding makes redundant
     supersedes: tuple[str, ...] = ()
     settings_doc: dict[str, str] = field(default_factory=dict)
+    #: an indicator rule whose hits depend only on the indicator's texts (see the module docstring)
+    pure: bool = True
 
     @property
     def severity(self) -> Severity:
@@ -98,7 +106,7 @@ def rule(id: str, *, name: str, group: str, scope: Scope, title: str, title_en: 
          inferred: bool = False, variants: Mapping[str, tuple[Severity, str, str]] | None = None,
          settings: Mapping[str, Any] | None = None, settings_doc: Mapping[str, str] | None = None,
          bad: str = "", good: str = "", prepare: Callable[[SimpleNamespace], Any] | None = None,
-         supersedes: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+         supersedes: tuple[str, ...] = (), pure: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated check function as rule ``id``."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -111,7 +119,7 @@ def rule(id: str, *, name: str, group: str, scope: Scope, title: str, title_en: 
             id=id, name=name, group=group, scope=scope, title=title, title_en=title_en, variants=vs,
             reasoning=reasoning, source=source, inferred=inferred, settings=dict(settings or {}),
             settings_doc=dict(settings_doc or {}), bad=bad, good=good, check=fn, prepare=prepare,
-            supersedes=supersedes,
+            supersedes=supersedes, pure=pure,
         )
         return fn
 

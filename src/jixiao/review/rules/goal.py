@@ -6,7 +6,6 @@ import re
 from types import SimpleNamespace
 
 from ..registry import hit, rule
-from ..text import norm
 
 _DIGIT = re.compile(r"\d")
 _CLAUSES = re.compile(r"[，,。；;！!？?、：:\s]+")
@@ -22,7 +21,7 @@ _CLAUSES = re.compile(r"[，,。；;！!？?、：:\s]+")
     bad="绩效目标：（空）", good="绩效目标：完成 40 间智慧教室建设……",
 )
 def r31(p, s):
-    if not norm(p.project.goal):
+    if not p.goal:
         return hit("goal")
     return None
 
@@ -48,7 +47,7 @@ def _prepare_r32(s: SimpleNamespace) -> SimpleNamespace:
     bad="提升校园环境，保障师生安全", good="完成 11 号楼宿舍加固改造，保障师生安全",
 )
 def r32(p, s):
-    g = norm(p.project.goal)
+    g = p.goal
     if g and not _DIGIT.search(g) and not s.re.search(g):
         return hit("goal")
     return None
@@ -70,8 +69,10 @@ def _prepare_r33(s: SimpleNamespace) -> SimpleNamespace:
     settings={"boilerplate": [r"通过(?:实施|开展)?(?:本|该)?项目(?:的)?(?:实施)?",
                               r"(?:保障|确保|保证|维持|维护).{0,12}(?:正常|顺利|有序|稳定)(?:地)?(?:运转|运行|开展|进行|运作)",
                               r"(?:保障|确保|保证).{0,10}(?:工作|业务)(?:的)?(?:开展|运转)",
-                              r"(?:提高|提升)(?:工作|办公|服务)?(?:效率|水平|质量)"]},
-    settings_doc={"boilerplate": "正则表达式：目标的每个分句都整句命中其中之一即为套话"},
+                              r"(?:提高|提升)(?:工作|办公|服务)?(?:效率|水平|质量)"],
+              "max_len": 80},
+    settings_doc={"boilerplate": "正则表达式：目标的每个分句都整句命中其中之一即为套话",
+                  "max_len": "更长的目标不做套话检查"},
     prepare=_prepare_r33,
     bad="保障单位正常运转", good="完成 2 间无纸化考场更新，保障考试正常进行",
 )
@@ -79,8 +80,7 @@ def r33(d, s):
     out = []
     first: dict[str, int] = {}
     for pv in d.projects:
-        p = pv.project
-        g = norm(p.goal)
+        g = pv.goal
         if not g:
             continue
         if g in first:
@@ -88,6 +88,8 @@ def r33(d, s):
             out.append(hit("goal", project=pv.index, other=other.name or f"第{first[g] + 1}个项目"))
             continue
         first[g] = pv.index
+        if len(g) > s.max_len:
+            continue  # stock phrases are short; a long goal says more than them
         clauses = [c for c in _CLAUSES.split(g) if c]
         if clauses and all(s.re.fullmatch(c) for c in clauses):
             out.append(hit("goal", "phrases", project=pv.index))

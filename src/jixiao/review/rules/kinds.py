@@ -110,6 +110,7 @@ def _prepare_r23(s: SimpleNamespace) -> SimpleNamespace:
     settings={"cost_names": ["成本", "造价", "预算控制", "费用控制"]},
     prepare=_prepare_r23,
     bad="总成本：≤500万元（项目总计 120 万元）", good="总成本：≤120万元",
+    pure=False,  # compares with the project's money
 )
 def r23(v, s):
     a = v.annual

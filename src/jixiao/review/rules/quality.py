@@ -56,6 +56,9 @@ def r35(p, s):
     bad="4、系统的性能：小于10秒。5、系统的性能：大于全年99%。", good="4、页面响应时间：<10秒。5、系统可用率：>99%。",
 )
 def r36(p, s):
+    cores = [n.core for n in p.names]
+    if len(set(cores)) == len(cores):
+        return None  # no name twice: the common case, decided without building anything
     out = []
     by_key: dict[tuple[str | None, str], tuple[int, str]] = {}
     by_name: dict[str, tuple[int, str, str | None]] = {}
@@ -89,7 +92,7 @@ def _prepare_r37(s: SimpleNamespace) -> SimpleNamespace:
     severity="warning",
     message="三级指标名称“{name}”只是类别或栏目名，没有说明衡量什么",
     message_en="the indicator name “{name}” is only a category or column label",
-    variants={"empty": ("warning", "第 {seq} 项指标没有名称", "indicator {seq} has no name")},
+    variants={"empty": ("warning", "指标没有名称", "the indicator has no name")},
     reasoning="三级指标要把目标「细化分解为具体的绩效指标」；名称写成“经济效益”或“年度指标值”等于没有指标。"
               "满意度指标以“服务对象满意度”为名是通行写法，默认不提示（exempt_satisfaction）。",
     source="（推定）；S5：「是否将项目绩效目标细化分解为具体的绩效指标」；S11：样表 002「21-经济效益；经济效益」",
@@ -103,7 +106,7 @@ def _prepare_r37(s: SimpleNamespace) -> SimpleNamespace:
 def r37(v, s):
     n = v.name
     if n.empty:
-        return hit("name", "empty", seq=v.ind.seq if v.ind.seq is not None else v.index + 1)
+        return hit("name", "empty")
     if n.core in s.labels and not (s.exempt_satisfaction and n.satisfaction):
         return hit("name", name=v.ind.name)
     return None

@@ -104,17 +104,25 @@ def r03(v, s):
     bad="同一表中既有“社会效益”又有“社会效益指标”", good="全表统一写“社会效益”",
 )
 def r04(d, s):
-    seen: dict[tuple[int, str], dict[bool, tuple[str, int, int]]] = {}
-    for pv in d.projects:
-        for ii, ind, c, *_ in pv.rows():
-            for level, label, suffixed, raw in ((1, c.l1_label, c.l1_suffixed, ind.level1),
-                                                (2, c.l2_label, c.l2_suffixed, ind.level2)):
-                if label:
-                    seen.setdefault((level, label), {}).setdefault(suffixed, (raw or "", pv.index, ii))
+    distinct = {c for pv in d.projects for c in pv.cats}  # few per document
+    forms: dict[tuple[int, str], set[bool]] = {}
+    for c in distinct:
+        if c.l1_label:
+            forms.setdefault((1, c.l1_label), set()).add(c.l1_suffixed)
+        if c.l2_label:
+            forms.setdefault((2, c.l2_label), set()).add(c.l2_suffixed)
+    mixed = [k for k, v in forms.items() if len(v) == 2]
+    if not mixed:
+        return None
     out = []
-    for (level, _), forms in seen.items():
-        if len(forms) == 2:
-            raw_a = forms[False][0]
-            raw_b, pi, ii = forms[True]
-            out.append(hit(f"level{level}", project=pi, indicator=ii, a=raw_a, b=raw_b))
-    return out or None
+    for level, label in mixed:
+        first: dict[bool, tuple[str, int, int]] = {}
+        for pv in d.projects:
+            for ii, ind, c, *_ in pv.rows():
+                if (c.l1_label if level == 1 else c.l2_label) == label:
+                    suffixed = c.l1_suffixed if level == 1 else c.l2_suffixed
+                    first.setdefault(suffixed, ((ind.level1 if level == 1 else ind.level2) or "", pv.index, ii))
+        raw_a = first[False][0]
+        raw_b, pi, ii = first[True]
+        out.append(hit(f"level{level}", project=pi, indicator=ii, a=raw_a, b=raw_b))
+    return out

@@ -28,6 +28,7 @@ def _values(v):
     reasoning="没有指标值就无法衡量；表中印有实施周期指标值一栏时，该栏为空也要提示。",
     source="S5：「是否通过清晰、可衡量的指标值予以体现」；S7：「三级指标根据项目自身特点自行设定具体指标值」",
     bad="年度指标值：（空）", good="年度指标值：≥95%",
+    pure=False,  # whether the table prints the period column is the document's
 )
 def r12(v, s):
     name = label(v.ind)
