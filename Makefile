@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-store score golden clean
+.PHONY: run test lint bench bench-review bench-store score golden review-golden rules-doc clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/parse_bench.py
 
+## bench-review: indicators reviewed per second (1,000,000 indicators, median of 5 runs), printed as a table
+bench-review: $(STAMP)
+	$(BIN)/python benchmarks/review_bench.py
+
 ## score: field-by-field F1 against ../shared/gold
 score: $(STAMP)
 	$(PYTHON) ../shared/tools/score.py --gold ../shared/gold --src ../shared/seeds --run '$(BIN)/jixiao parse {src} --format json'
@@ -35,6 +39,14 @@ score: $(STAMP)
 ## golden: regenerate tests/data/golden/*.json from the samples (review the diff before committing)
 golden: $(STAMP)
 	$(BIN)/python tests/make_golden.py
+
+## review-golden: regenerate tests/data/review/golden/*.findings.json (check every changed finding by hand)
+review-golden: $(STAMP)
+	$(BIN)/python tests/make_review_golden.py
+
+## rules-doc: regenerate docs/rules.md from the rule registry
+rules-doc: $(STAMP)
+	$(BIN)/python -m jixiao.review.docs > docs/rules.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["JixiaoError", "ReadError", "ParseError", "UsageError"]
+__all__ = ["ConfigError", "JixiaoError", "ParseError", "ReadError", "UsageError"]
 
 
 class JixiaoError(Exception):
@@ -32,3 +32,7 @@ class UsageError(JixiaoError):
     """The command was called wrongly."""
 
     exit_code = 2
+
+
+class ConfigError(UsageError):
+    """A review configuration (TOML) names an unknown rule or setting, or a value of the wrong type."""

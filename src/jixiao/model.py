@@ -21,6 +21,7 @@ __all__ = [
     "Issue",
     "Project",
     "Residue",
+    "Severity",
     "Span",
     "Target",
     "Unit",
@@ -152,30 +153,29 @@ class Project(_Model):
 
 Form = Literal["summary", "project", "department"]
 
-
 Severity = Literal["error", "warning", "info"]
 
 
 class Finding(_Model):
-    """A review finding: rule ``R01``… on a document, project, indicator and field."""
+    """What a review rule found, and exactly where: the data a report, the store and a UI share.
+
+    ``project_index``/``indicator_index`` index ``Document.projects`` and
+    ``Project.indicators``; ``None`` means the finding is about the document
+    (or a 资金使用单位 row) or the whole project. ``span`` is the source range
+    of ``field``, for highlighting; ``line`` is the 1-based line it starts on.
+    """
 
     rule: str
     severity: Severity
     message: str
     message_en: str
-    #: source file name
     document: str | None = None
-    #: index into ``Document.projects``; None for a document-level finding
     project_index: int | None = None
     project: str | None = None
-    #: index into ``Project.indicators``
     indicator_index: int | None = None
-    #: indicator number as printed
     seq: int | None = None
-    #: e.g. ``annual_value``, ``level2``, ``amounts.total``
     field: str | None = None
     span: Span | None = None
-    #: 1-based line of the span's start
     line: int | None = None
 
 

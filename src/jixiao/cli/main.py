@@ -10,6 +10,8 @@ from .db_cmd import db_app
 from .export_cmd import export_command
 from .import_cmd import import_command
 from .parse_cmd import parse_command
+from .review_cmd import review_command
+from .rules_cmd import rules_command
 from .samples_cmd import samples_command
 from .search_cmd import search_command
 from .synth_cmd import synth_command
@@ -24,6 +26,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("parse")(parse_command)
+app.command("review")(review_command)
+app.command("rules")(rules_command)
 app.command("samples")(samples_command)
 app.command("import")(import_command)
 app.command("ls")(ls_command)

@@ -1,0 +1,84 @@
+"""``jixiao review FILE...``: check every target against the rules R01–R39 and report.
+
+Exit codes: 0 reviewed (findings or not), 1 an input could not be read or
+parsed, 2 a usage or configuration error; with ``--fail-on error|warning``
+also 1 when a finding of that severity (or worse) was found.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from ..errors import ReadError, UsageError
+from ..parse.document import parse_source
+from ..read import read
+from ..review import build_report, load_config
+from ..review.reports import RENDERERS
+from .common import err, out, reports_errors, write_stdout
+
+__all__ = ["review_command"]
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
+@reports_errors
+def review_command(
+    files: list[Path] = typer.Argument(..., help="表格文件 / table files", show_default=False),
+    format: Format = typer.Option(Format.text, "--format", "-f",
+                                  help="text 终端 | json 审核意见列表 | markdown 审核意见 | html 单文件报告"),
+    fail_on: FailOn | None = typer.Option(None, "--fail-on",
+                                          help="有此级别（或更严重）的意见时退出码为 1 / exit 1 on findings of this severity"),
+    config: Path | None = typer.Option(None, "--config", "-c",
+                                       help="TOML 配置（[review] 表）；默认读当前目录 pyproject.toml 的 [tool.jixiao.review]"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出 / write to a file"),
+) -> None:
+    """按规则 R01–R39 审核绩效目标表 / Review performance targets against the rules R01–R39."""
+    cfg = load_config(config)
+    docs = []
+    for f in files:
+        if not f.exists():
+            raise ReadError(f"文件不存在：{f} / no such file", code="not-found")
+        if f.is_dir():
+            raise UsageError(f"这是目录，不是文件：{f} / a directory, not a file", code="usage")
+        docs.append(parse_source(read(f)))
+    report = build_report(docs, cfg)
+    rendered = RENDERERS[format.value](report)
+    if output is not None:
+        _write(output, report, format, rendered)
+    elif format is Format.text:
+        out.print(rendered, highlight=False)
+    else:
+        write_stdout(str(rendered))
+    if report.fails(fail_on.value if fail_on else None):
+        c = report.counts
+        err.print(f"审核未通过：错误 {c['error']}，警告 {c['warning']} / review failed (--fail-on {fail_on.value})",
+                  highlight=False)
+        raise typer.Exit(1)
+
+
+def _write(path: Path, report, format: Format, rendered) -> None:
+    if format is Format.text:
+        from rich.console import Console
+
+        with path.open("w", encoding="utf-8") as fh:
+            Console(file=fh, width=120, soft_wrap=True, color_system=None).print(rendered, highlight=False)
+    else:
+        try:
+            path.write_text(str(rendered), encoding="utf-8")
+        except OSError as e:
+            raise UsageError(f"无法写入 {path}：{e.strerror} / cannot write the output", code="output") from None
+    c = report.counts
+    err.print(f"已写入 {path}：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']} / written", highlight=False)
