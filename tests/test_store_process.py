@@ -160,6 +160,15 @@ def test_cli_from_import_to_export(tmp_path, sample_dir):
     docs = json.loads(run("export", "--db", db, "--doc", "D4").stdout)
     assert docs == [parse_source(read(SAMPLES[3])).to_canonical()]
 
+    # the import reviewed every document and stored the findings; review --db reads them back
+    listed = json.loads(run("ls", "--db", db, "--format", "json").stdout)
+    assert all(d["n_findings"] > 0 for d in listed)
+    stored = json.loads(run("review", "--db", db, "--doc", "D5", "--format", "json").stdout)
+    assert stored == json.loads(run("review", str(sample_dir / SAMPLES[4].name), "--format", "json").stdout)
+    assert {f["rule"] for f in stored} >= {"R11"}
+    complaints = json.loads(run("search", "投诉次数", "--db", db, "--has-finding", "--format", "json").stdout)
+    assert complaints["total"] >= 2
+
     # re-import: nothing changes
     again = json.loads(run("import", str(sample_dir), "--db", db, "--format", "json").stdout)
     assert {o["status"] for o in again["outcomes"]} == {"unchanged"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -26,9 +27,13 @@ def import_command(
     paths: list[str] = typer.Argument(..., help="文件、文件夹或通配符 / files, folders, globs", show_default=False),
     db: str | None = db_option(),
     fmt: str = json_option(),
+    config: Path | None = typer.Option(None, "--config", "-c",
+                                       help="审核配置 TOML；默认 pyproject.toml 的 [tool.jixiao.review] / review config"),
+    no_review: bool = typer.Option(False, "--no-review", help="不审核（不保存审核意见）/ store without reviewing"),
 ) -> None:
     """导入绩效目标表到数据库（每个文件一个事务）/ import tables into the database, one transaction per file."""
     check_format(fmt)
+    reviewer = None if no_review else _reviewer(config)
     url = resolve_url(db)
     engine = open_store(db)
     files, outcomes = expand_paths(paths)
@@ -36,7 +41,7 @@ def import_command(
                   TextColumn("{task.fields[name]}"), console=err, transient=True,
                   disable=fmt == "json" or not err.is_terminal) as bar:
         task = bar.add_task("import", total=len(files), name="")
-        for outcome in import_files(engine, files):
+        for outcome in import_files(engine, files, reviewer=reviewer):
             outcomes.append(outcome)
             bar.update(task, advance=1, name=outcome.path[-60:])
     engine.dispose()
@@ -48,28 +53,36 @@ def import_command(
         raise typer.Exit(1)
 
 
+def _reviewer(config: Path | None):
+    from ..review import load_config, review
+
+    cfg = load_config(config)
+    return lambda doc: review(doc, cfg)
+
+
 def _report(outcomes, where: str) -> None:
     if not outcomes:
         out.print("没有找到文件 / no files found")
         return
     if len(outcomes) <= _PER_FILE_ROWS:
         t = Table(title=f"导入结果 import → {where}", title_justify="left")
-        for col in ("文件 file", "结果 status", "文档 doc", "项目 projects", "指标 indicators", "警告 warnings"):
-            t.add_column(col, justify="right" if col[0] in "项指警" else "left")
+        for col in ("文件 file", "结果 status", "文档 doc", "项目 projects", "指标 indicators", "警告 warnings",
+                    "审核意见 findings"):
+            t.add_column(col, justify="right" if col[0] in "项指警审" else "left")
         for o in outcomes:
             doc = f"D{o.document_id} v{o.version}" if o.document_id else ""
             t.add_row(Text(o.path), _STATUS[o.status], doc, str(o.projects or ""), str(o.indicators or ""),
-                      str(o.warnings or ""))
+                      str(o.warnings or ""), str(o.findings or ""))
         out.print(t)
     counts = Counter(o.status for o in outcomes)
     imported = [o for o in outcomes if o.status == "imported"]
     s = Table(title="合计 totals", title_justify="left")
     for col in ("已导入 imported", "未变化 unchanged", "重复 duplicate", "失败 failed", "项目 projects",
-                "指标 indicators", "警告 warnings"):
+                "指标 indicators", "警告 warnings", "审核意见 findings"):
         s.add_column(col, justify="right")
     s.add_row(*(str(counts[k]) for k in ("imported", "unchanged", "duplicate", "failed")),
               str(sum(o.projects for o in imported)), str(sum(o.indicators for o in imported)),
-              str(sum(o.warnings for o in imported)))
+              str(sum(o.warnings for o in imported)), str(sum(o.findings for o in imported)))
     out.print(s)
     failed = [o for o in outcomes if o.failed]
     if failed:

@@ -36,7 +36,11 @@ class FailOn(StrEnum):
 
 @reports_errors
 def review_command(
-    files: list[Path] = typer.Argument(..., help="表格文件 / table files", show_default=False),
+    files: list[Path] = typer.Argument(None, help="表格文件 / table files", show_default=False),
+    db: str | None = typer.Option(None, "--db", help="审核数据库中的文档（文件路径或 postgresql://…）/ review stored documents"),
+    doc: list[str] = typer.Option([], "--doc", help="与 --db 一起：文档 D12 或项目所在文档 P345，可多次 / with --db"),
+    department: str | None = typer.Option(None, "--department", "-d", help="与 --db 一起：部门名称包含 / with --db"),
+    year: int | None = typer.Option(None, "--year", "-y", help="与 --db 一起：年度 / with --db"),
     format: Format = typer.Option(Format.text, "--format", "-f",
                                   help="text 终端 | json 审核意见列表 | markdown 审核意见 | html 单文件报告"),
     fail_on: FailOn | None = typer.Option(None, "--fail-on",
@@ -47,8 +51,12 @@ def review_command(
 ) -> None:
     """按规则 R01–R39 审核绩效目标表 / Review performance targets against the rules R01–R39."""
     cfg = load_config(config)
-    docs = []
-    for f in files:
+    if not files and db is None:
+        raise UsageError("请给出表格文件，或用 --db 审核数据库中的文档 / give table files, or --db", code="usage")
+    if files and db is not None:
+        raise UsageError("文件与 --db 只能二选一 / give files or --db, not both", code="usage")
+    docs = _stored_documents(db, doc, department, year) if db is not None else []
+    for f in files or []:
         if not f.exists():
             raise ReadError(f"文件不存在：{f} / no such file", code="not-found")
         if f.is_dir():
@@ -67,6 +75,21 @@ def review_command(
         err.print(f"审核未通过：错误 {c['error']}，警告 {c['warning']} / review failed (--fail-on {fail_on.value})",
                   highlight=False)
         raise typer.Exit(1)
+
+
+def _stored_documents(db: str, refs: list[str], department: str | None, year: int | None):
+    from ..store import open_store
+    from ..store.query import find_documents, list_documents, load_document
+
+    engine = open_store(db, create=False)
+    with engine.connect() as conn:
+        ids = (find_documents(conn, refs) if refs else
+               [d["id"] for d in list_documents(conn, department=department, year=year)])
+        docs = [load_document(conn, i) for i in ids]
+    engine.dispose()
+    if not docs:
+        raise UsageError("数据库中没有符合条件的文档 / no stored document matches", code="usage")
+    return docs
 
 
 def _write(path: Path, report, format: Format, rendered) -> None:
