@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: install, then parse the bundled sample tables and print a summary
+## run: install, parse the bundled sample tables, review them and import them into ./jixiao.db (SQLite)
 run: $(STAMP)
 	$(BIN)/jixiao samples
 

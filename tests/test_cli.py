@@ -104,9 +104,13 @@ def test_huge_input_is_refused_quickly(tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr.decode()
 
 
-def test_samples_command_summarises_every_sample() -> None:
-    r = jixiao("samples")
+def test_samples_command_summarises_every_sample_and_imports_them(tmp_path) -> None:
+    db = str(tmp_path / "j.db")
+    r = jixiao("samples", "--db", db)
     out = r.stdout.decode()
-    assert r.returncode == 0
+    assert r.returncode == 0, r.stderr
     for stem in ("000_", "001_", "002_", "003_", "004_"):
         assert stem in out
+    assert out.count("已导入 imported") >= 5
+    again = jixiao("samples", "--db", db).stdout.decode()
+    assert "已导入 imported" not in again.split("合计 totals")[0] and again.count("未变化 unchanged") >= 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -60,6 +61,12 @@ def _reviewer(config: Path | None):
     return lambda doc: review(doc, cfg)
 
 
+def _shown(path: str) -> str:
+    """A path as people want to read it: relative to here when it is below here, else its name."""
+    rel = os.path.relpath(path) if os.path.isabs(path) else path
+    return os.path.basename(path) if rel.startswith("..") else rel
+
+
 def _report(outcomes, where: str) -> None:
     if not outcomes:
         out.print("没有找到文件 / no files found")
@@ -71,7 +78,7 @@ def _report(outcomes, where: str) -> None:
             t.add_column(col, justify="right" if col[0] in "项指警审" else "left")
         for o in outcomes:
             doc = f"D{o.document_id} v{o.version}" if o.document_id else ""
-            t.add_row(Text(o.path), _STATUS[o.status], doc, str(o.projects or ""), str(o.indicators or ""),
+            t.add_row(Text(_shown(o.path)), _STATUS[o.status], doc, str(o.projects or ""), str(o.indicators or ""),
                       str(o.warnings or ""), str(o.findings or ""))
         out.print(t)
     counts = Counter(o.status for o in outcomes)

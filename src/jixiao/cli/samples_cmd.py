@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+import typer
 from rich.progress import Progress
 from rich.table import Table
 
@@ -23,8 +24,11 @@ def sample_paths() -> list[Path]:
 
 
 @reports_errors
-def samples_command() -> None:
-    """解析随包附带的样例表并汇总 / Parse the bundled sample tables and print a summary."""
+def samples_command(
+    db: str | None = typer.Option(None, "--db", help="同时导入到此数据库（默认 ./jixiao.db）/ also import into this database"),
+    no_import: bool = typer.Option(False, "--no-import", help="只解析，不导入 / parse only"),
+) -> None:
+    """解析随包附带的样例表并汇总，再导入数据库 / Parse the bundled sample tables, summarise, import them."""
     table = Table(title="样例表解析结果 / bundled sample tables",
                   caption="文件 file · 形式 form · 部门 department · 项目 projects · 指标 indicators · "
                           "定量 quantitative targets · 警告 warnings · 残留 residue", show_lines=False)
@@ -53,3 +57,18 @@ def samples_command() -> None:
     table.add_section()
     table.add_row("合计 total", "", "", *map(str, totals))
     out.print(table)
+    if no_import:
+        return
+    from ..store import describe_url, import_files, open_store
+    from ..store.db import resolve_url
+    from .import_cmd import _report, _reviewer
+
+    engine = open_store(db)
+    outcomes = list(import_files(engine, [str(p) for p in paths], reviewer=_reviewer(None)))
+    engine.dispose()
+    _report(outcomes, describe_url(resolve_url(db)))
+    where = f" --db {db}" if db else ""
+    out.print(f"试试 try: jixiao search 满意度{where} · jixiao ls{where} · jixiao show D1{where} · "
+              f"jixiao export{where} -o 指标.xlsx", highlight=False)
+    if any(o.failed for o in outcomes):
+        raise typer.Exit(1)
