@@ -195,3 +195,16 @@ def test_paging(loaded):
         all_ids = [h.entry_id for h in search(c, "率", limit=60).hits]
         paged = [h.entry_id for k in range(3) for h in search(c, "率", limit=20, offset=20 * k).hits]
     assert paged == all_ids
+
+
+def test_unreasonable_requests_are_usage_errors(loaded):
+    from jixiao.errors import UsageError
+
+    store, _ = loaded
+    with store.connect() as c:
+        for kwargs in ({"limit": 0}, {"limit": 10_000}, {"offset": -1}, {"offset": 10**9}):
+            with pytest.raises(UsageError):
+                search(c, "率", **kwargs)
+        for q in ("", "   ", "率" * 1000):
+            with pytest.raises(UsageError):
+                search(c, q)

@@ -27,6 +27,8 @@ __all__ = ["Filters", "Hit", "SearchPage", "matching_entries", "search"]
 #: BM25 costs about 10 µs a row on SQLite, so this is most of a broad query's time.
 CANDIDATES = 200
 MAX_LIMIT = 500
+MAX_OFFSET = 10_000
+MAX_QUERY_CHARS = 200
 
 
 @dataclass
@@ -159,8 +161,11 @@ def search(conn: Connection, query: str, filters: Filters | None = None, *, limi
            offset: int = 0) -> SearchPage:
     """Entries containing every term of ``query`` (white-space separated), best first."""
     f = filters or Filters()
-    if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise UsageError(f"limit 须在 1–{MAX_LIMIT} 之间，offset 不能为负 / limit must be 1–{MAX_LIMIT}, offset ≥ 0")
+    if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_OFFSET:
+        raise UsageError(f"每页 1–{MAX_LIMIT} 条，最多翻到第 {MAX_OFFSET} 条 / "
+                         f"limit must be 1–{MAX_LIMIT} and offset 0–{MAX_OFFSET}")
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageError(f"搜索词太长（最多 {MAX_QUERY_CHARS} 字）/ query too long (at most {MAX_QUERY_CHARS} characters)")
     q = T.parse_query(query, _tag_groups(conn, f))
     if not q.terms:
         raise UsageError("搜索词为空 / empty search query")
@@ -178,6 +183,8 @@ def search(conn: Connection, query: str, filters: Filters | None = None, *, limi
 def matching_entries(conn: Connection, query: str, filters: Filters | None = None) -> list[tuple[str, int]]:
     """Every match of ``query`` as (kind, row id), in rank-tier order: what an export of a search holds."""
     f = filters or Filters()
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageError(f"搜索词太长（最多 {MAX_QUERY_CHARS} 字）/ query too long (at most {MAX_QUERY_CHARS} characters)")
     q = T.parse_query(query, _tag_groups(conn, f))
     if not q.terms:
         raise UsageError("搜索词为空 / empty search query")
