@@ -20,6 +20,7 @@ For each back end (SQLite, and PostgreSQL when reachable):
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -118,30 +119,43 @@ def build(backend: str, indicators: int, seed: int, reuse: bool) -> tuple[str, i
         if reuse and marker.exists() and Path(url).exists():
             return url, int(marker.read_text()), 0.0
         CACHE.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(url + suffix).unlink(missing_ok=True)
+        if not reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(url + suffix).unlink(missing_ok=True)
     else:
         url = PG_URL.rsplit("/", 1)[0] + "/jixiao_bench_" + tag
         if reuse and marker.exists():
             return url, int(marker.read_text()), 0.0
-        url = fresh_url(backend, tag)
+        if not (reuse and _pg_database_exists("jixiao_bench_" + tag)):
+            url = fresh_url(backend, tag)
     engine = open_store(url)
-    n = k = 0
+    # Resumable: a build cut short goes on from the documents it already stored.
+    with engine.connect() as c:
+        k = c.execute(text("SELECT count(*) FROM documents")).scalar_one()
+        n = c.execute(text("SELECT count(*) FROM indicators")).scalar_one()
+    texts = itertools.islice(_texts(seed, 1 << 40), k, None)
     t0 = time.perf_counter()
+    # Bounded batches: Pool.imap would read the endless generator ahead without limit.
     with Pool(max(1, (os.cpu_count() or 2))) as pool:
-        for doc in pool.imap(_parse_text, _texts(seed, 1 << 40), chunksize=4):
-            save_document(engine, doc, source_path=f"synth/{k}", sha256=f"{seed}-{k}")
-            n += sum(len(p.indicators) for p in doc.projects)
-            k += 1
-            if k % 200 == 0:
-                console.print(f"  {backend}: {n:,} indicators", highlight=False)
-            if n >= indicators:
-                break
+        while n < indicators:
+            for doc in pool.map(_parse_text, list(itertools.islice(texts, 32))):
+                save_document(engine, doc, source_path=f"synth/{k}", sha256=f"{seed}-{k}")
+                n += sum(len(p.indicators) for p in doc.projects)
+                k += 1
+            console.print(f"  {backend}: {n:,} indicators", highlight=False)
     spent = time.perf_counter() - t0
     engine.dispose()
     CACHE.mkdir(exist_ok=True)
     marker.write_text(str(n))
     return url, n, spent
+
+
+def _pg_database_exists(name: str) -> bool:
+    e = create_engine(resolve_url(PG_URL))
+    with e.connect() as c:
+        found = c.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+    e.dispose()
+    return found is not None
 
 
 def db_size(backend: str, url: str) -> int:
