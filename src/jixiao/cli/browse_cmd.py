@@ -7,8 +7,6 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..store import open_store
-from ..store.query import document_summary, list_documents, parse_ref, project_detail
 from .common import out_wrapped as out
 from .common import reports_errors
 from .store_common import check_format, db_option, fmt_amount, json_option, print_json
@@ -25,6 +23,8 @@ def ls_command(
     fmt: str = json_option(),
 ) -> None:
     """列出已导入的文档 / list imported documents."""
+    from ..store import open_store
+    from ..store.query import list_documents
     check_format(fmt)
     engine = open_store(db)
     with engine.connect() as conn:
@@ -51,6 +51,8 @@ def show_command(
     fmt: str = json_option(),
 ) -> None:
     """显示一个文档或项目 / show a document or a project."""
+    from ..store import open_store
+    from ..store.query import document_summary, parse_ref, project_detail
     check_format(fmt)
     r = parse_ref(ref)
     engine = open_store(db)

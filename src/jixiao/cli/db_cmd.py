@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from ..store import describe_url
-from ..store.db import open_engine, resolve_url
-from ..store.migrate import current_revision, head_revision, schema_state, upgrade
 from .common import out, reports_errors
 from .store_common import db_option
 
@@ -19,6 +16,9 @@ db_app = typer.Typer(help="数据库结构 / database schema", no_args_is_help=T
 @reports_errors
 def upgrade_command(db: str | None = db_option()) -> None:
     """把数据库结构升级到当前版本 / bring the schema to this jixiao's version."""
+    from ..store import describe_url
+    from ..store.db import open_engine, resolve_url
+    from ..store.migrate import upgrade
     url = resolve_url(db)
     before, after = upgrade(open_engine(url))
     where = describe_url(url)
@@ -32,6 +32,9 @@ def upgrade_command(db: str | None = db_option()) -> None:
 @reports_errors
 def status_command(db: str | None = db_option()) -> None:
     """显示数据库结构版本 / show the schema revision."""
+    from ..store import describe_url
+    from ..store.db import open_engine, resolve_url
+    from ..store.migrate import current_revision, head_revision, schema_state
     url = resolve_url(db)
     engine = open_engine(url)
     out.print(f"数据库 database: {describe_url(url)}\n"

@@ -12,10 +12,6 @@ from typing import IO
 import typer
 
 from ..errors import UsageError
-from ..export import FORMATS, write_csv, write_json_rows, write_parquet, write_xlsx
-from ..store import open_store
-from ..store.query import EXPORT_COLUMNS, export_rows, find_documents, list_documents, load_document
-from ..store.search import matching_entries
 from .common import err, reports_errors
 from .search_cmd import _F, filters_from
 
@@ -60,6 +56,10 @@ def export_command(
 
     Export whole documents (--doc, or every latest document) or the matches of a search.
     """
+    from ..export import FORMATS
+    from ..store import open_store
+    from ..store.query import EXPORT_COLUMNS, export_rows, find_documents, list_documents
+    from ..store.search import matching_entries
     fmt = fmt or (Path(output).suffix.lstrip(".").lower() if output else "json")
     if fmt not in FORMATS:
         raise UsageError(f"不支持的导出格式：{fmt}（json/csv/xlsx/parquet）/ unsupported export format")
@@ -108,6 +108,8 @@ def _skip_covered(rows, matched_projects: set[int]):
 
 
 def _write_rows(fmt: str, rows, columns: list[str], output: str | None, lang: str) -> int:
+    from ..export import write_csv, write_json_rows, write_parquet, write_xlsx
+
     if fmt == "xlsx":
         return _to_file(output, lambda tmp: write_xlsx(rows, columns, tmp, language=lang))
     if fmt == "parquet":
@@ -132,6 +134,8 @@ def _to_file(output: str, write) -> int:
 def _write_documents(conn, doc_ids: list[int], output: str | None) -> int:
     """Whole documents as a JSON array of canonical ``jixiao.document/1`` objects."""
     import json
+
+    from ..store.query import load_document
 
     with _binary_out(output) as fh:
         fh.write(b"[")

@@ -11,8 +11,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from ..store import describe_url, expand_paths, import_files, open_store
-from ..store.db import resolve_url
 from .common import err, out, reports_errors
 from .store_common import check_format, db_option, json_option, print_json
 
@@ -33,6 +31,8 @@ def import_command(
     no_review: bool = typer.Option(False, "--no-review", help="不审核（不保存审核意见）/ store without reviewing"),
 ) -> None:
     """导入绩效目标表到数据库（每个文件一个事务）/ import tables into the database, one transaction per file."""
+    from ..store import describe_url, expand_paths, import_files, open_store
+    from ..store.db import resolve_url
     check_format(fmt)
     reviewer = None if no_review else _reviewer(config)
     url = resolve_url(db)

@@ -7,8 +7,6 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from ..store import open_store
-from ..store.search import Filters, search
 from .common import out, reports_errors
 from .store_common import check_format, json_option, marked, print_json
 
@@ -18,7 +16,9 @@ _KIND = {"project": "项目名称", "indicator": "指标", "goal": "绩效目标
 
 
 def filters_from(department, unit, year, level1, level2, min_amount, max_amount, has_finding,
-                 all_versions) -> Filters:
+                 all_versions):
+    from ..store.search import Filters
+
     return Filters(department=department, unit=unit, year=year, level1=level1, level2=level2,
                    min_amount=min_amount, max_amount=max_amount, has_finding=has_finding,
                    all_versions=all_versions)
@@ -61,6 +61,8 @@ def search_command(
     fmt: str = json_option(),
 ) -> None:
     """全文检索项目名称、绩效目标、指标名称和指标值 / search project names, goals, indicators and values."""
+    from ..store import open_store
+    from ..store.search import search
     check_format(fmt)
     filters = filters_from(department, unit, year, level1, level2, min_amount, max_amount, has_finding,
                            all_versions)
