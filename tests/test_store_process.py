@@ -116,8 +116,8 @@ def test_a_foreign_database_is_refused(tmp_path):
     assert proc.returncode == 2 and "不是 jixiao" in proc.stderr.decode()
 
 
-def test_cli_from_import_to_export(tmp_path, sample_dir):
-    db = str(tmp_path / "j.db")
+def test_cli_from_import_to_export(db_url, tmp_path, sample_dir):
+    db = db_url
     proc = run("import", str(sample_dir), "--db", db)
     assert "已导入" in proc.stdout.decode()
     assert json.loads(run("ls", "--db", db, "--format", "json").stdout)[0]["id"] == 1
