@@ -94,7 +94,7 @@ def pg_reachable() -> bool:
         return False
 
 
-def bench_import(backend: str, files: list[str], n_projects: int, runs: int) -> dict:
+def bench_import(backend: str, files: list[str], n_projects: int, runs: int, jobs: int) -> dict:
     rates, parse_rates = [], []
     for k in range(runs):
         t0 = time.perf_counter()
@@ -103,7 +103,7 @@ def bench_import(backend: str, files: list[str], n_projects: int, runs: int) -> 
         parse_rates.append(n_projects / (time.perf_counter() - t0))
         engine = open_store(fresh_url(backend, f"import{k}"))
         t0 = time.perf_counter()
-        outcomes = list(import_files(engine, files))
+        outcomes = list(import_files(engine, files, jobs=jobs))
         rates.append(n_projects / (time.perf_counter() - t0))
         assert all(o.status == "imported" for o in outcomes), [o for o in outcomes if o.failed][:3]
         engine.dispose()
@@ -207,6 +207,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--repeat", type=int, default=20, help="executions of each query")
     ap.add_argument("--seed", type=int, default=20240601)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="import worker processes")
     ap.add_argument("--no-reuse", action="store_true", help="rebuild the big database even if cached")
     args = ap.parse_args()
 
@@ -228,7 +229,7 @@ def main() -> None:
     for backend in backends:
         console.print(f"[bold]{backend}[/]: import rate ({len(files)} files, {n_projects:,} projects, "
                       f"median of {args.runs})…", highlight=False)
-        imp = bench_import(backend, files, n_projects, args.runs)
+        imp = bench_import(backend, files, n_projects, args.runs, args.jobs)
         console.print(f"[bold]{backend}[/]: building ≥ {args.indicators:,} indicators…", highlight=False)
         url, n_ind, spent = build(backend, args.indicators, args.seed, not args.no_reuse)
         size = db_size(backend, url)

@@ -208,3 +208,20 @@ def test_unreasonable_requests_are_usage_errors(loaded):
         for q in ("", "   ", "率" * 1000):
             with pytest.raises(UsageError):
                 search(c, q)
+
+
+def test_parallel_import_stores_the_same_as_serial(db_url, tmp_path):
+    files = []
+    for s in SAMPLES:
+        shutil.copy(s, tmp_path / s.name)
+        files.append(str(tmp_path / s.name))
+    files.append(str(tmp_path / "missing.txt"))
+    engine = open_store(db_url)
+    outcomes = list(import_files(engine, files, jobs=2))
+    assert [o.status for o in outcomes] == ["imported"] * 5 + ["failed"]
+    assert [o.path for o in outcomes] == files  # in the order given
+    with engine.connect() as c:
+        for o, s in zip(outcomes, SAMPLES, strict=False):
+            assert load_document(c, o.document_id) == parse_source(read(s))
+    assert {o.status for o in import_files(engine, files[:5], jobs=2)} == {"unchanged"}
+    engine.dispose()

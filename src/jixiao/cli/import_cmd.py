@@ -29,20 +29,30 @@ def import_command(
     config: Path | None = typer.Option(None, "--config", "-c",
                                        help="审核配置 TOML；默认 pyproject.toml 的 [tool.jixiao.review] / review config"),
     no_review: bool = typer.Option(False, "--no-review", help="不审核（不保存审核意见）/ store without reviewing"),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="并行解析的进程数；0 为自动 / parsing processes; 0: automatic"),
 ) -> None:
     """导入绩效目标表到数据库（每个文件一个事务）/ import tables into the database, one transaction per file."""
     from ..store import describe_url, expand_paths, import_files, open_store
     from ..store.db import resolve_url
     check_format(fmt)
-    reviewer = None if no_review else _reviewer(config)
+    if config is not None:
+        from ..review import load_config
+
+        load_config(config)  # a bad configuration is a usage error now, not a failure per file
     url = resolve_url(db)
     engine = open_store(db)
     files, outcomes = expand_paths(paths)
+    if jobs < 0:
+        from ..errors import UsageError
+
+        raise UsageError("--jobs 不能为负 / --jobs must be ≥ 0")
+    jobs = jobs or (1 if len(files) < 8 else min(4, os.cpu_count() or 1))
     with Progress(TextColumn("[bold]导入 importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[name]}"), console=err, transient=True,
                   disable=fmt == "json" or not err.is_terminal) as bar:
         task = bar.add_task("import", total=len(files), name="")
-        for outcome in import_files(engine, files, reviewer=reviewer):
+        for outcome in import_files(engine, files, review=not no_review,
+                                    config_path=str(config) if config else None, jobs=jobs):
             outcomes.append(outcome)
             bar.update(task, advance=1, name=outcome.path[-60:])
     engine.dispose()
@@ -52,13 +62,6 @@ def import_command(
         _report(outcomes, describe_url(url))
     if any(o.failed for o in outcomes):
         raise typer.Exit(1)
-
-
-def _reviewer(config: Path | None):
-    from ..review import load_config, review
-
-    cfg = load_config(config)
-    return lambda doc: review(doc, cfg)
 
 
 def _shown(path: str) -> str:

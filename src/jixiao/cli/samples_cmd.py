@@ -61,10 +61,10 @@ def samples_command(
         return
     from ..store import describe_url, import_files, open_store
     from ..store.db import resolve_url
-    from .import_cmd import _report, _reviewer
+    from .import_cmd import _report
 
     engine = open_store(db)
-    outcomes = list(import_files(engine, [str(p) for p in paths], reviewer=_reviewer(None)))
+    outcomes = list(import_files(engine, [str(p) for p in paths]))
     engine.dispose()
     _report(outcomes, describe_url(resolve_url(db)))
     where = f" --db {db}" if db else ""

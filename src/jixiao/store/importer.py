@@ -7,8 +7,12 @@ parsed is an outcome with its reason, never the end of the batch.
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +23,9 @@ from ..errors import JixiaoError
 from ..model import Document, Finding
 from ..parse.document import parse_source
 from ..read import read
-from .write import find_unchanged, save_document
+from .write import find_unchanged, prepare, save_prepared
 
-__all__ = ["ImportOutcome", "expand_paths", "import_file", "import_files"]
+__all__ = ["ImportOutcome", "expand_paths", "import_file", "import_files", "make_reviewer"]
 
 #: Review stage, when there is one: Document → findings to store with it.
 Reviewer = Callable[[Document], list[Finding]]
@@ -74,38 +78,121 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[ImportOutcome]]:
     return unique, missing
 
 
-def import_file(engine: Engine, path: str, *, reviewer: Reviewer | None = None,
-                source_path: str | None = None) -> ImportOutcome:
-    """Read, parse, review and store one file; every failure becomes the outcome's reason."""
-    key = source_path or str(Path(path).resolve())
+_HASH_LIMIT = 1 << 30  # bigger files go straight to the reader, which refuses them by size
+
+
+def _digest(path: str) -> str | None:
+    if os.path.getsize(path) > _HASH_LIMIT:
+        return None
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+_REVIEWERS: dict[str | None, Reviewer] = {}
+
+
+def make_reviewer(config_path: str | None) -> Reviewer:
+    """The review stage with the configuration at ``config_path`` (None: pyproject.toml here, or defaults)."""
+    if config_path not in _REVIEWERS:
+        from ..review import load_config, review
+
+        cfg = load_config(config_path)
+        _REVIEWERS[config_path] = lambda doc: review(doc, cfg)
+    return _REVIEWERS[config_path]
+
+
+def _prepare_file(path: str, dialect: str, review: bool, config_path: str | None):
+    """Read, parse, review and turn into rows: the part of an import that needs no database.
+
+    Runs in worker processes when importing in parallel, so it returns plain
+    data (a Prepared, or the reason it failed) rather than raising.
+    """
     try:
         source = read(Path(path))
-        sha = source.sha256 or ""
-        if (same := find_unchanged(engine, key, sha)) is not None:
-            return ImportOutcome(path, same.status, same.document_id, same.version)
         doc = parse_source(source)
-        findings = reviewer(doc) if reviewer else []
-        saved = save_document(engine, doc, source_path=key, sha256=sha, size=source.size,
-                              fmt=source.format, findings=findings)
+        findings = make_reviewer(config_path)(doc) if review else []
+        return prepare(doc, findings, dialect=dialect), source.format, source.size
     except JixiaoError as e:
-        return ImportOutcome(path, "failed", reason=e.message)
-    except SQLAlchemyError as e:
-        reason = str(e.orig if getattr(e, "orig", None) is not None else e).splitlines()[0]
-        return ImportOutcome(path, "failed", reason=f"数据库错误 / database error: {reason}")
+        return e.message
     except MemoryError:
-        return ImportOutcome(path, "failed", reason="内存不足 / out of memory")
+        return "内存不足 / out of memory"
     except Exception as e:  # a bug on one odd file must not stop the batch; JIXIAO_DEBUG=1 shows it
         if os.environ.get("JIXIAO_DEBUG") == "1":
             raise
-        return ImportOutcome(path, "failed", reason=f"内部错误 / internal error: {type(e).__name__}: {e}")
+        return f"内部错误 / internal error: {type(e).__name__}: {e}"
+
+
+def _store(engine: Engine, path: str, key: str, sha: str, prepared) -> ImportOutcome:
+    if isinstance(prepared, str):
+        return ImportOutcome(path, "failed", reason=prepared)
+    prep, fmt, size = prepared
+    try:
+        saved = save_prepared(engine, prep, source_path=key, sha256=sha, size=size, fmt=fmt)
+    except SQLAlchemyError as e:
+        reason = str(e.orig if getattr(e, "orig", None) is not None else e).splitlines()[0]
+        return ImportOutcome(path, "failed", reason=f"数据库错误 / database error: {reason}")
     if saved.status != "imported":
         return ImportOutcome(path, saved.status, saved.document_id, saved.version)
-    return ImportOutcome(path, "imported", saved.document_id, saved.version, projects=len(doc.projects),
-                         indicators=sum(len(p.indicators) for p in doc.projects),
-                         warnings=len(doc.all_warnings()), findings=len(findings))
+    return ImportOutcome(path, "imported", saved.document_id, saved.version, **prep.counts)
 
 
-def import_files(engine: Engine, files: Iterable[str], *, reviewer: Reviewer | None = None) -> Iterator[ImportOutcome]:
-    """Import each file in turn, yielding its outcome as soon as it is known."""
-    for f in files:
-        yield import_file(engine, f, reviewer=reviewer)
+def _precheck(engine: Engine, path: str) -> tuple[str, str, ImportOutcome | None]:
+    """(identity key, SHA-256, an outcome when there is nothing to do)."""
+    key = str(Path(path).resolve())
+    try:
+        sha = _digest(path)
+    except OSError as e:
+        return key, "", ImportOutcome(path, "failed", reason=f"无法读取 / cannot read: {e.strerror}")
+    if sha is None:
+        return key, "", None
+    try:
+        same = find_unchanged(engine, key, sha)
+    except SQLAlchemyError as e:
+        reason = str(e.orig if getattr(e, "orig", None) is not None else e).splitlines()[0]
+        return key, sha, ImportOutcome(path, "failed", reason=f"数据库错误 / database error: {reason}")
+    if same is not None:
+        return key, sha, ImportOutcome(path, same.status, same.document_id, same.version)
+    return key, sha, None
+
+
+def import_file(engine: Engine, path: str, *, review: bool = True, config_path: str | None = None) -> ImportOutcome:
+    """Read, parse, review and store one file; every failure becomes the outcome's reason."""
+    key, sha, done = _precheck(engine, path)
+    if done is not None:
+        return done
+    return _store(engine, path, key, sha, _prepare_file(path, engine.dialect.name, review, config_path))
+
+
+def import_files(engine: Engine, files: Iterable[str], *, review: bool = True, config_path: str | None = None,
+                 jobs: int = 1) -> Iterator[ImportOutcome]:
+    """Import each file, yielding outcomes in the files' order as soon as each is known.
+
+    With ``jobs`` > 1, reading, parsing and reviewing run in that many worker
+    processes while this one stores: the database sees one writer per process
+    and one transaction per document either way.
+    """
+    if jobs <= 1:
+        for f in files:
+            yield import_file(engine, f, review=review, config_path=config_path)
+        return
+    pending: deque[tuple[str, str, str, Future | ImportOutcome]] = deque()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for f in files:
+            key, sha, done = _precheck(engine, f)
+            task = done if done is not None else pool.submit(_prepare_file, f, engine.dialect.name, review,
+                                                             config_path)
+            pending.append((f, key, sha, task))
+            while len(pending) > 2 * jobs:  # bounded: a folder of 100,000 files is not read ahead
+                yield _finish(engine, *pending.popleft())
+        while pending:
+            yield _finish(engine, *pending.popleft())
+
+
+def _finish(engine: Engine, path: str, key: str, sha: str, task) -> ImportOutcome:
+    if isinstance(task, ImportOutcome):
+        return task
+    try:
+        prepared = task.result()
+    except BrokenProcessPool:
+        prepared = "解析进程意外退出（内存不足？）/ the worker process died (out of memory?)"
+    return _store(engine, path, key, sha, prepared)

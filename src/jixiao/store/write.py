@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import orjson
@@ -33,7 +33,7 @@ from .schema import (
     WarningRow,
 )
 
-__all__ = ["Saved", "save_document"]
+__all__ = ["Prepared", "Saved", "prepare", "save_document", "save_prepared"]
 
 _RETRIES = 5
 #: Test-only fault injection: kill the process inside the transaction, before COMMIT.
@@ -87,39 +87,123 @@ def _dumps(value) -> str:
     return orjson.dumps(value, default=tuple).decode()
 
 
-def _insert(conn: Connection, model, rows: list[dict]) -> None:
-    """executemany straight on the driver: SQLAlchemy's per-row bind processing doubled the import time.
+@dataclass
+class Prepared:
+    """A document as rows, ready to insert: plain data, cheap to send between processes.
 
-    JSON columns are serialised here, the one thing the ORM types did for us.
+    Built without a database (in a worker process, when importing in
+    parallel) with *local* ids: project and indicator numbers within the
+    document, and 0 for the document itself. :func:`_insert_prepared`
+    swaps in the ids the database hands out.
     """
+
+    document: dict
+    #: table name → (columns, rows as tuples); JSON columns already serialised
+    tables: dict[str, tuple[list[str], list[tuple]]]
+    #: SQLite FTS rows (local entry id, tokens) — or, for PostgreSQL, ``tsv`` is in search_entries
+    fts: list[tuple[int, str]]
+    n_projects: int
+    n_indicators: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+_ORDER = (UnitRow, ProjectRow, IndicatorRow, WarningRow, ResidueRow, FindingRow, SearchEntryRow)
+
+
+def _as_tuples(model, rows: list[dict]) -> tuple[list[str], list[tuple]]:
     if not rows:
-        return
+        return [], []
     table = model.__table__
     columns = list(rows[0])
     json_at = [k for k, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
-    if json_at:
-        values = []
-        for r in rows:
-            v = list(r.values())
-            for k in json_at:
-                if v[k] is not None:
-                    v[k] = _dumps(v[k])
-            values.append(tuple(v))
+    if not json_at:
+        return columns, [tuple(r.values()) for r in rows]
+    values = []
+    for r in rows:
+        v = list(r.values())
+        for k in json_at:
+            if v[k] is not None:
+                v[k] = _dumps(v[k])
+        values.append(tuple(v))
+    return columns, values
+
+
+def prepare(doc: Document, findings: Sequence[Finding] = (), *, dialect: str = "sqlite") -> Prepared:
+    """``doc`` and its findings as rows with local ids (see :class:`Prepared`)."""
+    project_ids = list(range(len(doc.projects)))
+    indicator_ids: list[list[int]] = []
+    flat = 0
+    for p in doc.projects:
+        indicator_ids.append(list(range(flat, flat + len(p.indicators))))
+        flat += len(p.indicators)
+    entries = R.entry_rows(doc, 0, project_ids, indicator_ids)
+    if dialect == "postgresql":
+        search_rows = [{**row, "tsv": T.tsvector(toks)} for row, toks in entries]
+        fts: list[tuple[int, str]] = []
     else:
-        values = [tuple(r.values()) for r in rows]
+        search_rows = [row for row, _ in entries]
+        fts = [(row["id"], " ".join(toks)) for row, toks in entries]
+    built = {
+        UnitRow: R.unit_rows(doc, 0),
+        ProjectRow: R.project_rows(doc, 0, project_ids),
+        IndicatorRow: R.indicator_rows(doc, 0, project_ids, range(flat)),
+        WarningRow: R.warning_rows(doc, 0, project_ids),
+        ResidueRow: R.residue_rows(doc, 0),
+        FindingRow: R.finding_rows(findings, 0, project_ids, indicator_ids),
+        SearchEntryRow: search_rows,
+    }
+    tables = {m.__tablename__: _as_tuples(m, built[m]) for m in _ORDER}
+    document = R.document_row(doc, source_path="", name=doc.source, version=0, sha256="", size=None,
+                              fmt="text", imported_at=None)
+    return Prepared(document, tables, fts, len(doc.projects), flat,
+                    {"projects": len(doc.projects), "indicators": flat, "warnings": len(doc.all_warnings()),
+                     "findings": len(findings)})
+
+
+def _remap(table: str, columns: list[str], rows: list[tuple], doc_id: int, project_ids: list[int],
+           indicator_ids: list[int]) -> list[tuple]:
+    ids = {"projects": project_ids, "indicators": indicator_ids}.get(table)
+    at = {c: k for k, c in enumerate(columns)}
+    doc_at = at.get("document_id")
+    pid_at = at.get("project_id")
+    iid_at = at.get("indicator_id")
+    id_at = at.get("id")
+    out = []
+    for r in rows:
+        v = list(r)
+        if doc_at is not None:
+            v[doc_at] = doc_id
+        if pid_at is not None and v[pid_at] is not None:
+            v[pid_at] = project_ids[v[pid_at]]
+        if iid_at is not None and v[iid_at] is not None:
+            v[iid_at] = indicator_ids[v[iid_at]]
+        if id_at is not None:
+            if ids is not None:
+                v[id_at] = ids[v[id_at]]
+            elif table == "search_entries":
+                kind, local = T.split_entry_id(v[id_at])
+                v[id_at] = T.entry_id(kind, (indicator_ids if kind == "indicator" else project_ids)[local])
+        out.append(tuple(v))
+    return out
+
+
+def _copy_or_insert(conn: Connection, table: str, columns: list[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
     if conn.dialect.name == "postgresql":
         # COPY: several times faster than executemany for thousands of rows
         with conn.connection.driver_connection.cursor() as cur, \
-                cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for v in values:
+                cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for v in rows:
                 copy.write_row(v)
         return
-    conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                         values)
+    # executemany straight on the driver: SQLAlchemy's per-row bind processing doubled the import time
+    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                         rows)
 
 
-def _write(conn: Connection, doc: Document, findings: Sequence[Finding], *, source_path: str,
-           sha256: str, size: int | None, fmt: str) -> Saved:
+def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, size: int | None,
+           fmt: str) -> Saved:
     if conn.dialect.name == "postgresql":
         # Writers of the same path or the same bytes queue here, so the check below sees the winner's row.
         for key in sorted((source_path, sha256)):
@@ -131,52 +215,38 @@ def _write(conn: Connection, doc: Document, findings: Sequence[Finding], *, sour
     version = (previous or 0) + 1
     conn.execute(update(DocumentRow).where(DocumentRow.source_path == source_path, DocumentRow.is_latest)
                  .values(is_latest=False))
-    doc_row = R.document_row(doc, source_path=source_path, name=doc.source, version=version, sha256=sha256,
-                             size=size, fmt=fmt, imported_at=datetime.now(UTC))
+    doc_row = {**prep.document, "source_path": source_path, "version": version, "sha256": sha256,
+               "size_bytes": size, "format": fmt, "imported_at": datetime.now(UTC)}
     doc_id = conn.execute(insert(DocumentRow.__table__).returning(DocumentRow.id), doc_row).scalar_one()
-
-    project_ids = _reserve_ids(conn, ProjectRow.__table__, len(doc.projects))
-    n_ind = sum(len(p.indicators) for p in doc.projects)
-    flat_ids = _reserve_ids(conn, IndicatorRow.__table__, n_ind)
-    indicator_ids: list[list[int]] = []
-    at = 0
-    for p in doc.projects:
-        indicator_ids.append(flat_ids[at:at + len(p.indicators)])
-        at += len(p.indicators)
-
-    _insert(conn, UnitRow, R.unit_rows(doc, doc_id))
-    _insert(conn, ProjectRow, R.project_rows(doc, doc_id, project_ids))
-    _insert(conn, IndicatorRow, R.indicator_rows(doc, doc_id, project_ids, flat_ids))
-    _insert(conn, WarningRow, R.warning_rows(doc, doc_id, project_ids))
-    _insert(conn, ResidueRow, R.residue_rows(doc, doc_id))
-    _insert(conn, FindingRow, R.finding_rows(findings, doc_id, project_ids, indicator_ids))
-    _write_search(conn, R.entry_rows(doc, doc_id, project_ids, indicator_ids))
-
+    project_ids = _reserve_ids(conn, ProjectRow.__table__, prep.n_projects)
+    indicator_ids = _reserve_ids(conn, IndicatorRow.__table__, prep.n_indicators)
+    for table, (columns, rows) in prep.tables.items():
+        _copy_or_insert(conn, table, columns, _remap(table, columns, rows, doc_id, project_ids, indicator_ids))
+    if prep.fts:
+        fts = _remap("search_entries", ["id"], [(i,) for i, _ in prep.fts], doc_id, project_ids, indicator_ids)
+        conn.exec_driver_sql("INSERT INTO search_fts(rowid, tokens) VALUES (?, ?)",
+                             [(i, toks) for (i,), (_, toks) in zip(fts, prep.fts, strict=True)])
     if os.environ.get(FAULT_ENV) == "kill-before-commit":
         os.kill(os.getpid(), signal.SIGKILL)
     return Saved("imported", doc_id, version)
 
 
-def _write_search(conn: Connection, entries: list[tuple[dict, list[str]]]) -> None:
-    if not entries:
-        return
-    if conn.dialect.name == "postgresql":
-        _insert(conn, SearchEntryRow, [{**row, "tsv": T.tsvector(toks)} for row, toks in entries])
-        return
-    _insert(conn, SearchEntryRow, [row for row, _ in entries])
-    conn.exec_driver_sql("INSERT INTO search_fts(rowid, tokens) VALUES (?, ?)",
-                         [(row["id"], " ".join(toks)) for row, toks in entries])
-
-
-def save_document(engine: Engine, doc: Document, *, source_path: str, sha256: str, size: int | None = None,
-                  fmt: str = "text", findings: Sequence[Finding] = ()) -> Saved:
-    """Store ``doc`` (and its review findings) as the next version of ``source_path``, atomically."""
+def save_prepared(engine: Engine, prep: Prepared, *, source_path: str, sha256: str, size: int | None = None,
+                  fmt: str = "text") -> Saved:
+    """Store a prepared document as the next version of ``source_path``, atomically."""
     for attempt in range(_RETRIES):
         try:
             with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
-                return _write(conn, doc, findings, source_path=source_path, sha256=sha256, size=size, fmt=fmt)
+                return _write(conn, prep, source_path=source_path, sha256=sha256, size=size, fmt=fmt)
         except IntegrityError:
             # Another writer stored a version of this path first; look again (it may be this very file).
             if attempt == _RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def save_document(engine: Engine, doc: Document, *, source_path: str, sha256: str, size: int | None = None,
+                  fmt: str = "text", findings: Sequence[Finding] = ()) -> Saved:
+    """Store ``doc`` (and its review findings) as the next version of ``source_path``, atomically."""
+    return save_prepared(engine, prepare(doc, findings, dialect=engine.dialect.name), source_path=source_path,
+                         sha256=sha256, size=size, fmt=fmt)
