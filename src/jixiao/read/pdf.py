@@ -22,10 +22,10 @@ from jixiao.read.pdfgrid import (
     PageObjects,
     PageTable,
     cluster,
+    free_lines,
     page_table,
     stitch,
     table_rows,
-    text_lines,
 )
 
 __all__ = ["MAX_PAGES", "page_objects", "pdf_rows", "read_pdf"]
@@ -64,21 +64,22 @@ def _open(data: bytes, name: str | None):
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         _ = pdf.pages  # the page tree: where damage and encryption show
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise read_error("pdf-encrypted", "PDF 已加密，需要密码才能打开", "the PDF is encrypted (password needed)",
-                         name) from None
     except Exception as exc:  # pdfminer raises a dozen kinds (PSEOF, PDFSyntaxError, KeyError, ...) on damage
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+        # pdfplumber wraps pdfminer's error; the wrapped one says what happened
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
             raise read_error("pdf-encrypted", "PDF 已加密，需要密码才能打开",
                              "the PDF is encrypted (password needed)", name) from None
-        raise read_error("pdf-corrupt", f"PDF 文件已损坏或不完整（{type(exc).__name__}）",
-                         f"damaged or truncated PDF ({type(exc).__name__})", name) from None
+        raise read_error("pdf-corrupt", f"PDF 文件已损坏或不完整（{type(cause).__name__}）",
+                         f"damaged or truncated PDF ({type(cause).__name__})", name) from None
     return pdf
 
 
-def pdf_rows(data: bytes, name: str | None = None, progress=None) -> tuple[list, int]:
-    """Given the bytes of a PDF, return (rows of cells, page count)."""
+def pdf_rows(data: bytes, name: str | None = None, progress=None) -> tuple[list, int, list[str]]:
+    """Given the bytes of a PDF, return (rows of cells, page count, warnings). A damaged page is
+    left out with a warning; a PDF with no readable page at all is an error."""
     pdf = _open(data, name)
+    warnings: list[str] = []
     try:
         n = len(pdf.pages)
         if n > MAX_PAGES:
@@ -88,15 +89,17 @@ def pdf_rows(data: bytes, name: str | None = None, progress=None) -> tuple[list,
         for i, page in enumerate(pdf.pages):
             try:
                 pages.append(page_objects(page, i + 1))
-            except Exception as exc:  # a damaged content stream: say which page
-                raise read_error("pdf-corrupt", f"PDF 第 {i + 1} 页已损坏（{type(exc).__name__}）",
-                                 f"page {i + 1} of the PDF is damaged ({type(exc).__name__})", name) from None
+            except Exception as exc:  # a damaged content stream: the other pages are still worth reading
+                warnings.append(f"PDF 第 {i + 1} 页已损坏，已跳过（{type(exc).__name__}） / "
+                                f"page {i + 1} is damaged and was skipped")
             finally:
                 page.close()  # drop the page's parsed layout: memory stays one page deep
             if progress is not None:
                 progress(i + 1, n)
     finally:
         pdf.close()
+    if not pages:
+        raise read_error("pdf-corrupt", "PDF 的页面都已损坏，无法读取", "every page of the PDF is damaged", name)
     if not any(p.chars for p in pages):
         raise read_error("pdf-no-text", "PDF 没有文字层（可能是扫描件或图片），暂不能识别",
                          "the PDF has no text layer (a scan or images?); OCR is not available yet", name)
@@ -104,17 +107,18 @@ def pdf_rows(data: bytes, name: str | None = None, progress=None) -> tuple[list,
     tables: list[PageTable] = []
     for p in pages:
         t = page_table(p, xs) if len(xs) >= 2 else None
-        tables.append(t or PageTable(p.number, 0, [], text_lines(p.chars), []))
-    return table_rows(stitch(tables), max(len(xs) - 1, 1)), n
+        tables.append(t or PageTable(p.number, 0, [], free_lines(p.chars, p.number), []))
+    return table_rows(stitch(tables), max(len(xs) - 1, 1)), n, warnings
 
 
 def read_pdf(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES, progress=None) -> Source:
     """Read a PDF with a text layer into a :class:`Source` whose text is its table as tab-separated rows."""
     shown = os.fsdecode(path)
     data = read_limited(path, max_bytes=max_bytes)
-    rows, pages = pdf_rows(data, shown, progress)
+    rows, pages, warnings = pdf_rows(data, shown, progress)
     text, cells = render(rows)
     if not text.strip():
         raise read_error("empty", "PDF 中没有文字内容", "the PDF has no text", shown)
     return Source(text, name=Path(shown).name, encoding=None, format="pdf",
-                  sha256=Source.digest(data), size=len(data), cells=cells, pages=pages)
+                  sha256=Source.digest(data), size=len(data), cells=cells, pages=pages,
+                  warnings=tuple(warnings))

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 from jixiao.read.layout import Box, Cell
 
-__all__ = ["Char", "PageObjects", "PageTable", "Region", "cluster", "page_table", "stitch", "table_rows",
-           "text_lines"]
+__all__ = ["Char", "PageObjects", "PageTable", "Region", "cluster", "free_lines", "page_table", "stitch",
+           "table_rows", "text_lines"]
 
 TOL = 2.0  # points: two rules closer than this are one (a border drawn as a thin filled box has two edges)
 MIN_RULE = 3.0  # shorter "rules" are the ends of a border box, dots, or ticks
@@ -72,8 +72,8 @@ class PageTable:
     number: int
     bands: int
     regions: list[Region]
-    above: list[str]
-    below: list[str]
+    above: list[Cell]
+    below: list[Cell]
     open_bottom: bool = False
 
 
@@ -93,14 +93,9 @@ def _fold(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch) if "\u2e80" <= ch <= "\u2fdf" else ch
 
 
-def text_lines(chars: list[Char]) -> list[str]:
-    """Given the characters printed in one box, return its lines of text, top to bottom.
-
-    Characters belong to one line while their vertical middles are close; within a
-    line a gap wider than half a character is a space (unless one is printed).
-    """
-    if not chars:
-        return []
+def _group_lines(chars: list[Char]) -> list[list[Char]]:
+    """Given characters, return them as printed lines, top to bottom, each left to right:
+    characters share a line while their vertical middles are close."""
     lines: list[list[Char]] = []
     mids: list[float] = []
     for c in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
@@ -110,20 +105,35 @@ def text_lines(chars: list[Char]) -> list[str]:
         else:
             lines.append([c])
             mids.append(mid)
-    out = []
     for line in lines:
         line.sort(key=lambda c: c.x0)
-        text, prev = "", None
-        for c in line:
-            if prev is not None:
-                if abs(c.x0 - prev.x0) < 0.5 and c.text == prev.text:
-                    continue  # bold faked by printing twice
-                if c.x0 - prev.x1 > 0.5 * max(c.bottom - c.top, 1.0) and not text.endswith(" ") and c.text != " ":
-                    text += " "
-            text += _fold(c.text)
-            prev = c
-        out.append(text.strip())
-    return [t for t in out if t]
+    return lines
+
+
+def _line_text(line: list[Char]) -> str:
+    """One printed line as text: a gap wider than half a character is a space (unless one is printed)."""
+    text, prev = "", None
+    for c in line:
+        if prev is not None:
+            if abs(c.x0 - prev.x0) < 0.5 and c.text == prev.text:
+                continue  # bold faked by printing twice
+            if c.x0 - prev.x1 > 0.5 * max(c.bottom - c.top, 1.0) and not text.endswith(" ") and c.text != " ":
+                text += " "
+        text += _fold(c.text)
+        prev = c
+    return text.strip()
+
+
+def text_lines(chars: list[Char]) -> list[str]:
+    """Given the characters printed in one box, return its lines of text, top to bottom."""
+    return [t for line in _group_lines(chars) if (t := _line_text(line))]
+
+
+def free_lines(chars: list[Char], page: int) -> list[Cell]:
+    """Given characters outside any table, return each printed line as a one-line cell with its box."""
+    return [Cell([t], Box(page, min(c.x0 for c in line), min(c.top for c in line),
+                          max(c.x1 for c in line), max(c.bottom for c in line)))
+            for line in _group_lines(chars) if (t := _line_text(line))]
 
 
 def _covers(rules: list[tuple[float, float, float]], at: float, where: float) -> bool:
@@ -186,7 +196,7 @@ def page_table(page: PageObjects, xs: list[float]) -> PageTable | None:
     for r in regions.values():
         r.lines = text_lines(r.chars)
     return PageTable(page.number, nb, sorted(regions.values(), key=lambda r: (r.band0, r.col0)),
-                     text_lines(above), text_lines(below), open_bottom)
+                     free_lines(above, page.number), free_lines(below, page.number), open_bottom)
 
 
 def _index(edges: list[float], v: float) -> int:
@@ -235,7 +245,7 @@ def table_rows(tables: list[PageTable], ncols: int) -> list[list[Cell]]:
     """Given stitched page tables, return rows of cells: free text lines, then one row per band."""
     rows: list[list[Cell]] = []
     for t in tables:
-        rows.extend([Cell([ln])] for ln in t.above)
+        rows.extend([c] for c in t.above)
         by_band: dict[int, list[Region]] = {}
         for r in t.regions:
             by_band.setdefault(r.band0, []).append(r)
@@ -244,5 +254,5 @@ def table_rows(tables: list[PageTable], ncols: int) -> list[list[Cell]]:
             for r in by_band.get(band, []):
                 row[r.col0] = Cell(list(r.lines), r.box)
             rows.append(row)
-        rows.extend([Cell([ln])] for ln in t.below)
+        rows.extend([c] for c in t.below)
     return rows
