@@ -12,7 +12,9 @@ readers must cope with:
 * ``form_merged_cells.{xlsx,docx,html,pdf}`` — a one-project form whose label
   cells span columns and whose 一级/二级指标 cells span rows (openpyxl,
   python-docx, hand-written HTML with rowspan/colspan/``<br>`` and a script
-  that must not be read, reportlab with the rules of merged cells left out).
+  that must not be read, reportlab with the rules of merged cells left out);
+* ``form_indicators_on_second_page.pdf`` — the same form with its 效益指标 rows
+  on a second page, under no repeated header.
 """
 
 from __future__ import annotations
@@ -294,8 +296,9 @@ def write_summary_split_pdf(path: Path) -> None:
     c.save()
 
 
-def write_form_pdf(path: Path) -> None:
-    """The form as a ruled table; a merged cell is drawn by leaving out the rules inside it."""
+def write_form_pdf(path: Path, break_before: str | None = None) -> None:
+    """The form as a ruled table; a merged cell is drawn by leaving out the rules inside it.
+    With ``break_before`` (a 一级指标), that group starts a second page, under no header."""
     rows, merges = form_grid()
     size, lead, pad = 9.0, 12.0, 3.0
     widths = [40, 60, 100, 130, 70, 100]
@@ -321,26 +324,41 @@ def write_form_pdf(path: Path) -> None:
             if v and r0 == r1:
                 n = max(n, len(_wrap(v, xs[c1 + 1] - xs[c0] - 2 * pad, size)))
         heights[r] = n * lead + 2 * pad
-    ys = {body[0]: 770.0}
+    first = next((r for r in body if rows[r][0] == break_before), None)
+    ys, y = {}, 770.0  # the top of each row; a row ends where the next would start
     for r in body:
-        ys[r + 1] = ys[r] - heights[r]
+        if r == first:
+            y = 800.0  # the group starts the next page: its rows are measured from the top again
+        ys[r], y = y, y - heights[r]
+    bottom = {r: ys[r] - heights[r] for r in body}
+    on_page = {r: 2 if first is not None and r >= first else 1 for r in body}
+    for page in (1, 2):
+        if page == 2:
+            if first is None:
+                break
+            c.showPage()
+            c.setFont(CELL_FONT, size)
+        _draw_form_rules(c, owner, xs, ys, bottom, [r for r in body if on_page[r] == page])
+        for r0, c0, _r1, c1 in {owner.get((r, col), (r, col, r, col)) for r in body for col in range(6)}:
+            v = rows[r0][c0]
+            if v and on_page[r0] == page:
+                for k, ln in enumerate(_wrap(v, xs[c1 + 1] - xs[c0] - 2 * pad, size)):
+                    c.drawString(xs[c0] + pad, ys[r0] - pad - (k + 1) * lead + 2, ln)
+    c.showPage()
+    c.save()
+
+
+def _draw_form_rules(c, owner, xs, ys, bottom, body) -> None:
     for r in body:
         for col in range(6):
-            r0, c0, r1, c1 = owner.get((r, col), (r, col, r, col))
+            r0, c0, _r1, _c1 = owner.get((r, col), (r, col, r, col))
             if r == r0 or r == body[0]:  # top rule of a cell, not inside a merged one
                 c.line(xs[col], ys[r], xs[col + 1], ys[r])
             if col == c0:
-                c.line(xs[col], ys[r], xs[col], ys[r + 1])
+                c.line(xs[col], ys[r], xs[col], bottom[r])
             if r == body[-1]:
-                c.line(xs[col], ys[r + 1], xs[col + 1], ys[r + 1])
-        c.line(xs[6], ys[r], xs[6], ys[r + 1])
-    for r0, c0, _r1, c1 in {owner.get((r, col), (r, col, r, col)) for r in body for col in range(6)}:
-        v = rows[r0][c0]
-        if v:
-            for k, ln in enumerate(_wrap(v, xs[c1 + 1] - xs[c0] - 2 * pad, size)):
-                c.drawString(xs[c0] + pad, ys[r0] - pad - (k + 1) * lead + 2, ln)
-    c.showPage()
-    c.save()
+                c.line(xs[col], bottom[r], xs[col + 1], bottom[r])
+        c.line(xs[6], ys[r], xs[6], bottom[r])
 
 
 def main() -> None:
@@ -357,6 +375,7 @@ def main() -> None:
     write_form_docx(OUT / "form_merged_cells.docx")
     write_form_html(OUT / "form_merged_cells.html")
     write_form_pdf(OUT / "form_merged_cells.pdf")
+    write_form_pdf(OUT / "form_indicators_on_second_page.pdf", break_before="效益指标")
 
 
 if __name__ == "__main__":

@@ -130,3 +130,18 @@ def test_xlsx_numbers_as_formatted() -> None:
     assert format_value(2680, "General") == "2680"
     assert format_value(7.25, "General") == "7.25"
     assert format_value(None, "General") == ""
+
+
+PARITY = sorted(FIXTURES.glob("*.pdf")) + [SHARED / "formats" / d / "003_f507fa9b2bf73cac.pdf" for d in ("pdf", "pdf-split")]
+
+
+@pytest.mark.parametrize("path", PARITY, ids=[f"{p.parent.name}/{p.name}" for p in PARITY])
+def test_pdf_backends_agree(path: Path) -> None:
+    """pdfium (the default) and pdfplumber read the same text; they may differ only in spaces."""
+    from jixiao.read.pdf import read_pdf
+
+    if not path.exists():
+        pytest.skip("../shared not found beside the checkout")
+    fast, reference = read_pdf(path, backend="pdfium"), read_pdf(path, backend="pdfplumber")
+    assert fast.text.replace(" ", "") == reference.text.replace(" ", "")
+    assert fast.pages == reference.pages

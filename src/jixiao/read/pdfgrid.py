@@ -20,14 +20,16 @@ with no rule under it at the foot of a page is still read whole.
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from dataclasses import dataclass, field
 
 from jixiao.read.layout import Box, Cell
 
-__all__ = ["Char", "PageObjects", "PageTable", "Region", "cluster", "free_lines", "page_table", "stitch",
+__all__ = ["Char", "add_box", "PageObjects", "PageTable", "Region", "cluster", "free_lines", "page_table", "stitch",
            "table_rows", "text_lines"]
 
+THIN = 3.0  # points: a filled box thinner than this is a rule drawn as a box
 TOL = 2.0  # points: two rules closer than this are one (a border drawn as a thin filled box has two edges)
 MIN_RULE = 3.0  # shorter "rules" are the ends of a border box, dots, or ticks
 
@@ -50,6 +52,8 @@ class PageObjects:
     chars: list[Char]
     hrules: list[tuple[float, float, float]]
     vrules: list[tuple[float, float, float]]
+    #: text the backend saw drawn but could not turn into characters (pdfium and a font not embedded)
+    lost_text: int = 0
 
 
 @dataclass
@@ -75,6 +79,19 @@ class PageTable:
     above: list[Cell]
     below: list[Cell]
     open_bottom: bool = False
+
+
+def add_box(x0: float, top: float, x1: float, bottom: float, hrules: list, vrules: list) -> None:
+    """Given a box drawn on the page, add the rules it draws: a thin box is one rule, a larger
+    box its four sides (a cell's border or background marks the cell's edges)."""
+    w, h = x1 - x0, bottom - top
+    if h <= THIN and w >= MIN_RULE:
+        hrules.append(((top + bottom) / 2, x0, x1))
+    elif w <= THIN and h >= MIN_RULE:
+        vrules.append(((x0 + x1) / 2, top, bottom))
+    elif w > THIN and h > THIN:
+        hrules += [(top, x0, x1), (bottom, x0, x1)]
+        vrules += [(x0, top, bottom), (x1, top, bottom)]
 
 
 def cluster(values: list[float], tol: float = TOL) -> list[float]:
@@ -201,14 +218,7 @@ def page_table(page: PageObjects, xs: list[float]) -> PageTable | None:
 
 def _index(edges: list[float], v: float) -> int:
     """The slot of ``v`` between sorted ``edges``."""
-    lo, hi = 0, len(edges) - 1
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if edges[mid + 1] <= v:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    return bisect.bisect_right(edges, v) - 1
 
 
 def _band_text(t: PageTable, band: int) -> list[str]:
