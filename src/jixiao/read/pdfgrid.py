@@ -153,9 +153,20 @@ def free_lines(chars: list[Char], page: int) -> list[Cell]:
             for line in _group_lines(chars) if (t := _line_text(line))]
 
 
-def _covers(rules: list[tuple[float, float, float]], at: float, where: float) -> bool:
-    """True when one of ``rules`` lies at ``at`` and spans position ``where``."""
-    return any(abs(pos - at) <= TOL and lo - TOL <= where <= hi + TOL for pos, lo, hi in rules)
+def _rules_at(rules: list[tuple[float, float, float]], positions: list[float]) -> list[list[tuple[float, float]]]:
+    """Given rules and grid lines, return for each grid line the spans of the rules lying on it."""
+    out: list[list[tuple[float, float]]] = [[] for _ in positions]
+    for pos, lo, hi in rules:
+        k = bisect.bisect_left(positions, pos - TOL)
+        while k < len(positions) and positions[k] <= pos + TOL:
+            out[k].append((lo - TOL, hi + TOL))
+            k += 1
+    return out
+
+
+def _covers(spans: list[tuple[float, float]], where: float) -> bool:
+    """True when one of the rule ``spans`` on a grid line reaches position ``where``."""
+    return any(lo <= where <= hi for lo, hi in spans)
 
 
 def page_table(page: PageObjects, xs: list[float]) -> PageTable | None:
@@ -184,13 +195,14 @@ def page_table(page: PageObjects, xs: list[float]) -> PageTable | None:
             i = parent[i]
         return i
 
+    v_on, h_on = _rules_at(vr, xs), _rules_at(hr, ys)
     for b in range(nb):
         ymid = (ys[b] + ys[b + 1]) / 2
         for c in range(nc):
             xmid = (xs[c] + xs[c + 1]) / 2
-            if c + 1 < nc and not _covers(vr, xs[c + 1], ymid):
+            if c + 1 < nc and not _covers(v_on[c + 1], ymid):
                 parent[find(b * nc + c + 1)] = find(b * nc + c)
-            if b + 1 < nb and not _covers(hr, ys[b + 1], xmid):
+            if b + 1 < nb and not _covers(h_on[b + 1], xmid):
                 parent[find((b + 1) * nc + c)] = find(b * nc + c)
     regions: dict[int, Region] = {}
     for b in range(nb):
