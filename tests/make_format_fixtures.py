@@ -14,7 +14,8 @@ readers must cope with:
   python-docx, hand-written HTML with rowspan/colspan/``<br>`` and a script
   that must not be read, reportlab with the rules of merged cells left out);
 * ``form_indicators_on_second_page.pdf`` — the same form with its 效益指标 rows
-  on a second page, under no repeated header.
+  on a second page, under no repeated header;
+* ``scan_cut_turned_page.jpg`` — a cut of a published scan (../shared), for OCR.
 """
 
 from __future__ import annotations
@@ -361,6 +362,34 @@ def _draw_form_rules(c, owner, xs, ys, bottom, body) -> None:
         c.line(xs[6], ys[r], xs[6], bottom[r])
 
 
+SCAN = Path(__file__).resolve().parents[2] / "shared" / "formats" / "scan" / "001_12c0d9c6865d508d.pdf"
+SCAN_GOLD = SCAN.parents[2] / "gold" / "001_12c0d9c6865d508d.json"
+
+
+def write_scan_cut(path: Path) -> None:
+    """The top left of sample 001's first scanned page (turned, noisy, JPEG-compressed, as published):
+    title, department, header, 合计, the unit and two projects; the indicator column is cut off,
+    which keeps the OCR in the test suite to seconds. Needs ../shared beside the checkout."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(SCAN)
+    page = pdf[0]
+    image = pdfium_c.FPDFPage_GetObject(page.raw, 0)
+    w, h = ctypes.c_uint(), ctypes.c_uint()
+    pdfium_c.FPDFImageObj_GetImagePixelSize(image, w, h)
+    dpi = w.value / page.get_width() * 72
+    picture = page.render(scale=dpi / 72, grayscale=True).to_pil()
+    picture.crop((0, 0, 1260, 830)).save(path, dpi=(dpi, dpi), quality=85)
+    gold = json.loads(SCAN_GOLD.read_text(encoding="utf-8"))
+    cut = {k: gold[k] for k in ("schema", "form", "title", "department", "total", "units")}
+    cut["projects"] = [{"name": p["name"], "amounts": p["amounts"]} for p in gold["projects"][:2]]
+    (OUT / "scan_cut.expected.json").write_text(json.dumps(cut, ensure_ascii=False, indent=1) + "\n",
+                                               encoding="utf-8")
+
+
 def main() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -376,6 +405,10 @@ def main() -> None:
     write_form_html(OUT / "form_merged_cells.html")
     write_form_pdf(OUT / "form_merged_cells.pdf")
     write_form_pdf(OUT / "form_indicators_on_second_page.pdf", break_before="效益指标")
+    if SCAN.exists():
+        write_scan_cut(OUT / "scan_cut_turned_page.jpg")
+    else:
+        print(f"{SCAN} not found: scan_cut_turned_page.jpg left as it is")
 
 
 if __name__ == "__main__":

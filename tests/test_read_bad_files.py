@@ -68,8 +68,16 @@ def test_garbage_after_pdf_header(tmp_path: Path) -> None:
     _refused(path, "pdf-corrupt")
 
 
-def test_pdf_without_text_layer(tmp_path: Path) -> None:
-    assert "OCR" in _refused(_pdf(tmp_path / "scan.pdf", text=None), "pdf-no-text").message
+def test_pdf_without_text_layer_and_without_ocr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jixiao.read.scan
+
+    monkeypatch.setattr(jixiao.read.scan, "ocr_available", lambda: False)
+    assert "jixiao[ocr]" in _refused(_pdf(tmp_path / "scan.pdf", text=None), "pdf-no-text").message
+
+
+@pytest.mark.skipif(not __import__("jixiao.read.scan").read.scan.ocr_available(), reason="no OCR extra")
+def test_pdf_of_a_blank_scan(tmp_path: Path) -> None:
+    _refused(_pdf(tmp_path / "blank.pdf", text=None), "no-text")  # OCR finds nothing on the page
 
 
 def test_pdf_over_the_page_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

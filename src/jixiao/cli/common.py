@@ -68,7 +68,8 @@ def read_progress(label: str) -> Iterator[Callable[[int, int], None]]:
     bar: list = []
 
     def update(done: int, total: int) -> None:
-        if total < PROGRESS_FROM:
+        # a reader whose every step is slow (OCR) announces it with (0, total): show the bar at once
+        if total < PROGRESS_FROM and not (done == 0 or bar):
             return
         if not bar:
             bar.append(Progress(console=err, transient=True))

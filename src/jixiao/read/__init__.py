@@ -3,8 +3,8 @@
 Readers are registered by format name. :func:`read` sniffs a file's format from
 its content (magic bytes; a ZIP's member names; the start of an HTML page), never
 from its name, and hands it to the reader registered for that format. Each file
-reader (``pdf``, ``docx``, ``xlsx``, ``html``; one module each) turns the file's
-table into rows of cells and renders them as tab-separated text
+reader (``pdf``, ``docx``, ``xlsx``, ``html``, and ``png``/``jpeg`` scans by OCR;
+one module each) turns the file's table into rows of cells and renders them as tab-separated text
 (:mod:`jixiao.read.layout`): the parser reads every format the same way.
 """
 
@@ -22,7 +22,8 @@ from jixiao.read.text import binary_error, binary_format, decode_text, read_text
 
 __all__ = ["READERS", "Progress", "Reader", "Source", "decode_text", "read", "read_text", "register", "sniff", "text_source"]
 
-#: Called by a reader as it goes: (pages or parts done, total).
+#: Called by a reader as it goes: (pages or parts done, total). A reader whose every step is
+#: slow (OCR) calls it with (0, total) first.
 Progress = Callable[[int, int], None]
 #: A reader takes a path (and an optional ``progress=`` callback) and returns its Source,
 #: raising ReadError for bad input.
@@ -123,3 +124,5 @@ register("html", _lazy("jixiao.read.html", "read_html"))
 register("xlsx", _lazy("jixiao.read.xlsx", "read_xlsx"))
 register("docx", _lazy("jixiao.read.docx", "read_docx"))
 register("pdf", _lazy("jixiao.read.pdf", "read_pdf"))
+register("png", _lazy("jixiao.read.scan", "read_image"))
+register("jpeg", _lazy("jixiao.read.scan", "read_image"))

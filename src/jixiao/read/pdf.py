@@ -24,6 +24,8 @@ __all__ = ["BACKENDS", "MAX_PAGES", "pdf_rows", "read_pdf"]
 
 #: Pages read from one PDF. A department's table runs to tens of pages; hundreds are something else.
 MAX_PAGES = 300
+#: Pages read by OCR from one image-only PDF: each takes seconds to tens of seconds.
+MAX_SCAN_PAGES = 60
 #: Backend name -> module with ``open_pages(data, name)``.
 BACKENDS = {"pdfium": "jixiao.read.pdfium_pages", "pdfplumber": "jixiao.read.pdfplumber_pages"}
 
@@ -56,15 +58,78 @@ def pdf_rows(data: bytes, name: str | None = None, progress=None,
         return pdf_rows(data, name, None, "pdfplumber")  # text pdfium cannot map: pdfminer can
     if not pages:
         raise read_error("pdf-corrupt", "PDF 中没有可读的页面", "the PDF has no readable page", name)
-    if not any(p.chars for p in pages):
-        raise read_error("pdf-no-text", "PDF 没有文字层（可能是扫描件或图片），暂不能识别",
-                         "the PDF has no text layer (a scan or images?); OCR is not available yet", name)
+    if not any(p.chars for p in pages):  # no text layer: a scan
+        pages = _ocr_pages(data, name, progress)
+        warnings.append("扫描件经 OCR 识别，请核对 / read from a scan by OCR; check it")
+    return rows_from_pages(pages), n, warnings
+
+
+def rows_from_pages(pages: list[PageObjects]) -> list[list[Cell]]:
+    """Given every page's characters and rules, return the rows of the table they print."""
     xs = cluster([r[0] for p in pages for r in p.vrules])
     tables: list[PageTable] = []
     for p in pages:
         t = page_table(p, xs) if len(xs) >= 2 else None
         tables.append(t or PageTable(p.number, 0, [], free_lines(p.chars, p.number), []))
-    return table_rows(stitch(tables), max(len(xs) - 1, 1)), n, warnings
+    return table_rows(stitch(tables), max(len(xs) - 1, 1))
+
+
+def _ocr_pages(data: bytes, name: str | None, progress) -> list[PageObjects]:
+    """Each page of an image-only PDF, drawn at its scan's resolution and read by OCR."""
+    from jixiao.read import scan
+
+    if not scan.ocr_available():
+        raise read_error("pdf-no-text", f"PDF 没有文字层（扫描件），需要 OCR 识别，但{scan.OCR_MISSING[0]}",
+                         f"the PDF has no text layer (a scan); {scan.OCR_MISSING[1]}", name)
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        n = len(pdf)
+        if n > MAX_SCAN_PAGES:
+            raise read_error("too-many-pages", f"扫描件有 {n} 页，超过 OCR 的 {MAX_SCAN_PAGES} 页上限",
+                             f"the scan has {n} pages, over the {MAX_SCAN_PAGES}-page OCR limit", name)
+        pages = []
+        if progress is not None:
+            progress(0, n)  # each page takes seconds: worth a progress bar from the start
+        for i in range(n):
+            page = pdf[i]
+            try:
+                dpi = _scan_dpi(pdfium_c, page)
+                width, height = page.get_size()
+                if width * height * (dpi / 72) ** 2 > scan.MAX_PIXELS:
+                    raise read_error("too-large", "扫描页面过大", "a scanned page is too large", name)
+                gray = page.render(scale=dpi / 72, grayscale=True).to_numpy()
+            finally:
+                page.close()
+            pages.append(scan.scan_page(gray.reshape(gray.shape[0], gray.shape[1]), i + 1, 72 / dpi))
+            if progress is not None:
+                progress(i + 1, n)
+    finally:
+        pdf.close()
+    if not any(p.chars for p in pages):
+        raise read_error("no-text", "扫描件中没有识别出文字", "no text was recognised in the scan", name)
+    return pages
+
+
+def _scan_dpi(pdfium_c, page) -> float:
+    """The resolution of the largest image on a page (a scan is one image), 150 if none says."""
+    import ctypes
+
+    best = (0, 150.0)
+    w, h = ctypes.c_uint(), ctypes.c_uint()
+    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            continue
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        if not (pdfium_c.FPDFImageObj_GetImagePixelSize(obj, w, h)
+                and pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)):
+            continue
+        if w.value * h.value > best[0] and right.value > left.value:
+            best = (w.value * h.value, w.value / (right.value - left.value) * 72)
+    return min(max(best[1], 100.0), 300.0)
 
 
 def read_pdf(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES, progress=None,

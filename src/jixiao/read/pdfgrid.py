@@ -105,9 +105,11 @@ def cluster(values: list[float], tol: float = TOL) -> list[float]:
     return [sum(g) / len(g) for g in out]
 
 
-def _fold(ch: str) -> str:
+def _fold(text: str) -> str:
     # Kangxi radicals (⽬ for 目) come out of some CJK fonts' glyph maps; NFKC folds them back
-    return unicodedata.normalize("NFKC", ch) if "\u2e80" <= ch <= "\u2fdf" else ch
+    if not any("\u2e80" <= ch <= "\u2fdf" for ch in text):
+        return text
+    return "".join(unicodedata.normalize("NFKC", ch) if "\u2e80" <= ch <= "\u2fdf" else ch for ch in text)
 
 
 def _group_lines(chars: list[Char]) -> list[list[Char]]:

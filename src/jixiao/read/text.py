@@ -43,7 +43,7 @@ _LABELS = {  # format -> (Chinese label, English label)
     "gzip": ("gzip 压缩文件", "gzip archive"),
     "elf": ("可执行程序 ELF", "ELF executable"),
 }
-_READ_LATER = frozenset({"png", "jpeg", "gif"})  # formats a reader is planned for (scans: OCR)
+_READ_LATER = frozenset({"gif"})  # formats a reader is planned for
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 # Controls no text editor writes; tab, LF, VT, FF (pdftotext's page break) and CR are fine.
 _BAD = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
