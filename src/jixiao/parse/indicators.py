@@ -64,10 +64,12 @@ def _item_starts(s: str, *, need_head: bool) -> list[re.Match[str]]:
     starts: list[re.Match[str]] = []
     for m in _SEQ_RE.finditer(s):
         i = m.start()
-        if i > 0 and s[i - 1] not in _ITEM_BOUNDARY:
-            continue
         n = int(m.group(1))
         if starts and n != int(starts[-1].group(1)) + 1:
+            continue
+        # OCR drops the small "。" before an item number; the next number with a head after it is
+        # still an item ("…按照任务书完成5、产出指标：…")
+        if i > 0 and s[i - 1] not in _ITEM_BOUNDARY and not (starts and _HEAD_START_RE.match(s, m.end())):
             continue
         if need_head and not _HEAD_START_RE.match(s, m.end()):
             continue

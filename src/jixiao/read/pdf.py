@@ -18,7 +18,16 @@ from pathlib import Path
 from jixiao.read.base import MAX_TEXT_BYTES, Source
 from jixiao.read.files import read_error, read_limited
 from jixiao.read.layout import Cell, render
-from jixiao.read.pdfgrid import PageObjects, PageTable, cluster, free_lines, page_table, stitch, table_rows
+from jixiao.read.pdfgrid import (
+    TOL,
+    PageObjects,
+    PageTable,
+    cluster,
+    free_lines,
+    page_table,
+    stitch,
+    table_rows,
+)
 
 __all__ = ["BACKENDS", "MAX_PAGES", "pdf_rows", "read_pdf"]
 
@@ -26,6 +35,8 @@ __all__ = ["BACKENDS", "MAX_PAGES", "pdf_rows", "read_pdf"]
 MAX_PAGES = 300
 #: Pages read by OCR from one image-only PDF: each takes seconds to tens of seconds.
 MAX_SCAN_PAGES = 60
+#: How far apart (points) a scan's rules may lie and still be one grid line: pages shift and turn a little.
+SCAN_TOL = 3 * TOL
 #: Backend name -> module with ``open_pages(data, name)``.
 BACKENDS = {"pdfium": "jixiao.read.pdfium_pages", "pdfplumber": "jixiao.read.pdfplumber_pages"}
 
@@ -61,15 +72,17 @@ def pdf_rows(data: bytes, name: str | None = None, progress=None,
     if not any(p.chars for p in pages):  # no text layer: a scan
         pages = _ocr_pages(data, name, progress)
         warnings.append("扫描件经 OCR 识别，请核对 / read from a scan by OCR; check it")
+        return rows_from_pages(pages, SCAN_TOL), n, warnings
     return rows_from_pages(pages), n, warnings
 
 
-def rows_from_pages(pages: list[PageObjects]) -> list[list[Cell]]:
-    """Given every page's characters and rules, return the rows of the table they print."""
-    xs = cluster([r[0] for p in pages for r in p.vrules])
+def rows_from_pages(pages: list[PageObjects], tol: float = TOL) -> list[list[Cell]]:
+    """Given every page's characters and rules, return the rows of the table they print;
+    rules within ``tol`` points of each other (across pages too) are one grid line."""
+    xs = cluster([r[0] for p in pages for r in p.vrules], tol)
     tables: list[PageTable] = []
     for p in pages:
-        t = page_table(p, xs) if len(xs) >= 2 else None
+        t = page_table(p, xs, tol) if len(xs) >= 2 else None
         tables.append(t or PageTable(p.number, 0, [], free_lines(p.chars, p.number), []))
     return table_rows(stitch(tables), max(len(xs) - 1, 1))
 

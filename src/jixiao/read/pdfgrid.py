@@ -155,13 +155,14 @@ def free_lines(chars: list[Char], page: int) -> list[Cell]:
             for line in _group_lines(chars) if (t := _line_text(line))]
 
 
-def _rules_at(rules: list[tuple[float, float, float]], positions: list[float]) -> list[list[tuple[float, float]]]:
+def _rules_at(rules: list[tuple[float, float, float]], positions: list[float],
+              tol: float) -> list[list[tuple[float, float]]]:
     """Given rules and grid lines, return for each grid line the spans of the rules lying on it."""
     out: list[list[tuple[float, float]]] = [[] for _ in positions]
     for pos, lo, hi in rules:
-        k = bisect.bisect_left(positions, pos - TOL)
-        while k < len(positions) and positions[k] <= pos + TOL:
-            out[k].append((lo - TOL, hi + TOL))
+        k = bisect.bisect_left(positions, pos - tol)
+        while k < len(positions) and positions[k] <= pos + tol:
+            out[k].append((lo - tol, hi + tol))
             k += 1
     return out
 
@@ -171,11 +172,14 @@ def _covers(spans: list[tuple[float, float]], where: float) -> bool:
     return any(lo <= where <= hi for lo, hi in spans)
 
 
-def page_table(page: PageObjects, xs: list[float]) -> PageTable | None:
+def page_table(page: PageObjects, xs: list[float], tol: float = TOL) -> PageTable | None:
     """Given a page's characters and rules and the table's column rules ``xs``, return the page's
-    cells (slots joined where no rule parts them), or ``None`` when the page has no ruled table."""
-    vr = [r for r in page.vrules if xs[0] - TOL <= r[0] <= xs[-1] + TOL]
-    hr = [r for r in page.hrules if r[2] > xs[0] + TOL and r[1] < xs[-1] - TOL]
+    cells (slots joined where no rule parts them), or ``None`` when the page has no ruled table.
+
+    ``tol`` is how far a rule may lie from its grid line: a scan's pages shift by a few points.
+    """
+    vr = [r for r in page.vrules if xs[0] - tol <= r[0] <= xs[-1] + tol]
+    hr = [r for r in page.hrules if r[2] > xs[0] + tol and r[1] < xs[-1] - tol]
     if not vr or not hr:
         return None
     ys = cluster([r[0] for r in hr])
@@ -197,7 +201,7 @@ def page_table(page: PageObjects, xs: list[float]) -> PageTable | None:
             i = parent[i]
         return i
 
-    v_on, h_on = _rules_at(vr, xs), _rules_at(hr, ys)
+    v_on, h_on = _rules_at(vr, xs, tol), _rules_at(hr, ys, tol)
     for b in range(nb):
         ymid = (ys[b] + ys[b + 1]) / 2
         for c in range(nc):

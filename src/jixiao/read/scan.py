@@ -187,7 +187,7 @@ def read_image(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES,
         raise read_error("image-corrupt", f"图片已损坏或无法识别（{type(exc).__name__}）",
                          f"damaged or unreadable image ({type(exc).__name__})", shown) from None
     from jixiao.read.layout import render
-    from jixiao.read.pdf import rows_from_pages
+    from jixiao.read.pdf import SCAN_TOL, rows_from_pages
 
     if progress is not None:
         progress(0, 1)  # OCR takes seconds
@@ -196,7 +196,7 @@ def read_image(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES,
         progress(1, 1)
     if not page.chars:
         raise read_error("no-text", "图片中没有识别出文字", "no text was recognised in the image", shown)
-    text, cells = render(rows_from_pages([page]))
+    text, cells = render(rows_from_pages([page], SCAN_TOL))
     return Source(text, name=Path(shown).name, encoding=None, format="image",
                   sha256=Source.digest(data), size=len(data), cells=cells, pages=1,
                   warnings=("扫描件经 OCR 识别，请核对 / read from a scan by OCR; check it",))
