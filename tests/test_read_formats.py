@@ -145,3 +145,11 @@ def test_pdf_backends_agree(path: Path) -> None:
     fast, reference = read_pdf(path, backend="pdfium"), read_pdf(path, backend="pdfplumber")
     assert fast.text.replace(" ", "") == reference.text.replace(" ", "")
     assert fast.pages == reference.pages
+
+
+def test_a_wrap_inside_a_number_is_no_space() -> None:
+    from jixiao.read.layout import join_cell_lines
+
+    assert join_cell_lines(["5、1-产出指标；1", "3-时效指标"]) == "5、1-产出指标；13-时效指标"
+    assert join_cell_lines(["App", "Inventor平台"]) == "App Inventor平台"
+    assert join_cell_lines(["通过实施本项目，保障", "全区校园安全"]) == "通过实施本项目，保障全区校园安全"

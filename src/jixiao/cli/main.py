@@ -6,6 +6,7 @@ import typer
 
 from .. import __version__
 from .parse_cmd import parse_command
+from .render_cmd import render_command
 from .samples_cmd import samples_command
 
 __all__ = ["app", "run"]
@@ -18,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("parse")(parse_command)
+app.command("render")(render_command)
 app.command("samples")(samples_command)
 
 

@@ -59,14 +59,15 @@ class CellPos:
 
 
 def _ascii_word(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+    return ch.isascii() and ch.isalpha()
 
 
 def join_cell_lines(lines: list[str]) -> str:
     """Given the printed lines of one cell, return its text on one line.
 
     A wrap inside Chinese text is no space (the printer broke the line, the writer
-    did not), but a wrap between two Latin words or numbers was one.
+    did not), nor is one inside a number (CJK line breaking cuts "13" as readily as
+    "目标"); a wrap between two Latin letters was a space between words.
     """
     out = ""
     for raw in lines:
