@@ -153,3 +153,12 @@ def test_a_wrap_inside_a_number_is_no_space() -> None:
     assert join_cell_lines(["5、1-产出指标；1", "3-时效指标"]) == "5、1-产出指标；13-时效指标"
     assert join_cell_lines(["App", "Inventor平台"]) == "App Inventor平台"
     assert join_cell_lines(["通过实施本项目，保障", "全区校园安全"]) == "通过实施本项目，保障全区校园安全"
+
+
+def test_a_header_read_slightly_differently_is_still_the_header() -> None:
+    from jixiao.read.pdfgrid import _same_band
+
+    header = ["项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款"]
+    assert _same_band(header, ["项目名称（资金使用单位)", "总计", "财政拨款", "财政专户拨歀"])  # OCR
+    assert not _same_band(header, ["教师培训经费", "450.00", "400.00", ""])
+    assert not _same_band(["", ""], ["", ""])

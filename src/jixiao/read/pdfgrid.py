@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import unicodedata
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from jixiao.read.layout import Box, Cell
 
@@ -243,6 +244,13 @@ def _band_text(t: PageTable, band: int) -> list[str]:
     return ["".join("".join(r.lines).split()) for r in t.regions if r.band0 == band]
 
 
+def _same_band(a: list[str], b: list[str]) -> bool:
+    """Two bands print the same cells: equal, or (OCR) nearly so, cell for cell."""
+    if len(a) != len(b) or not any(a):
+        return False
+    return all(x == y or (len(x) >= 4 and SequenceMatcher(None, x, y).ratio() >= 0.8) for x, y in zip(a, b, strict=True))
+
+
 def stitch(tables: list[PageTable]) -> list[PageTable]:
     """Given each page's table in order, drop header rows repeated from the first page and join
     each row cut by a page break into its start on the page before; return the tables."""
@@ -252,8 +260,7 @@ def stitch(tables: list[PageTable]) -> list[PageTable]:
     for prev, t in zip(tables, tables[1:], strict=False):
         band = 0
         # the header printed again at the top of the page (one or a few bands, as on the first page)
-        while band < min(3, t.bands, first.bands) and _band_text(t, band) == _band_text(first, band) \
-                and any(_band_text(t, band)):
+        while band < min(3, t.bands, first.bands) and _same_band(_band_text(t, band), _band_text(first, band)):
             t.regions = [r for r in t.regions if r.band0 != band]
             band += 1
         if not prev.open_bottom:
