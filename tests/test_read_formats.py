@@ -162,3 +162,12 @@ def test_a_header_read_slightly_differently_is_still_the_header() -> None:
     assert _same_band(header, ["项目名称（资金使用单位)", "总计", "财政拨款", "财政专户拨歀"])  # OCR
     assert not _same_band(header, ["教师培训经费", "450.00", "400.00", ""])
     assert not _same_band(["", ""], ["", ""])
+
+
+def test_an_html_fragment_starting_with_its_table_is_html(tmp_path: Path) -> None:
+    path = tmp_path / "fragment.txt"
+    path.write_text("<!-- saved --><table><tr><td rowspan=2>甲</td><td>乙</td></tr><tr><td>丙</td></tr></table>",
+                    encoding="utf-8")
+    src = read(path)
+    assert src.format == "html" and src.text == "甲\t乙\n\t丙\n"
+    assert sniff(b"<tablex>") == "text"

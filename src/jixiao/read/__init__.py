@@ -33,7 +33,9 @@ Reader = Callable[..., Source]
 READERS: dict[str, Reader] = {}
 
 _HEAD_BYTES = 64 * 1024  # enough for every magic number and for OOXML's first member names
-_HTML = re.compile(rb"\s*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
+# a page, or a fragment of one that starts with its table (copied from a browser, saved by a crawler)
+_HTML = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|table[\s>])",
+                   re.IGNORECASE | re.DOTALL)
 # A one-line str that is not an existing file but looks like a file name: probably a typo.
 _PATHLIKE = re.compile(r"\S*\.(?:txt|text|html?|pdf|docx?|xlsx?|csv)", re.IGNORECASE)
 
