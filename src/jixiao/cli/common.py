@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -18,7 +19,7 @@ from rich.console import Console
 
 from ..errors import JixiaoError
 
-__all__ = ["err", "out", "reports_errors"]
+__all__ = ["err", "out", "read_progress", "reports_errors"]
 
 out = Console(soft_wrap=True)
 #: for panels and tables that must wrap long Chinese text rather than run off the edge
@@ -54,6 +55,35 @@ def reports_errors(fn: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+#: Parts (PDF pages) a file must have before reading it shows a progress bar.
+PROGRESS_FROM = 5
+
+
+@contextmanager
+def read_progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress`` callback for :func:`jixiao.read.read`: a progress bar on stderr, shown once a
+    file turns out to be long, and gone when reading ends (stdout stays the JSON alone)."""
+    from rich.progress import Progress
+
+    bar: list = []
+
+    def update(done: int, total: int) -> None:
+        # a reader whose every step is slow (OCR) announces it with (0, total): show the bar at once
+        if total < PROGRESS_FROM and not (done == 0 or bar):
+            return
+        if not bar:
+            bar.append(Progress(console=err, transient=True))
+            bar[0].start()
+            bar.append(bar[0].add_task(label, total=total))
+        bar[0].update(bar[1], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if bar:
+            bar[0].stop()
 
 
 def write_stdout(text: str) -> None:

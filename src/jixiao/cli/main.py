@@ -12,6 +12,7 @@ from .import_cmd import import_command
 from .parse_cmd import parse_command
 from .review_cmd import review_command
 from .rules_cmd import rules_command
+from .render_cmd import render_command
 from .samples_cmd import samples_command
 from .search_cmd import search_command
 from .synth_cmd import synth_command
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.command("parse")(parse_command)
 app.command("review")(review_command)
 app.command("rules")(rules_command)
+app.command("render")(render_command)
 app.command("samples")(samples_command)
 app.command("import")(import_command)
 app.command("ls")(ls_command)

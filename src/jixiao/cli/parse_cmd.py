@@ -12,7 +12,7 @@ from ..parse.document import parse_source
 from ..read import read
 from ..render.json import document_json
 from ..render.tree import document_tree, residue_table
-from .common import out, reports_errors, write_stdout
+from .common import out, read_progress, reports_errors, write_stdout
 
 __all__ = ["parse_command"]
 
@@ -24,7 +24,8 @@ class Format(StrEnum):
 
 @reports_errors
 def parse_command(
-    file: Path = typer.Argument(..., help="表格文件（文本，UTF-8/GB18030/UTF-16） / the table file", show_default=False),
+    file: Path = typer.Argument(..., help="表格文件：文本、PDF、DOCX、XLSX、HTML（按内容识别格式） / the table file: "
+                                          "text, PDF, DOCX, XLSX or HTML (format told by content)", show_default=False),
     format: Format = typer.Option(Format.table, "--format", "-f", help="json: 规范 JSON; table: 树形视图 / canonical JSON or a tree"),
     residue: bool = typer.Option(False, "--residue", help="列出未归入任何字段的文本 / list text that fed no field"),
     spans: bool = typer.Option(False, "--spans", help="JSON 中包含每个字段的来源位置和原文 / include source spans and text in the JSON"),
@@ -32,7 +33,9 @@ def parse_command(
     """解析一张绩效目标表 / Parse one performance-target table."""
     if not file.exists():
         raise ReadError(f"文件不存在：{file} / no such file", code="not-found")
-    doc = parse_source(read(file))
+    with read_progress("读取中 reading…") as progress:
+        source = read(file, progress=progress)
+    doc = parse_source(source)
     if format is Format.json:
         write_stdout(document_json(doc, spans=spans))
         if residue:

@@ -82,7 +82,7 @@ def parse_source(source: Source) -> Document:
         doc.warnings.extend(result.warnings)
         syntax.extend(result.syntax)
 
-    if not doc.projects and not doc.units and doc.total is None:
+    if (not doc.projects and not doc.units and doc.total is None) or (found is None and _nothing_measured(doc)):
         raise ParseError(
             "未识别出绩效目标表：文本中没有项目行或项目表单 / no performance-target table found in this text",
             code="not-a-table",
@@ -97,6 +97,14 @@ def parse_source(source: Source) -> Document:
                     f"{len(doc.residue)} pieces of text fed no field",
         ))
     return doc
+
+
+def _nothing_measured(doc: Document) -> bool:
+    """Rows with no column header, no amount and no indicator anywhere are some other table
+    (a staff list, a price list), not a performance-target table read badly."""
+    return doc.form == "summary" and doc.total is None and not any(
+        p.indicators or any(getattr(p.amounts, k) is not None for k in AMOUNT_KEYS) for p in doc.projects
+    ) and not any(any(getattr(u.amounts, k) is not None for k in AMOUNT_KEYS) for u in doc.units)
 
 
 def _flag_unnamed_projects(doc: Document) -> None:

@@ -387,6 +387,7 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
     if goal is not None:
         project.goal = goal.s
         project.spans["goal"] = goal.spans()
+        _drop_repeated_annual_goal(project, by_label, syntax)
     if department and result.department is not None:
         # a department's own targets: the "project" is the department, its money and goal are the model's
         project.name = project.name or result.department.s
@@ -405,6 +406,18 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
     if project.name is None and not project.fields and not project.indicators:
         return None
     return project
+
+
+def _drop_repeated_annual_goal(project: Project, by_label: dict[str, MText], syntax: list[Span]) -> None:
+    """A 年度绩效目标 row that repeats the 项目总目标 row word for word is the goal printed
+    twice (forms in separate cells; an OCR'd form shares one cell), not a second field."""
+    total = next((by_label[k] for k, r in FIELD_LABELS.items() if r == "goal_total" and k in by_label), None)
+    if total is None:
+        return
+    for label in [k for k in project.fields if FIELD_LABELS.get(k) == "goal_annual"]:
+        if squash(project.fields[label]) == squash(total.s):
+            project.fields.pop(label)
+            syntax.extend(project.field_spans.pop(label, []))
 
 
 def _form_amounts(project: Project, result: FormResult) -> Amounts:

@@ -240,8 +240,11 @@ def _observe(grid: _Grid, cells: list[MText], value_cols: int, syntax: list[Span
             syntax.extend(c.spans())
 
 
-def _place_row(grid: _Grid, cells: list[MText], roles: list[str | None], labels: list[str]) -> None:
-    """A clean row: each cell under its header; empty 一级/二级 cells continue the group above."""
+def _place_row(grid: _Grid, cells: list[MText], roles: list[str | None], labels: list[str],
+               syntax: list[Span]) -> None:
+    """A clean row: each cell under its header; empty 一级/二级 cells continue the group above.
+    The 一级/二级 cells and the extra columns feed every indicator of their group: they are
+    recorded in ``syntax`` so that they are not residue."""
     by: dict[str, MText] = {}
     extra: dict[str, str] = {}
     for role, label, c in zip(roles, labels, cells, strict=True):
@@ -249,8 +252,11 @@ def _place_row(grid: _Grid, cells: list[MText], roles: list[str | None], labels:
             continue
         if role in ("level1", "level2", "name", "annual", "period") and role not in by:
             by[role] = c
+            if role in ("level1", "level2"):
+                syntax.extend(c.spans())
         elif role is not None:
             extra[label.strip()] = c.s
+            syntax.extend(c.spans())
     if "level1" in by:
         grid.level1, grid.level1_code = _level_text(by["level1"])
         grid.level2 = None
@@ -445,7 +451,7 @@ def parse_grid(lines: list[Line]) -> GridResult:
     ) and any(len(c.s.split()) >= 2 for r in rows for c in r)
     for cells, full in zip(rows, full_rows, strict=True):
         if not merge and len(full) == len(roles) and "name" in roles:
-            _place_row(grid, full, roles, header)
+            _place_row(grid, full, roles, header, out.syntax)
         else:
             _observe(grid, cells, value_cols, out.syntax, merge)
     # a 二级 printed once for its group names the rows above it too

@@ -26,13 +26,16 @@ __all__ = ["TRUNCATED", "ParsedIndicators", "find_indicator_start", "parse_indic
 _SEP = "；;，,：:、。 \t\n\u3000"
 # A candidate item number: "1、", "2.", "3．" (not the "2.0" of a version number: a head must follow).
 _SEQ_RE = re.compile(r"(\d{1,3})\s*[、.．]\s*")
+# the dash between code and word is optional: OCR loses it ("14成本指标")
 _HEAD_PART_RE = re.compile(
-    rf"\s*(?:(?P<code>\d{{1,3}})\s*[-－—]\s*)?(?P<word>{LEVEL_WORD_RE})\s*(?P<sep>[；;：:，,]|(?=\d{{1,3}}\s*[-－—]))\s*"
+    rf"\s*(?:(?P<code>\d{{1,3}})\s*[-－—]?\s*)?(?P<word>{LEVEL_WORD_RE})\s*(?P<sep>[；;：:，,]|(?=\d{{1,3}}\s*[-－—]))\s*"
 )
-_HEAD_START_RE = re.compile(rf"\s*(?:\d{{1,3}}\s*[-－—]\s*)?(?:{LEVEL_WORD_RE})")
+_HEAD_START_RE = re.compile(rf"\s*(?:\d{{1,3}}\s*[-－—]?\s*)?(?:{LEVEL_WORD_RE})")
 _LABEL_RE = re.compile(
     r"(?P<label>实施周期指标值|年度指标值|中期指标值|长期指标值|年度目标值|指标值|目标值)"
     r"\s*(?:[：:]\s*|(?=[<>≤≥＜＞=≧≦]))"
+    # OCR loses the colon; the two long labels are still labels before a value
+    r"|(?P<bare>实施周期指标值|年度指标值)(?=[^\s；;，,。：:])"
 )
 _TRUNCATED_LABEL_RE = re.compile(r"[；;，,]\s*(?:实施周期指?标?值?|年度指?标?值?|实施周?期?)$")
 _COLON_RE = re.compile(r"[：:]")
@@ -60,21 +63,51 @@ class ParsedIndicators:
 
 
 def _item_starts(s: str, *, need_head: bool) -> list[re.Match[str]]:
-    """Item numbers in order: each at a boundary, each one more than the last."""
+    """Item numbers in order: each at a boundary, each one more than the last.
+
+    When the next number is not found as written, an OCR'd form of it is taken if a head
+    follows: its "、" read as "：" or a space, or lost ("42-效益指标" is item 4, code 2).
+    """
     starts: list[re.Match[str]] = []
-    for m in _SEQ_RE.finditer(s):
+    pos = 0
+    while True:
+        m = _next_start(s, pos, starts, need_head)
+        if m is None and starts:
+            m = _ocr_start(s, pos, int(starts[-1].group(1)) + 1)
+        if m is None:
+            return starts
+        starts.append(m)
+        pos = m.end()
+
+
+def _next_start(s: str, pos: int, starts: list[re.Match[str]], need_head: bool) -> re.Match[str] | None:
+    for m in _SEQ_RE.finditer(s, pos):
         i = m.start()
-        if i > 0 and s[i - 1] not in _ITEM_BOUNDARY:
-            continue
         n = int(m.group(1))
         if starts and n != int(starts[-1].group(1)) + 1:
+            continue
+        # OCR drops the small "。" before an item number; the next number with a head after it is
+        # still an item ("…按照任务书完成5、产出指标：…")
+        if i > 0 and s[i - 1] not in _ITEM_BOUNDARY and not (starts and _HEAD_START_RE.match(s, m.end())):
             continue
         if need_head and not _HEAD_START_RE.match(s, m.end()):
             continue
         if not starts and not need_head and n != 1:
             continue
-        starts.append(m)
-    return starts
+        return m
+    return None
+
+
+@lru_cache(maxsize=256)
+def _ocr_number_re(n: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\d)({n})[：:，, \u3000]?")
+
+
+def _ocr_start(s: str, pos: int, n: int) -> re.Match[str] | None:
+    for m in _ocr_number_re(n).finditer(s, pos):
+        if _HEAD_START_RE.match(s, m.end()):
+            return m
+    return None
 
 
 def find_indicator_start(s: str) -> int | None:
@@ -152,7 +185,7 @@ def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
         spans["name"] = item.spans(na, nb)
     for k, lab in enumerate(labels):
         va, vb = _bounds(s, lab.end(), labels[k + 1].start() if k + 1 < len(labels) else end)
-        label = lab.group("label")
+        label = lab.group("label") or lab.group("bare")
         key = _LABEL_FIELD.get(label)
         if key is None or key in kw:
             if va < vb:

@@ -1,31 +1,41 @@
 """Readers: turn an input (a file, or the text itself) into a :class:`Source`.
 
 Readers are registered by format name. :func:`read` sniffs a file's format from
-its first bytes and hands it to the reader registered for that format; PDF, DOCX,
-XLSX, HTML and scan readers plug in later with :func:`register`. Only plain
-text is read today; HTML goes through the text reader (the parser strips tags).
+its content (magic bytes; a ZIP's member names; the start of an HTML page), never
+from its name, and hands it to the reader registered for that format. Each file
+reader (``pdf``, ``docx``, ``xlsx``, ``html``, and ``png``/``jpeg`` scans by OCR;
+one module each) turns the file's table into rows of cells and renders them as tab-separated text
+(:mod:`jixiao.read.layout`): the parser reads every format the same way.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
 import re
+import zipfile
 from collections.abc import Callable
 
 from jixiao.read.base import Source
 from jixiao.read.text import binary_error, binary_format, decode_text, read_text, text_source
 
-__all__ = ["READERS", "Reader", "Source", "decode_text", "read", "read_text", "register", "sniff", "text_source"]
+__all__ = ["READERS", "Progress", "Reader", "Source", "decode_text", "read", "read_text", "register", "sniff", "text_source"]
 
-#: A reader takes a path and returns its Source, raising ReadError for bad input.
-Reader = Callable[[str | os.PathLike[str]], Source]
+#: Called by a reader as it goes: (pages or parts done, total). A reader whose every step is
+#: slow (OCR) calls it with (0, total) first.
+Progress = Callable[[int, int], None]
+#: A reader takes a path (and an optional ``progress=`` callback) and returns its Source,
+#: raising ReadError for bad input.
+Reader = Callable[..., Source]
 
 #: Format name (as :func:`sniff` names it) -> the reader for that format.
 READERS: dict[str, Reader] = {}
 
 _HEAD_BYTES = 64 * 1024  # enough for every magic number and for OOXML's first member names
-_HTML = re.compile(rb"\s*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
+# a page, or a fragment of one that starts with its table (copied from a browser, saved by a crawler)
+_HTML = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|table[\s>])",
+                   re.IGNORECASE | re.DOTALL)
 # A one-line str that is not an existing file but looks like a file name: probably a typo.
 _PATHLIKE = re.compile(r"\S*\.(?:txt|text|html?|pdf|docx?|xlsx?|csv)", re.IGNORECASE)
 
@@ -50,8 +60,30 @@ def sniff(data_head: bytes) -> str:
     return "html" if _HTML.match(head) else "text"
 
 
-def _read_html(path: str | os.PathLike[str]) -> Source:
-    return dataclasses.replace(read_text(path), format="html")
+def _lazy(module: str, function: str) -> Reader:
+    """A reader imported on first use: PDF and Office libraries are slow to import and not always needed."""
+
+    def reader(path: str | os.PathLike[str], *, progress: Progress | None = None) -> Source:
+        return getattr(importlib.import_module(module), function)(path, progress=progress)
+
+    reader.__name__ = function
+    return reader
+
+
+def _read_text(path: str | os.PathLike[str], *, progress: Progress | None = None) -> Source:
+    return read_text(path)
+
+
+def _zip_kind(path: str | os.PathLike[str]) -> str:
+    """DOCX or XLSX by the members the ZIP's directory lists (the first bytes may not show them)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "zip"
+    if "word/document.xml" in names:
+        return "docx"
+    return "xlsx" if "xl/workbook.xml" in names else "zip"
 
 
 def _sniff_file(path: str | os.PathLike[str]) -> str:
@@ -60,14 +92,18 @@ def _sniff_file(path: str | os.PathLike[str]) -> str:
             head = fh.read(_HEAD_BYTES)
     except (OSError, ValueError):
         return "text"  # let the text reader report missing files, directories, permissions in its words
-    return sniff(head)
+    fmt = sniff(head)
+    if fmt == "zip":
+        fmt = _zip_kind(path)
+    return fmt
 
 
-def read(path_or_text: str | os.PathLike[str]) -> Source:
+def read(path_or_text: str | os.PathLike[str], *, progress: Progress | None = None) -> Source:
     """Read a file, or take text given directly, as a :class:`Source`.
 
     A ``Path`` (any ``os.PathLike``) is a file. A ``str`` is a file when it
     names an existing one and has no line break; otherwise it is the text itself.
+    ``progress`` is called as a long file (a PDF's pages) is read.
     """
     if isinstance(path_or_text, str) and ("\n" in path_or_text or "\r" in path_or_text
                                           or not os.path.exists(path_or_text)):
@@ -82,8 +118,13 @@ def read(path_or_text: str | os.PathLike[str]) -> Source:
     reader = READERS.get(fmt)
     if reader is None:
         raise binary_error(fmt, os.fsdecode(path_or_text))
-    return reader(path_or_text)
+    return reader(path_or_text, progress=progress)
 
 
-register("text", read_text)
-register("html", _read_html)
+register("text", _read_text)
+register("html", _lazy("jixiao.read.html", "read_html"))
+register("xlsx", _lazy("jixiao.read.xlsx", "read_xlsx"))
+register("docx", _lazy("jixiao.read.docx", "read_docx"))
+register("pdf", _lazy("jixiao.read.pdf", "read_pdf"))
+register("png", _lazy("jixiao.read.scan", "read_image"))
+register("jpeg", _lazy("jixiao.read.scan", "read_image"))

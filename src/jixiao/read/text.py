@@ -11,11 +11,11 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import stat
 from pathlib import Path
 
 from jixiao.errors import ReadError
 from jixiao.read.base import MAX_TEXT_BYTES, Source
+from jixiao.read.files import read_error, read_limited
 
 __all__ = ["binary_error", "binary_format", "decode_text", "read_text", "text_source"]
 
@@ -43,11 +43,10 @@ _LABELS = {  # format -> (Chinese label, English label)
     "gzip": ("gzip 压缩文件", "gzip archive"),
     "elf": ("可执行程序 ELF", "ELF executable"),
 }
-_READ_LATER = frozenset({"pdf", "docx", "xlsx", "png", "jpeg", "gif"})  # formats a reader is planned for
+_READ_LATER = frozenset({"gif"})  # formats a reader is planned for
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 # Controls no text editor writes; tab, LF, VT, FF (pdftotext's page break) and CR are fine.
 _BAD = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
 # What else a Chinese table plausibly arrives in; an open search "finds" EBCDIC in any short garbage.
 _FALLBACKS = ["big5", "big5hkscs", "cp950", "shift_jis", "cp932", "euc_kr", "cp949", "cp1252", "latin_1"]
 _NON_ASCII = re.compile("[^\x00-\x7f]")
@@ -55,14 +54,7 @@ _FEW = 4
 _SAMPLE = 20_000  # characters scored when choosing between decodings; enough to decide, cheap
 
 
-def _error(code: str, zh: str, en: str, name: str | None = None) -> ReadError:
-    where = " " + _CONTROL.sub("?", name) if name else ""  # a newline in a file name would split the message
-    return ReadError(f"无法读取{where}：{zh} / cannot read{where}: {en}", code=code)
-
-
-def _io_error(exc: OSError, name: str) -> ReadError:
-    reason = exc.strerror or type(exc).__name__
-    return _error("io-error", f"系统错误（{reason}）", reason, name)
+_error = read_error
 
 
 def binary_format(data: bytes) -> str | None:
@@ -195,36 +187,7 @@ def decode_text(data: bytes, *, name: str | None = None) -> tuple[str, str]:
 def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES) -> Source:
     """Read a text file into a :class:`Source`, refusing what is missing, binary, empty or too large."""
     shown = os.fsdecode(path)
-    try:
-        info = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError, ValueError):
-        raise _error("not-found", "文件不存在", "no such file", shown) from None
-    except OSError as exc:
-        raise _io_error(exc, shown) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise _error("not-a-file", "这是一个目录，不是文件", "it is a directory, not a file", shown)
-    too_large = _error("too-large", f"文件太大（超过 {max_bytes:,} 字节的上限）",
-                       f"file too large (over the {max_bytes:,}-byte limit)", shown)
-    if info.st_size > max_bytes:
-        raise too_large
-    try:
-        with open(path, "rb") as fh:
-            # read in chunks: read(n) sizes its buffer by n, so read(max_bytes) would take 64 MB for a 30 KB file;
-            # stopping past max_bytes notices a file that grew (or a device) without reading it all
-            chunks, got = [], 0
-            while got <= max_bytes:
-                chunk = fh.read(min(max(info.st_size, 1 << 16), max_bytes + 1 - got))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                got += len(chunk)
-            data = b"".join(chunks)
-    except OSError as exc:
-        raise _io_error(exc, shown) from None
-    if len(data) > max_bytes:
-        raise too_large
-    if not data:
-        raise _error("empty", "文件是空的（0 字节）", "the file is empty (0 bytes)", shown)
+    data = read_limited(path, max_bytes=max_bytes)
     text, encoding = decode_text(data, name=shown)
     if not text.strip():
         raise _error("empty", "文件只有空白，没有内容", "the file contains only whitespace", shown)

@@ -1,0 +1,202 @@
+"""Scans — image-only PDF pages, PNG, JPEG — through OCR, into the same geometry as a PDF's text layer.
+
+A chain of small stages (numpy and OpenCV; the OCR engine is rapidocr, whose
+wheel carries its ONNX models, so nothing is downloaded at run time):
+
+1. :func:`deskew` — given a grey page, return it turned straight: the angle is
+   read off the table's long horizontal rules;
+2. :func:`find_rules` — given the straight page, return its horizontal and
+   vertical rules (morphological opening with long thin kernels);
+3. :func:`ocr_words` — given the straight page, return the recognised text
+   boxes;
+4. :func:`page_objects` — given rules and words, return
+   :class:`~jixiao.read.pdfgrid.PageObjects` in points, a word that runs over
+   a vertical rule cut in two where it crosses it.
+
+From there :mod:`jixiao.read.pdfgrid` rebuilds the table exactly as for a PDF
+with a text layer. The OCR itself takes nearly all of the time; the rest is
+a few hundredths of a second per page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from jixiao.read.base import MAX_TEXT_BYTES, Source
+from jixiao.read.files import read_error, read_limited
+from jixiao.read.pdfgrid import TOL, Char, PageObjects, cluster
+
+__all__ = ["MAX_PIXELS", "OCR_MISSING", "Word", "deskew", "find_rules", "ocr_available", "ocr_words",
+           "page_objects", "read_image", "scan_page"]
+
+#: Pixels in one page image; a 600-dpi A3 page is 70 M, a table scan at 150-300 dpi a few M.
+MAX_PIXELS = 50_000_000
+_DEFAULT_DPI = 150.0  # an image that does not say its resolution is taken as a 150-dpi scan
+_MAX_SKEW = 5.0  # degrees: a page turned further than this is not straightened from its rules
+OCR_MISSING = ("未安装 OCR 组件（pip install 'jixiao[ocr]'）", "OCR is not installed (pip install 'jixiao[ocr]')")
+
+#: (text, x0, top, x1, bottom) of a recognised text box, in pixels.
+Word = tuple[str, float, float, float, float]
+Ocr = Callable[[object], list[Word]]
+
+
+def ocr_available() -> bool:
+    """True when the OCR engine (the ``ocr`` extra) is installed."""
+    try:
+        import cv2  # noqa: F401
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def deskew(gray):
+    """Given a grey page (numpy, uint8), return (the page turned straight, the angle in degrees).
+
+    The angle is the median slope of the long horizontal strokes — the table's
+    rules; a page without them is left as it is.
+    """
+    import cv2
+    import numpy as np
+
+    h, w = gray.shape
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    # short enough that a rule turned by a degree or two still shows as runs of this length
+    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (40, 1)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(runs)
+    angles = []
+    for i in range(1, n):
+        x, y, ww, hh = stats[i][:4]
+        if ww > w / 4:
+            ys, xs = np.nonzero(labels[y:y + hh, x:x + ww] == i)
+            angles.append(float(np.degrees(np.arctan(np.polyfit(xs, ys, 1)[0]))))
+    if not angles:
+        return gray, 0.0
+    angle = float(np.median(angles))
+    if abs(angle) < 0.02 or abs(angle) > _MAX_SKEW:
+        return gray, 0.0
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255), angle
+
+
+def find_rules(gray) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+    """Given a straight grey page, return its rules in pixels: horizontal ``(y, x0, x1)`` and
+    vertical ``(x, top, bottom)``. Text strokes are far shorter than the kernels; dust is smaller still."""
+    import cv2
+
+    h, w = gray.shape
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    out: list[list[tuple[float, float, float]]] = []
+    for size, horizontal in (((max(40, w // 40), 1), True), ((1, max(40, h // 60)), False)):
+        lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+        # bridge the gaps noise and faint printing leave in a rule
+        bridge = (15, 1) if horizontal else (1, 15)
+        lines = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, bridge))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(lines)
+        found = []
+        for x, y, ww, hh, _area in stats[1:]:
+            if horizontal and ww >= 3 * hh:
+                found.append((y + hh / 2, float(x), float(x + ww)))
+            elif not horizontal and hh >= 3 * ww:
+                found.append((x + ww / 2, float(y), float(y + hh)))
+        out.append(found)
+    return out[0], out[1]
+
+
+_ENGINE = []
+
+
+def ocr_words(image) -> list[Word]:
+    """Given a page image (numpy, grey or RGB), return its recognised text boxes (pixels)."""
+    import numpy as np
+
+    if not _ENGINE:
+        from rapidocr_onnxruntime import RapidOCR
+
+        _ENGINE.append(RapidOCR())
+    if image.ndim == 2:
+        image = np.stack([image] * 3, axis=-1)
+    found, _ = _ENGINE[0](image)
+    words = []
+    for box, text, _score in found or []:
+        xs, ys = [p[0] for p in box], [p[1] for p in box]
+        if text.strip():
+            words.append((text.strip(), min(xs), min(ys), max(xs), max(ys)))
+    return words
+
+
+def _split_on_rules(words: list[Word], vxs: list[float]) -> list[Word]:
+    """Cut a word where a vertical rule runs through it (OCR reads two cells side by side as one box);
+    the text is shared out in proportion to the width on each side."""
+    out = []
+    for text, x0, top, x1, bottom in words:
+        cuts = [x for x in vxs if x0 + 4 * TOL < x < x1 - 4 * TOL]
+        if not cuts or len(text) < 2:
+            out.append((text, x0, top, x1, bottom))
+            continue
+        edges, start = [x0, *cuts, x1], 0
+        for a, b in zip(edges, edges[1:], strict=False):
+            end = len(text) if b == x1 else round(len(text) * (b - x0) / (x1 - x0))
+            if text[start:end].strip():
+                out.append((text[start:end].strip(), a, top, b, bottom))
+            start = end
+    return out
+
+
+def page_objects(words: list[Word], hrules: list, vrules: list, number: int, scale: float) -> PageObjects:
+    """Given one page's words and rules in pixels and points per pixel, return its PageObjects."""
+    vxs = cluster([r[0] for r in vrules if r[2] - r[1] > 20], tol=TOL / scale)
+    chars = [Char(t, x0 * scale, top * scale, x1 * scale, bottom * scale)
+             for t, x0, top, x1, bottom in _split_on_rules(words, vxs)]
+    return PageObjects(number, chars,
+                       [(y * scale, a * scale, b * scale) for y, a, b in hrules],
+                       [(x * scale, a * scale, b * scale) for x, a, b in vrules])
+
+
+def scan_page(gray, number: int, scale: float, ocr: Ocr | None = None) -> PageObjects:
+    """Given a grey page image, its page number and points per pixel, return its PageObjects."""
+    straight, _ = deskew(gray)
+    hrules, vrules = find_rules(straight)
+    return page_objects((ocr or ocr_words)(straight), hrules, vrules, number, scale)
+
+
+def read_image(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES, progress=None) -> Source:
+    """Read a PNG or JPEG scan of a table into a :class:`Source` (OCR, one page)."""
+    shown = os.fsdecode(path)
+    data = read_limited(path, max_bytes=max_bytes)
+    if not ocr_available():
+        raise read_error("ocr-missing", f"图片需要 OCR 识别，但{OCR_MISSING[0]}", f"an image needs OCR, but {OCR_MISSING[1]}",
+                         shown)
+    import io
+
+    import numpy as np
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if img.width * img.height > MAX_PIXELS:
+                raise read_error("too-large", f"图片太大（{img.width}×{img.height} 像素）",
+                                 f"image too large ({img.width}x{img.height} pixels)", shown)
+            dpi = float((img.info.get("dpi") or (_DEFAULT_DPI,))[0] or _DEFAULT_DPI)
+            gray = np.asarray(img.convert("L"))
+    except Image.DecompressionBombError:  # Pillow's own guard, for sizes far past ours
+        raise read_error("too-large", "图片像素过多，疑似解压炸弹", "image has too many pixels (a bomb?)", shown) from None
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise read_error("image-corrupt", f"图片已损坏或无法识别（{type(exc).__name__}）",
+                         f"damaged or unreadable image ({type(exc).__name__})", shown) from None
+    from jixiao.read.layout import render
+    from jixiao.read.pdf import SCAN_TOL, rows_from_pages
+
+    if progress is not None:
+        progress(0, 1)  # OCR takes seconds
+    page = scan_page(gray, 1, 72.0 / max(dpi, 50.0))
+    if progress is not None:
+        progress(1, 1)
+    if not page.chars:
+        raise read_error("no-text", "图片中没有识别出文字", "no text was recognised in the image", shown)
+    text, cells = render(rows_from_pages([page], SCAN_TOL))
+    return Source(text, name=Path(shown).name, encoding=None, format="image",
+                  sha256=Source.digest(data), size=len(data), cells=cells, pages=1,
+                  warnings=("扫描件经 OCR 识别，请核对 / read from a scan by OCR; check it",))

@@ -1,0 +1,105 @@
+"""Scans: the image stages (straightening, rules) on drawn pages, OCR on a cut of a published scan,
+and bad images. OCR of whole sample scans takes tens of seconds a page: see benchmarks/pdf_bench.py."""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from jixiao.errors import ReadError
+from jixiao.read import read
+from jixiao.read.scan import ocr_available
+
+FIXTURES = Path(__file__).parent / "data" / "formats"
+needs_ocr = pytest.mark.skipif(not ocr_available(), reason="the ocr extra (rapidocr, opencv) is not installed")
+
+
+def _ruled_page(angle: float):
+    """A white page with a 4 x 3 ruled grid, turned by ``angle`` degrees."""
+    import cv2
+    import numpy as np
+
+    page = np.full((900, 1200), 235, np.uint8)  # grey paper
+    for y in (100, 300, 500, 700):
+        cv2.line(page, (100, y), (1100, y), 30, 2)
+    for x in (100, 500, 800, 1100):
+        cv2.line(page, (x, 100), (x, 700), 30, 2)
+    turn = cv2.getRotationMatrix2D((600, 450), angle, 1.0)
+    return cv2.warpAffine(page, turn, (1200, 900), borderValue=235)
+
+
+@needs_ocr
+@pytest.mark.parametrize("angle", [-0.8, -0.3, 0.5])
+def test_a_turned_page_is_straightened_and_its_rules_found(angle: float) -> None:
+    from jixiao.read.scan import deskew, find_rules
+
+    straight, found = deskew(_ruled_page(angle))
+    assert found == pytest.approx(-angle, abs=0.08)
+    hrules, vrules = find_rules(straight)
+    assert len(hrules) == 4 and len(vrules) == 4
+    assert all(abs(y - want) < 6 for (y, _, _), want in zip(sorted(hrules), (100, 300, 500, 700), strict=True))
+
+
+@needs_ocr
+def test_a_word_over_a_rule_is_cut_in_two() -> None:
+    from jixiao.read.scan import page_objects
+
+    words = [("财政拨款75.60", 0.0, 0.0, 220.0, 20.0)]  # OCR read two cells as one box
+    page = page_objects(words, [], [(110.0, 0.0, 100.0), (0.0, 0.0, 100.0)], 1, 1.0)
+    assert [c.text for c in page.chars] == ["财政拨款", "75.60"]
+
+
+@needs_ocr
+def test_ocr_of_a_cut_from_a_published_scan() -> None:
+    """The top of sample 001's first scanned page: title, department, header and two rows."""
+    expected = json.loads((FIXTURES / "scan_cut.expected.json").read_text(encoding="utf-8"))
+    src = read(FIXTURES / "scan_cut_turned_page.jpg")
+    assert src.format == "image" and src.warnings
+    import jixiao
+
+    doc = jixiao.parse(FIXTURES / "scan_cut_turned_page.jpg").to_canonical()
+    assert doc["title"] == expected["title"] and doc["department"] == expected["department"]
+    assert doc["total"] == expected["total"]
+    got = {p["name"]: p["amounts"]["total"] for p in doc["projects"]}
+    assert got == {p["name"]: p["amounts"]["total"] for p in expected["projects"]}
+
+
+@needs_ocr
+def test_image_without_text(tmp_path: Path) -> None:
+    from PIL import Image
+
+    path = tmp_path / "blank.png"
+    Image.new("L", (400, 300), 240).save(path)
+    with pytest.raises(ReadError) as info:
+        read(path)
+    assert info.value.code == "no-text"
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
+
+
+@needs_ocr
+def test_image_with_too_many_pixels_is_refused_unopened(tmp_path: Path) -> None:
+    path = tmp_path / "huge.png"
+    path.write_bytes(_png_header_only(60000, 60000))  # 3.6 G pixels claimed in 80 bytes
+    with pytest.raises(ReadError) as info:
+        read(path)
+    assert info.value.code == "too-large"
+
+
+@needs_ocr
+def test_damaged_image(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4)
+    with pytest.raises(ReadError) as info:
+        read(path)
+    assert info.value.code == "image-corrupt"
