@@ -10,9 +10,9 @@ from .db_cmd import db_app
 from .export_cmd import export_command
 from .import_cmd import import_command
 from .parse_cmd import parse_command
+from .render_cmd import render_command
 from .review_cmd import review_command
 from .rules_cmd import rules_command
-from .render_cmd import render_command
 from .samples_cmd import samples_command
 from .search_cmd import search_command
 from .synth_cmd import synth_command
