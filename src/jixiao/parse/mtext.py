@@ -100,8 +100,13 @@ class MText:
         a = max(0, min(a, b))
         if a == 0 and b == n:
             return self
-        runs = []
         src_runs = self.runs
+        if len(src_runs) == 1:  # most texts are one line or one cell: no search
+            t0, s0, m = src_runs[0]
+            lo = a if a > t0 else t0
+            hi = b if b < t0 + m else t0 + m
+            return MText(self.s[a:b], [(lo - a, s0 + (lo - t0), hi - lo)] if lo < hi else [])
+        runs = []
         k = max(0, bisect_right(src_runs, (a, 1 << 62, 0)) - 1)
         while k < len(src_runs):
             t0, s0, m = src_runs[k]
@@ -152,8 +157,13 @@ class MText:
     def spans(self, a: int = 0, b: int | None = None) -> list[Span]:
         """Source spans of characters ``[a, b)``, merged where contiguous."""
         b = len(self.s) if b is None else b
-        out: list[Span] = []
         src_runs = self.runs
+        if len(src_runs) == 1:  # one line or one cell: no search, no merging
+            t0, s0, m = src_runs[0]
+            lo = a if a > t0 else t0
+            hi = b if b < t0 + m else t0 + m
+            return [_new_span(Span, (s0 + (lo - t0), s0 + (hi - t0)))] if lo < hi else []
+        out: list[Span] = []
         k = max(0, bisect_right(src_runs, (a, 1 << 62, 0)) - 1)
         for t0, s0, m in src_runs[k:]:
             if t0 >= b:
