@@ -50,16 +50,30 @@ def _fits_columns(vals: dict[str, float | None], empty_columns: set[str]) -> boo
     return all(vals[k] in (None, 0) for k in empty_columns)
 
 
-def _build(cells: list[AmountCell], slots: tuple[int, ...], keys: tuple[str, ...]) -> Amounts:
-    a = Amounts()
+def _values(cells: list[AmountCell], slots: tuple[int, ...], keys: tuple[str, ...]) -> dict[str, float | None]:
+    """The amounts of one placement, as ``Amounts.values()`` would give them."""
+    vals: dict[str, float | None] = dict.fromkeys(AMOUNT_KEYS)
     for cell, slot in zip(cells, slots, strict=True):
         key = keys[slot]
         if key in AMOUNT_KEYS:
-            setattr(a, key, cell.value)
+            vals[key] = cell.value
+    return vals
+
+
+def _build(cells: list[AmountCell], slots: tuple[int, ...], keys: tuple[str, ...]) -> Amounts:
+    # one constructor call with the placed columns (the fields it sets), not a setattr per column
+    placed: dict[str, float | None] = {}
+    spans: dict[str, Span] = {}
+    for cell, slot in zip(cells, slots, strict=True):
+        key = keys[slot]
+        if key in AMOUNT_KEYS:
+            placed[key] = cell.value
             if cell.mt is not None and cell.value is not None:
-                spans: list[Span] = cell.mt.spans()
-                if spans:
-                    a.spans[key] = Span(start=spans[0].start, end=spans[-1].end)
+                cell_spans: list[Span] = cell.mt.spans()
+                if cell_spans:
+                    spans[key] = Span(start=cell_spans[0].start, end=cell_spans[-1].end)
+    a = Amounts(**placed)
+    a.spans.update(spans)  # into the default dict: span tuples are not validated again
     return a
 
 
@@ -84,14 +98,15 @@ def amount_options(
     empty_columns = empty_columns or set()
     # 总计 is printed first and never dropped when the row has money at all
     options = [(0, *rest) for rest in combinations(range(1, len(keys)), len(cells) - 1)]
-    placed = [_build(cells, slots, keys) for slots in options]
-    good = [a for a in placed if _adds_up(a.values()) and _fits_columns(a.values(), empty_columns)]
-    if not good:
-        return [placed[0]], "sum"
-    unique: dict[tuple, Amounts] = {}
-    for a in good:
-        unique.setdefault(tuple(a.values().items()), a)
-    return list(unique.values()), None
+    # placements are compared by their values; a model is built only for the ones kept
+    unique: dict[tuple, tuple[int, ...]] = {}
+    for slots in options:
+        vals = _values(cells, slots, keys)
+        if _adds_up(vals) and _fits_columns(vals, empty_columns):
+            unique.setdefault(tuple(vals.items()), slots)
+    if not unique:
+        return [_build(cells, options[0], keys)], "sum"
+    return [_build(cells, slots, keys) for slots in unique.values()], None
 
 
 def place_amounts(
