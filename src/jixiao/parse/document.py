@@ -3,7 +3,10 @@ for every character (fields, structure, residue)."""
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from .. import __version__
 from ..errors import ParseError
@@ -25,8 +28,33 @@ def _is_tabular(lines: list[Line], start: int) -> bool:
     return any(ln.text.count("\t") >= 2 or ln.text.count("|") >= 3 for ln in lines[start:])
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector out of one parse.
+
+    A parse allocates hundreds of thousands of objects (spans, models) and frees almost none
+    until it ends, so each automatic collection walks the growing document again and finds
+    nothing: a 5 MB table spent ~40 % of its time there. Reference counting still frees
+    everything a parse drops; the few cycles it leaves are collected once the collector is
+    back on. A collector the caller turned off stays off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def parse_source(source: Source) -> Document:
     """Parse one source into a Document; raise ParseError when nothing is recognised."""
+    with _collector_paused():
+        return _parse(source)
+
+
+def _parse(source: Source) -> Document:
     text = source.text
     lines = split_lines(text)
     doc = Document(source=source.name, source_text=text, encoding=source.encoding,
