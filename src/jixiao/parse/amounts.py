@@ -158,6 +158,11 @@ def resolve_by_column_totals(
     reach = [[0.0] * len(cols) for _ in range(len(rows) + 1)]
     for i in range(len(rows) - 1, -1, -1):
         reach[i] = [r + max(v[c] for v in rows[i]) for c, r in enumerate(reach[i + 1])]
+    # Per column: the highest sum allowed, and the lowest one that rows after i can still lift to the
+    # total (``sum + reach < floor`` prunes). Bounds computed once, not per step.
+    ceilings = [t + tol for t in target]
+    floors = [t - tol for t in target]
+    bounds = [list(zip(ceilings, floors, reach[i + 1], strict=True)) for i in range(len(rows))]
     found: list[list[int]] = []
     picked: list[int] = []
     steps = 0
@@ -171,10 +176,10 @@ def resolve_by_column_totals(
             if all(abs(s - t) <= tol for s, t in zip(sums, target, strict=True)):
                 found.append(list(picked))
             return True
+        row_bounds = bounds[i]
         for j, vec in enumerate(rows[i]):
             nxt = [s + v for s, v in zip(sums, vec, strict=True)]
-            if any(n > t + tol or n + r < t - tol
-                   for n, t, r in zip(nxt, target, reach[i + 1], strict=True)):
+            if not _within(nxt, row_bounds):
                 continue
             picked.append(j)
             ok = walk(i + 1, nxt)
@@ -190,6 +195,14 @@ def resolve_by_column_totals(
     for i, j in zip(open_rows, found[0], strict=True):
         picks[i] = j
     return picks
+
+
+def _within(sums: list[float], bounds: list[tuple[float, float, float]]) -> bool:
+    """No column over its ceiling, none that the remaining rows cannot lift to its floor."""
+    for n, (ceiling, floor, reach) in zip(sums, bounds, strict=True):
+        if n > ceiling or n + reach < floor:
+            return False
+    return True
 
 
 def amount_cells(mts: list[MText]) -> list[AmountCell]:
