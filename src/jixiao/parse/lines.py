@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import Span
 from .mtext import MText
@@ -53,9 +53,12 @@ _CHROME_WORD_RE = re.compile(
 _ICP_RE = re.compile(r"ICP备", re.I)
 
 
-@dataclass(frozen=True)
-class Line:
-    """One line of the source: its number (1-based) and offsets."""
+class Line(NamedTuple):
+    """One line of the source: its number (1-based) and offsets.
+
+    A named tuple, not a frozen dataclass: a document has tens of thousands of lines, and a
+    frozen dataclass pays an ``object.__setattr__`` per field to build each one.
+    """
 
     no: int
     start: int
@@ -70,16 +73,17 @@ class Line:
         return not self.text.strip()
 
 
+# tuple.__new__ skips the named tuple's generated constructor (this runs once per line)
+_new_line = tuple.__new__
+
+
 def split_lines(source: str) -> list[Line]:
-    out, pos, no = [], 0, 1
-    n = len(source)
-    while pos <= n:
-        nl = source.find("\n", pos)
-        end = n if nl < 0 else nl
-        out.append(Line(no, pos, end, source[pos:end]))
-        if nl < 0:
-            break
-        pos, no = nl + 1, no + 1
+    out: list[Line] = []
+    pos = 0
+    for no, text in enumerate(source.split("\n"), 1):
+        end = pos + len(text)
+        out.append(_new_line(Line, (no, pos, end, text)))
+        pos = end + 1
     return out
 
 
