@@ -23,8 +23,14 @@ __all__ = ["parse_source"]
 _DEPARTMENT_FORM_RE = re.compile(r"部门整体(?:支出)?绩效目标")
 
 
-def _is_tabular(lines: list[Line], start: int) -> bool:
+def _is_tabular(text: str, lines: list[Line], start: int) -> bool:
     """True when some row has three or more tab- or pipe-separated cells."""
+    if start >= len(lines):
+        return False
+    # too few tabs and pipes in the whole body for any one row: no need to count line by line
+    body = lines[start].start
+    if text.count("\t", body) < 2 and text.count("|", body) < 3:
+        return False
     return any(ln.text.count("\t") >= 2 or ln.text.count("|") >= 3 for ln in lines[start:])
 
 
@@ -98,7 +104,7 @@ def _parse(source: Source) -> Document:
             for i in found[2]:
                 syntax.extend(lines[i].mtext.spans())
         keys = tuple(c for c in columns if c in AMOUNT_KEYS) or AMOUNT_KEYS
-        if _is_tabular(lines, start):
+        if _is_tabular(text, lines, start):
             rows = tabular_rows(lines, start, columns, syntax)
         else:
             rows = wrapped_rows(lines, start, syntax)
