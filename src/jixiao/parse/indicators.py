@@ -64,18 +64,20 @@ class ParsedIndicators:
 def _item_starts(s: str, *, need_head: bool) -> list[re.Match[str]]:
     """Item numbers in order: each at a boundary, each one more than the last."""
     starts: list[re.Match[str]] = []
+    last = 0  # the number of the last item kept
     for m in _SEQ_RE.finditer(s):
         i = m.start()
         if i > 0 and s[i - 1] not in _ITEM_BOUNDARY:
             continue
         n = int(m.group(1))
-        if starts and n != int(starts[-1].group(1)) + 1:
+        if starts and n != last + 1:
             continue
         if need_head and not _HEAD_START_RE.match(s, m.end()):
             continue
         if not starts and not need_head and n != 1:
             continue
         starts.append(m)
+        last = n
     return starts
 
 
