@@ -40,7 +40,7 @@ def _collector_paused() -> Iterator[None]:
 
     A parse allocates hundreds of thousands of objects (spans, models) and frees almost none
     until it ends, so each automatic collection walks the growing document again and finds
-    nothing: a 5 MB table spent ~40 % of its time there. Reference counting still frees
+    nothing; the larger the table, the more of its time went there. Reference counting still frees
     everything a parse drops; the few cycles it leaves are collected once the collector is
     back on. A collector the caller turned off stays off.
     """
