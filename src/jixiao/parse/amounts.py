@@ -50,16 +50,30 @@ def _fits_columns(vals: dict[str, float | None], empty_columns: set[str]) -> boo
     return all(vals[k] in (None, 0) for k in empty_columns)
 
 
-def _build(cells: list[AmountCell], slots: tuple[int, ...], keys: tuple[str, ...]) -> Amounts:
-    a = Amounts()
+def _values(cells: list[AmountCell], slots: tuple[int, ...], keys: tuple[str, ...]) -> dict[str, float | None]:
+    """The amounts of one placement, as ``Amounts.values()`` would give them."""
+    vals: dict[str, float | None] = dict.fromkeys(AMOUNT_KEYS)
     for cell, slot in zip(cells, slots, strict=True):
         key = keys[slot]
         if key in AMOUNT_KEYS:
-            setattr(a, key, cell.value)
+            vals[key] = cell.value
+    return vals
+
+
+def _build(cells: list[AmountCell], slots: tuple[int, ...], keys: tuple[str, ...]) -> Amounts:
+    # one constructor call with the placed columns (the fields it sets), not a setattr per column
+    placed: dict[str, float | None] = {}
+    spans: dict[str, Span] = {}
+    for cell, slot in zip(cells, slots, strict=True):
+        key = keys[slot]
+        if key in AMOUNT_KEYS:
+            placed[key] = cell.value
             if cell.mt is not None and cell.value is not None:
-                spans: list[Span] = cell.mt.spans()
-                if spans:
-                    a.spans[key] = Span(start=spans[0].start, end=spans[-1].end)
+                cell_spans: list[Span] = cell.mt.spans()
+                if cell_spans:
+                    spans[key] = Span(start=cell_spans[0].start, end=cell_spans[-1].end)
+    a = Amounts(**placed)
+    a.spans.update(spans)  # into the default dict: span tuples are not validated again
     return a
 
 
@@ -84,14 +98,15 @@ def amount_options(
     empty_columns = empty_columns or set()
     # 总计 is printed first and never dropped when the row has money at all
     options = [(0, *rest) for rest in combinations(range(1, len(keys)), len(cells) - 1)]
-    placed = [_build(cells, slots, keys) for slots in options]
-    good = [a for a in placed if _adds_up(a.values()) and _fits_columns(a.values(), empty_columns)]
-    if not good:
-        return [placed[0]], "sum"
-    unique: dict[tuple, Amounts] = {}
-    for a in good:
-        unique.setdefault(tuple(a.values().items()), a)
-    return list(unique.values()), None
+    # placements are compared by their values; a model is built only for the ones kept
+    unique: dict[tuple, tuple[int, ...]] = {}
+    for slots in options:
+        vals = _values(cells, slots, keys)
+        if _adds_up(vals) and _fits_columns(vals, empty_columns):
+            unique.setdefault(tuple(vals.items()), slots)
+    if not unique:
+        return [_build(cells, options[0], keys)], "sum"
+    return [_build(cells, slots, keys) for slots in unique.values()], None
 
 
 def place_amounts(
@@ -143,6 +158,11 @@ def resolve_by_column_totals(
     reach = [[0.0] * len(cols) for _ in range(len(rows) + 1)]
     for i in range(len(rows) - 1, -1, -1):
         reach[i] = [r + max(v[c] for v in rows[i]) for c, r in enumerate(reach[i + 1])]
+    # Per column: the highest sum allowed, and the lowest one that rows after i can still lift to the
+    # total (``sum + reach < floor`` prunes). Bounds computed once, not per step.
+    ceilings = [t + tol for t in target]
+    floors = [t - tol for t in target]
+    bounds = [list(zip(ceilings, floors, reach[i + 1], strict=True)) for i in range(len(rows))]
     found: list[list[int]] = []
     picked: list[int] = []
     steps = 0
@@ -156,10 +176,10 @@ def resolve_by_column_totals(
             if all(abs(s - t) <= tol for s, t in zip(sums, target, strict=True)):
                 found.append(list(picked))
             return True
+        row_bounds = bounds[i]
         for j, vec in enumerate(rows[i]):
             nxt = [s + v for s, v in zip(sums, vec, strict=True)]
-            if any(n > t + tol or n + r < t - tol
-                   for n, t, r in zip(nxt, target, reach[i + 1], strict=True)):
+            if not _within(nxt, row_bounds):
                 continue
             picked.append(j)
             ok = walk(i + 1, nxt)
@@ -175,6 +195,14 @@ def resolve_by_column_totals(
     for i, j in zip(open_rows, found[0], strict=True):
         picks[i] = j
     return picks
+
+
+def _within(sums: list[float], bounds: list[tuple[float, float, float]]) -> bool:
+    """No column over its ceiling, none that the remaining rows cannot lift to its floor."""
+    for n, (ceiling, floor, reach) in zip(sums, bounds, strict=True):
+        if n > ceiling or n + reach < floor:
+            return False
+    return True
 
 
 def amount_cells(mts: list[MText]) -> list[AmountCell]:

@@ -53,6 +53,8 @@ _LABEL_FIELD = {
 }
 _ITEM_BOUNDARY = set("。；;.．!！?？ \t\n\u3000)）")
 _LEVEL1_SET = {squash(w) for w in LEVEL1_WORDS}
+# what Indicator(**fields) calls, without BaseModel.__init__ around it
+_new_indicator = Indicator.__pydantic_validator__.validate_python
 
 
 @dataclass
@@ -129,43 +131,49 @@ def _bounds(s: str, a: int, b: int) -> tuple[int, int]:
 
 
 def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
-    """One indicator's text (after its number) → Indicator with spans.
+    """One indicator's text (after its number) → Indicator with spans."""
+    return _parse_item(item, 0, len(item.s), seq)
 
-    Works on offsets into ``item`` and maps only the final fields back to
-    the source: this runs once per indicator, thousands of times a second.
+
+def _parse_item(text: MText, start: int, stop: int, seq: int | None) -> Indicator:
+    """The indicator written in ``text.s[start:stop]`` → Indicator with spans.
+
+    Works on offsets into ``text`` (the patterns take ``pos``/``endpos``; none looks behind
+    ``pos``) and maps only the final fields back to the source: this runs once per
+    indicator, thousands of times a second, and a cell's items are not sliced out of it.
     """
     # fields are gathered here and the model built once: pydantic's __setattr__ costs per call
     kw: dict = {"seq": seq}
     spans: dict = {}
     extra: dict[str, str] = {}
-    s = item.s
-    pos = 0
+    s = text.s
+    pos = start
     parts: list[re.Match[str]] = []
     while len(parts) < 2:
-        m = _HEAD_PART_RE.match(s, pos)
+        m = _HEAD_PART_RE.match(s, pos, stop)
         if not m:
             break
         # "满意度指标：用户满意度" has one head part; so does "产出指标：服务质量".
-        if parts and not s[m.end():].strip(_SEP):
+        if parts and not s[m.end():stop].strip(_SEP):
             break
         parts.append(m)
         pos = m.end()
         if m.group("sep") in ("：", ":"):
             break  # "产出指标：<name>" — what follows a colon is the name
     for k, m in enumerate(parts):
-        code, word = m.group("code"), m.group("word")
+        code, word = m.group("code", "word")
         as_level2 = k == 1 or (code is not None and len(code) >= 2) or (
             k == 0 and len(parts) == 1 and squash(word) not in _LEVEL1_SET and code is None
         )
         key = "level2" if as_level2 else "level1"
         kw[key] = word
-        spans[key] = item.spans(m.start("word"), m.end("word"))
+        spans[key] = text.spans(*m.span("word"))
         if code is not None:
             kw[key + "_code"] = code
-            spans[key + "_code"] = item.spans(m.start("code"), m.end("code"))
-    end = len(s)
+            spans[key + "_code"] = text.spans(*m.span("code"))
+    end = stop
     # an excerpt cut inside a label ("…；实施周期指标"): the fragment is not part of the name
-    cut = _TRUNCATED_LABEL_RE.search(s, pos)
+    cut = _TRUNCATED_LABEL_RE.search(s, pos, stop)
     if cut:
         end = cut.start()
         extra[TRUNCATED] = "指标文字在标签处截断 / text cut inside a label"
@@ -178,11 +186,11 @@ def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
             va, vb = _bounds(s, m.end(), nb)
             if va < vb:
                 kw["annual_value"] = s[va:vb]
-                spans["annual_value"] = item.spans(va, vb)
+                spans["annual_value"] = text.spans(va, vb)
             na, nb = _bounds(s, na, m.start())
     if na < nb:
         kw["name"] = s[na:nb]
-        spans["name"] = item.spans(na, nb)
+        spans["name"] = text.spans(na, nb)
     for k, lab in enumerate(labels):
         va, vb = _bounds(s, lab.end(), labels[k + 1].start() if k + 1 < len(labels) else end)
         label = lab.group("label") or lab.group("bare")
@@ -193,10 +201,10 @@ def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
             continue
         if va < vb:
             kw[key] = s[va:vb]
-            spans[key] = item.spans(va, vb)
+            spans[key] = text.spans(va, vb)
     kw["annual_target"] = _target(kw.get("annual_value"))
     kw["period_target"] = _target(kw.get("period_value"))
-    ind = Indicator(**kw)
+    ind = _new_indicator(kw)
     # assigned, not passed: validating every span tuple again would cost more than it checks
     ind.spans = spans
     if extra:
@@ -215,8 +223,7 @@ def parse_indicators(block: MText) -> ParsedIndicators:
         return out
     for k, m in enumerate(starts):
         end = starts[k + 1].start() if k + 1 < len(starts) else len(s)
-        item = block.slice(m.end(), end)
-        ind = parse_indicator(item, int(m.group(1)))
+        ind = _parse_item(block, m.end(), end, int(m.group(1)))
         ind.spans["seq"] = block.spans(m.start(1), m.end(1))
         out.indicators.append(ind)
         out.syntax.extend(block.spans(m.start(), end))

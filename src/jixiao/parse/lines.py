@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import Span
 from .mtext import MText
@@ -25,7 +25,8 @@ _TAB_RE = re.compile("\t")
 _PIPE_SPLIT_RE = re.compile(r"\s*(?<!\\)\|\s*")
 
 # Page furniture of web pages and PDFs: never a field, always residue.
-_CHROME_RE = re.compile(
+# Chrome recognised by its whole line (page numbers, 发布时间：…, breadcrumbs, rules).
+_CHROME_LINE_RE = re.compile(
     r"^\s*(?:"
     r"第\s*\d+\s*页\s*[,，/／]?\s*(?:共\s*\d+\s*页)?"
     r"|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页"
@@ -37,18 +38,27 @@ _CHROME_RE = re.compile(
     r"|(?:首页|当前位置|您当前的位置|您的位置)\s*[>＞:：»].*"
     r"|(?:附件下载|附件|上一篇|下一篇|相关链接|相关文章)\s*[:：].*"
     r"|(?:【[^】]{1,12}】\s*)+"
-    r"|.*(?:上一页|下一页|尾页).*"
-    r"|扫一扫.*|.*在手机(?:上)?打开.*"
-    r"|.*(?:版权所有|网站标识码|ICP备|公网安备|主办单位|承办单位|技术支持|网站地图|联系我们).*"
+    r"|扫一扫.*"
     r"|[-=_*·.。\s|]{3,}"
     r")\s*$",
     re.I,
 )
+# Chrome recognised by a word anywhere in the line (pagers, footers). Searched on its own rather than
+# as ``^.*(?:word).*$`` inside the pattern above, which backtracked over every line of the table; and
+# without re.I, so the engine can skip to the words' first characters (CJK has no case).
+_CHROME_WORD_RE = re.compile(
+    r"上一页|下一页|尾页|在手机(?:上)?打开"
+    r"|版权所有|网站标识码|公网安备|主办单位|承办单位|技术支持|网站地图|联系我们"
+)
+_ICP_RE = re.compile(r"ICP备", re.I)
 
 
-@dataclass(frozen=True)
-class Line:
-    """One line of the source: its number (1-based) and offsets."""
+class Line(NamedTuple):
+    """One line of the source: its number (1-based) and offsets.
+
+    A named tuple, not a frozen dataclass: a document has tens of thousands of lines, and a
+    frozen dataclass pays an ``object.__setattr__`` per field to build each one.
+    """
 
     no: int
     start: int
@@ -63,25 +73,31 @@ class Line:
         return not self.text.strip()
 
 
+# tuple.__new__ skips the named tuple's generated constructor (this runs once per line)
+_new_line = tuple.__new__
+
+
 def split_lines(source: str) -> list[Line]:
-    out, pos, no = [], 0, 1
-    n = len(source)
-    while pos <= n:
-        nl = source.find("\n", pos)
-        end = n if nl < 0 else nl
-        out.append(Line(no, pos, end, source[pos:end]))
-        if nl < 0:
-            break
-        pos, no = nl + 1, no + 1
+    out: list[Line] = []
+    pos = 0
+    for no, text in enumerate(source.split("\n"), 1):
+        end = pos + len(text)
+        out.append(_new_line(Line, (no, pos, end, text)))
+        pos = end + 1
     return out
 
 
 def is_chrome(text: str) -> bool:
     """True for page furniture: page numbers, breadcrumbs, 发布时间, footers, rules."""
-    t = _TAG_RE.sub("", text)
+    t = _TAG_RE.sub("", text) if "<" in text else text
     if not t.strip():
         return False
-    return bool(_CHROME_RE.match(t))
+    return _has_chrome_word(t) or bool(_CHROME_LINE_RE.match(t))
+
+
+def _has_chrome_word(t: str) -> bool:
+    # a line holds no "\n", so ``.*word.*`` over the whole line is a plain search for the word
+    return bool(_CHROME_WORD_RE.search(t) or ("备" in t and _ICP_RE.search(t)))
 
 
 def clean_cell(mt: MText, syntax: list[Span]) -> MText:

@@ -100,9 +100,16 @@ class MText:
         a = max(0, min(a, b))
         if a == 0 and b == n:
             return self
-        runs = []
         src_runs = self.runs
-        k = max(0, bisect_right(src_runs, (a, 1 << 62, 0)) - 1)
+        if not src_runs:
+            return MText(self.s[a:b], [])
+        k = self._run_at(a)
+        t0, s0, m = src_runs[k]
+        if b <= t0 + m or k + 1 == len(src_runs):  # within one run (most slices): no loop
+            lo = a if a > t0 else t0
+            hi = b if b < t0 + m else t0 + m
+            return MText(self.s[a:b], [(lo - a, s0 + (lo - t0), hi - lo)] if lo < hi else [])
+        runs = []
         while k < len(src_runs):
             t0, s0, m = src_runs[k]
             if t0 >= b:
@@ -152,9 +159,16 @@ class MText:
     def spans(self, a: int = 0, b: int | None = None) -> list[Span]:
         """Source spans of characters ``[a, b)``, merged where contiguous."""
         b = len(self.s) if b is None else b
-        out: list[Span] = []
         src_runs = self.runs
-        k = max(0, bisect_right(src_runs, (a, 1 << 62, 0)) - 1)
+        if not src_runs:
+            return []
+        k = self._run_at(a)
+        t0, s0, m = src_runs[k]
+        if b <= t0 + m or k + 1 == len(src_runs):  # within one run (most fields): one span
+            lo = a if a > t0 else t0
+            hi = b if b < t0 + m else t0 + m
+            return [_new_span(Span, (s0 + (lo - t0), s0 + (hi - t0)))] if lo < hi else []
+        out: list[Span] = []
         for t0, s0, m in src_runs[k:]:
             if t0 >= b:
                 break
@@ -168,6 +182,14 @@ class MText:
             else:
                 out.append(_new_span(Span, (start, end)))
         return out
+
+    def _run_at(self, i: int) -> int:
+        """Index of the last run starting at or before character ``i`` (0 if none does)."""
+        runs = self.runs
+        if len(runs) == 1:
+            return 0
+        k = bisect_right(runs, (i, 1 << 62, 0)) - 1
+        return k if k > 0 else 0
 
     def source_offset(self, i: int) -> int | None:
         """Source offset of character ``i`` (None for inserted text)."""

@@ -21,12 +21,27 @@ _WORD_RE = re.compile(r"[^\s]+(?:[ \u3000]+[^\s]+)*")
 
 
 def coverage(size: int, spans: Iterable[Span]) -> bytearray:
+    """One byte per source character: 1 where some span covers it."""
     cov = bytearray(size)
-    for sp in spans:
-        a, b = max(0, sp.start), min(size, sp.end)
-        if a < b:
-            cov[a:b] = b"\x01" * (b - a)
+    ones = b"\x01" * size
+    # Spans sorted and merged first: most lie inside another (a field inside its indicator's
+    # span), so they cost a comparison instead of a write each.
+    start = end = 0
+    for a, b in sorted(spans):
+        if a <= end:
+            if b > end:
+                end = b
+            continue
+        _fill(cov, ones, start, end)
+        start, end = a, b
+    _fill(cov, ones, start, end)
     return cov
+
+
+def _fill(cov: bytearray, ones: bytes, a: int, b: int) -> None:
+    a, b = max(0, a), min(len(cov), b)
+    if a < b:
+        cov[a:b] = ones[a:b]
 
 
 def find_residue(source: str, lines: list[Line], spans: Iterable[Span]) -> list[Residue]:

@@ -34,6 +34,7 @@ _ANCHOR_RE = re.compile(
     r"(?:[ \t\u3000]+(?P<tail>[\u4e00-\u9fff（(“《<\d].*?))?[ \t\u3000]*$"
 )
 _SPACE_RE = re.compile(r"[ \t\u3000]+")
+_DIGIT_RE = re.compile(r"\d")
 _SENTENCE_END = ("。", "。)", "。）", ";", "；")
 
 
@@ -151,7 +152,8 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
 
 
 def _anchor(line: Line) -> re.Match[str] | None:
-    if "\t" in line.text:
+    # an anchor ends in amounts: a line without a digit (most lines of a goal) is not tried
+    if "\t" in line.text or not _DIGIT_RE.search(line.text):
         return None
     m = _ANCHOR_RE.match(line.text)
     if not m or ("。" in line.text and not m.group("tail")):
