@@ -44,7 +44,7 @@ from jixiao.synth import LAYOUTS, iter_corpus
 
 CACHE = Path(__file__).parent / ".cache"
 PG_URL = os.environ.get("JIXIAO_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
-console = Console()
+console = Console(width=200)
 
 QUERIES: list[tuple[str, Filters]] = [
     ("率", Filters()), ("数", Filters()), ("人", Filters()), ("%", Filters()),
