@@ -3,7 +3,7 @@
 One row per document version, unit, project, indicator, warning, residue
 piece and review finding. Amounts and parsed targets get their own columns
 (people filter and sort by them); spans, targets and free-form fields are
-JSON (people only read them back). ``load.load_document`` rebuilds the exact
+JSON (people only read them back). ``query.load_document`` rebuilds the exact
 :class:`jixiao.model.Document` from these rows, and a test holds it to that.
 
 Full-text search has one row per searchable thing in ``search_entries``; its
