@@ -14,8 +14,21 @@ import typer
 from ..errors import UsageError
 from .common import err, reports_errors
 from .search_cmd import _F, filters_from
+from .store_common import db_option
 
 __all__ = ["export_command"]
+
+
+@contextmanager
+def _atomic_path(path: str) -> Iterator[str]:
+    """A temporary name beside ``path`` that becomes ``path`` only when writing succeeded."""
+    tmp = path + ".part"
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 @contextmanager
@@ -24,20 +37,14 @@ def _binary_out(path: str | None) -> Iterator[IO[bytes]]:
         yield sys.stdout.buffer
         sys.stdout.flush()
         return
-    tmp = path + ".part"
-    try:
-        with open(tmp, "wb") as fh:
-            yield fh
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with _atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        yield fh
 
 
 @reports_errors
 def export_command(
     query: str | None = typer.Argument(None, help="搜索词（省略则导出文档）/ a search; omit to export documents"),
-    db: str | None = typer.Option(None, "--db", help="数据库 / database file or URL"),
+    db: str | None = db_option(),
     doc: list[str] = typer.Option([], "--doc", help="导出的文档或项目（可多次）D12 / P345, repeatable"),
     output: str | None = typer.Option(None, "--output", "-o", help="输出文件；省略为标准输出 / output file"),
     fmt: str | None = typer.Option(None, "--format", "-f", help="json|csv|xlsx|parquet（默认按文件扩展名）"),
@@ -87,48 +94,37 @@ def export_command(
             n = _write_documents(conn, doc_ids, output)
         else:
             # a project matched by name or goal exports all its indicators; an indicator match, itself
-            matched = set(project_ids)
-            indicator_ids = [i for i in indicator_ids if i not in matched] if matched else indicator_ids
             rows = export_rows(conn, document_ids=doc_ids, project_ids=project_ids, indicator_ids=indicator_ids)
-            if matched and indicator_ids:
-                rows = _skip_covered(rows, matched)
+            if project_ids and indicator_ids:
+                rows = _skip_repeats(rows)
             n = _write_rows(fmt, rows, columns, output, header_lang)
     what = "文档 documents" if fmt == "json" and not query else "行 rows"
     err.print(f"已导出 exported {n} {what}" + (f" → {output}" if output and output != "-" else ""), highlight=False)
 
 
-def _skip_covered(rows, matched_projects: set[int]):
-    seen: set[int | None] = set()
+def _skip_repeats(rows):
+    """An indicator matched itself and through its project's name is exported once."""
+    seen: set[tuple[int, int | None]] = set()
     for r in rows:
-        key = r["indicator_id"]
-        if r["project_id"] in matched_projects and key in seen:
-            continue
-        seen.add(key)
-        yield r
+        key = (r["project_id"], r["indicator_id"])
+        if key not in seen:
+            seen.add(key)
+            yield r
 
 
 def _write_rows(fmt: str, rows, columns: list[str], output: str | None, lang: str) -> int:
     from ..export import write_csv, write_json_rows, write_parquet, write_xlsx
 
     if fmt == "xlsx":
-        return _to_file(output, lambda tmp: write_xlsx(rows, columns, tmp, language=lang))
+        with _atomic_path(output) as tmp:
+            return write_xlsx(rows, columns, tmp, language=lang)
     if fmt == "parquet":
-        return _to_file(output, lambda tmp: write_parquet(rows, columns, tmp))
+        with _atomic_path(output) as tmp:
+            return write_parquet(rows, columns, tmp)
     with _binary_out(output) as fh:
         if fmt == "csv":
             return write_csv(rows, columns, fh, language=lang)
         return write_json_rows(rows, columns, fh)
-
-
-def _to_file(output: str, write) -> int:
-    tmp = output + ".part"
-    try:
-        n = write(tmp)
-        os.replace(tmp, output)
-        return n
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def _write_documents(conn, doc_ids: list[int], output: str | None) -> int:

@@ -59,7 +59,7 @@ def import_command(
     if fmt == "json":
         print_json({"database": describe_url(url), "outcomes": [o.__dict__ for o in outcomes]})
     else:
-        _report(outcomes, describe_url(url))
+        print_import_report(outcomes, describe_url(url))
     if any(o.failed for o in outcomes):
         raise typer.Exit(1)
 
@@ -70,7 +70,7 @@ def _shown(path: str) -> str:
     return os.path.basename(path) if rel.startswith("..") else rel
 
 
-def _report(outcomes, where: str) -> None:
+def print_import_report(outcomes, where: str) -> None:
     if not outcomes:
         out.print("没有找到文件 / no files found")
         return

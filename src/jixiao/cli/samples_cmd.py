@@ -61,12 +61,12 @@ def samples_command(
         return
     from ..store import describe_url, import_files, open_store
     from ..store.db import resolve_url
-    from .import_cmd import _report
+    from .import_cmd import print_import_report
 
     engine = open_store(db)
     outcomes = list(import_files(engine, [str(p) for p in paths]))
     engine.dispose()
-    _report(outcomes, describe_url(resolve_url(db)))
+    print_import_report(outcomes, describe_url(resolve_url(db)))
     where = f" --db {db}" if db else ""
     out.print(f"试试 try: jixiao search 满意度{where} · jixiao ls{where} · jixiao show D1{where} · "
               f"jixiao export{where} -o 指标.xlsx", highlight=False)

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 from .common import out, reports_errors
-from .store_common import check_format, json_option, marked, print_json
+from .store_common import check_format, db_option, json_option, marked, print_json
 
 __all__ = ["filter_options", "search_command"]
 
@@ -46,7 +46,7 @@ _F = filter_options()
 @reports_errors
 def search_command(
     query: str = typer.Argument(..., help="搜索词，空格分隔多个词 / words, all must occur"),
-    db: str | None = typer.Option(None, "--db", help="数据库 / database file or URL"),
+    db: str | None = db_option(),
     department: str | None = _F["department"],
     unit: str | None = _F["unit"],
     year: int | None = _F["year"],

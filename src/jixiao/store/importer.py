@@ -122,6 +122,12 @@ def _prepare_file(path: str, dialect: str, review: bool, config_path: str | None
         return f"内部错误 / internal error: {type(e).__name__}: {e}"
 
 
+def _database_error(e: SQLAlchemyError) -> str:
+    """The driver's own first line, which names the problem; SQLAlchemy's wrapping adds only noise."""
+    reason = str(e.orig if getattr(e, "orig", None) is not None else e).splitlines()[0]
+    return f"数据库错误 / database error: {reason}"
+
+
 def _store(engine: Engine, path: str, key: str, sha: str, prepared) -> ImportOutcome:
     if isinstance(prepared, str):
         return ImportOutcome(path, "failed", reason=prepared)
@@ -129,8 +135,7 @@ def _store(engine: Engine, path: str, key: str, sha: str, prepared) -> ImportOut
     try:
         saved = save_prepared(engine, prep, source_path=key, sha256=sha, size=size, fmt=fmt)
     except SQLAlchemyError as e:
-        reason = str(e.orig if getattr(e, "orig", None) is not None else e).splitlines()[0]
-        return ImportOutcome(path, "failed", reason=f"数据库错误 / database error: {reason}")
+        return ImportOutcome(path, "failed", reason=_database_error(e))
     if saved.status != "imported":
         return ImportOutcome(path, saved.status, saved.document_id, saved.version)
     return ImportOutcome(path, "imported", saved.document_id, saved.version, **prep.counts)
@@ -148,8 +153,7 @@ def _precheck(engine: Engine, path: str) -> tuple[str, str, ImportOutcome | None
     try:
         same = find_unchanged(engine, key, sha)
     except SQLAlchemyError as e:
-        reason = str(e.orig if getattr(e, "orig", None) is not None else e).splitlines()[0]
-        return key, sha, ImportOutcome(path, "failed", reason=f"数据库错误 / database error: {reason}")
+        return key, sha, ImportOutcome(path, "failed", reason=_database_error(e))
     if same is not None:
         return key, sha, ImportOutcome(path, same.status, same.document_id, same.version)
     return key, sha, None

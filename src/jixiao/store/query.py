@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from ..errors import UsageError
 from ..model import Document
@@ -73,8 +73,6 @@ def list_documents(conn: Connection, *, all_versions: bool = False, department: 
 def _finding_counts(conn: Connection, doc_ids: Sequence[int]) -> dict[int, int]:
     if not doc_ids:
         return {}
-    from sqlalchemy import func
-
     stmt = (select(FindingRow.document_id, func.count()).where(FindingRow.document_id.in_(doc_ids))
             .group_by(FindingRow.document_id))
     return {d: n for d, n in conn.execute(stmt)}

@@ -2,7 +2,8 @@
 
 Plain functions with no database in them, so the mapping can be tested (and
 is: a document read back equals the one stored, field for field, span for
-span).
+span). Spans go out as they are: named tuples, which JSON writes as
+``[start, end]``.
 """
 
 from __future__ import annotations
@@ -29,11 +30,6 @@ __all__ = ["document_from_rows", "document_row", "entry_rows", "finding_rows", "
            "project_rows", "residue_rows", "unit_rows", "warning_rows"]
 
 
-def _spans_out(spans: dict[str, list[Span]]) -> dict[str, list[Span]]:
-    # Spans are named tuples, which JSON writes as [start, end]: nothing to convert.
-    return spans
-
-
 def _spans_in(data: dict[str, Any] | None) -> dict[str, list[Span]]:
     return {k: [Span(s, e) for s, e in v] for k, v in (data or {}).items()}
 
@@ -56,17 +52,16 @@ def _target_out(t: Target | None) -> dict[str, Any] | None:
     return None if t is None else t.model_dump(exclude_none=True)
 
 
-def document_row(doc: Document, *, source_path: str, name: str | None, version: int, sha256: str,
-                 size: int | None, fmt: str, imported_at) -> dict[str, Any]:
+def document_row(doc: Document) -> dict[str, Any]:
+    """What the document itself says; where it came from (path, version, hash, format) the writer adds."""
     n_indicators = sum(len(p.indicators) for p in doc.projects)
     return {
-        "source_path": source_path, "name": name, "version": version, "is_latest": True,
-        "sha256": sha256, "size_bytes": size, "format": fmt, "encoding": doc.encoding,
-        "parser_version": doc.parser_version, "imported_at": imported_at, "schema_name": doc.schema_,
+        "name": doc.source, "encoding": doc.encoding,
+        "parser_version": doc.parser_version, "schema_name": doc.schema_,
         "form": doc.form, "title": doc.title, "department": doc.department,
         "amount_unit": doc.amount_unit, "year": doc.year, "has_total": doc.total is not None,
         **_amounts_out(doc.total), "total_spans": _amount_spans_out(doc.total),
-        "spans": _spans_out(doc.spans), "syntax": doc.syntax,
+        "spans": doc.spans, "syntax": doc.syntax,
         "source_text": doc.source_text, "n_units": len(doc.units), "n_projects": len(doc.projects),
         "n_indicators": n_indicators, "n_warnings": len(doc.all_warnings()), "n_residue": len(doc.residue),
     }
@@ -74,14 +69,14 @@ def document_row(doc: Document, *, source_path: str, name: str | None, version: 
 
 def unit_rows(doc: Document, document_id: int) -> list[dict[str, Any]]:
     return [{"document_id": document_id, "position": i, "name": u.name, **_amounts_out(u.amounts),
-             "amount_spans": _amount_spans_out(u.amounts), "spans": _spans_out(u.spans)}
+             "amount_spans": _amount_spans_out(u.amounts), "spans": u.spans}
             for i, u in enumerate(doc.units)]
 
 
 def project_rows(doc: Document, document_id: int, ids: Sequence[int]) -> list[dict[str, Any]]:
     return [{"id": pid, "document_id": document_id, "position": i, "name": p.name, "unit": p.unit,
              **_amounts_out(p.amounts), "amount_spans": _amount_spans_out(p.amounts), "goal": p.goal,
-             "fields": dict(p.fields), "spans": _spans_out(p.spans), "field_spans": _spans_out(p.field_spans),
+             "fields": dict(p.fields), "spans": p.spans, "field_spans": p.field_spans,
              "n_indicators": len(p.indicators), "n_warnings": len(p.warnings)}
             for i, (p, pid) in enumerate(zip(doc.projects, ids, strict=True))]
 
@@ -102,7 +97,7 @@ def indicator_rows(doc: Document, document_id: int, project_ids: Sequence[int],
                 "annual_comparator": t.comparator if t else None,
                 "annual_number": (t.value if t.value is not None else t.high if t.high is not None else t.low)
                 if t else None,
-                "annual_unit": t.unit if t else None, "extra": dict(i.extra), "spans": _spans_out(i.spans),
+                "annual_unit": t.unit if t else None, "extra": dict(i.extra), "spans": i.spans,
             })
     return out
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, literal, or_, select, text
+from sqlalchemy import Connection, and_, exists, func, or_, select, text
 
 from ..errors import UsageError
 from . import tokens as T
@@ -136,16 +136,26 @@ def _row_conditions(conn: Connection, f: Filters, entry_doc, entry_project, entr
     return cond
 
 
-def _candidates(conn: Connection, q: T.Query, f: Filters, n: int | None) -> list[tuple[int, float]]:
-    """(entry id, 0.0) of up to ``n`` (None: all) matches in index order; :func:`_score` ranks them."""
+def _parse(conn: Connection, query: str, f: Filters) -> T.Query:
+    """The query as terms and filter tags, or a usage error for an empty or over-long one."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageError(f"搜索词太长（最多 {MAX_QUERY_CHARS} 字）/ query too long (at most {MAX_QUERY_CHARS} characters)")
+    q = T.parse_query(query, _tag_groups(conn, f))
+    if not q.terms:
+        raise UsageError("搜索词为空 / empty search query")
+    return q
+
+
+def _candidates(conn: Connection, q: T.Query, f: Filters, n: int | None) -> list[int]:
+    """Entry ids of up to ``n`` (None: all) matches in index order; :func:`_score` ranks them."""
     from .schema import SearchEntryRow as E
 
     if conn.dialect.name == "postgresql":
         tsq = text("CAST(:tsq AS tsquery)").bindparams(tsq=T.tsquery(q))
-        stmt = (select(E.id, literal(0.0)).where(E.tsv.op("@@")(tsq), *_row_conditions(conn, f, E.document_id,
-                                                                                E.project_id, E.indicator_id))
+        stmt = (select(E.id).where(E.tsv.op("@@")(tsq), *_row_conditions(conn, f, E.document_id,
+                                                                         E.project_id, E.indicator_id))
                 .order_by(E.id).limit(n))
-        return [(i, float(s)) for i, s in conn.execute(stmt)]
+        return list(conn.execute(stmt).scalars())
     # SQLite: the FTS5 table is the outer loop, in rowid order, so LIMIT stops the scan early.
     conds = _row_conditions(conn, f, E.document_id, E.project_id, E.indicator_id)
     where = ""
@@ -153,9 +163,9 @@ def _candidates(conn: Connection, q: T.Query, f: Filters, n: int | None) -> list
         compiled = select(E.id).where(E.id == text("search_fts.rowid"), *conds).compile(
             conn, compile_kwargs={"literal_binds": True})
         where = f" AND EXISTS ({compiled})"
-    sql = (f"SELECT search_fts.rowid, 0.0 FROM search_fts WHERE search_fts MATCH ?{where} "
+    sql = (f"SELECT search_fts.rowid FROM search_fts WHERE search_fts MATCH ?{where} "
            "ORDER BY search_fts.rowid LIMIT ?")
-    return conn.exec_driver_sql(sql, (T.fts5_match(q), -1 if n is None else n)).all()
+    return [i for (i,) in conn.exec_driver_sql(sql, (T.fts5_match(q), -1 if n is None else n))]
 
 
 def search(conn: Connection, query: str, filters: Filters | None = None, *, limit: int = 20,
@@ -165,16 +175,11 @@ def search(conn: Connection, query: str, filters: Filters | None = None, *, limi
     if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_OFFSET:
         raise UsageError(f"每页 1–{MAX_LIMIT} 条，最多翻到第 {MAX_OFFSET} 条 / "
                          f"limit must be 1–{MAX_LIMIT} and offset 0–{MAX_OFFSET}")
-    if len(query) > MAX_QUERY_CHARS:
-        raise UsageError(f"搜索词太长（最多 {MAX_QUERY_CHARS} 字）/ query too long (at most {MAX_QUERY_CHARS} characters)")
-    q = T.parse_query(query, _tag_groups(conn, f))
-    if not q.terms:
-        raise UsageError("搜索词为空 / empty search query")
+    q = _parse(conn, query, f)
     window = max(CANDIDATES, offset + limit)
-    found = _candidates(conn, q, f, window + 1)
-    exact = len(found) <= window
-    found = found[:window]
-    found = _score(conn, found)
+    ids = _candidates(conn, q, f, window + 1)
+    exact = len(ids) <= window
+    found = _score(conn, ids[:window])
     found.sort(key=lambda c: (c[0] >> T.TIER_SHIFT, c[1], c[0]))
     page = found[offset:offset + limit]
     hits = _hydrate(conn, page, q.terms)
@@ -182,10 +187,10 @@ def search(conn: Connection, query: str, filters: Filters | None = None, *, limi
                       total_exact=exact, offset=offset, limit=limit)
 
 
-def _score(conn: Connection, found: list[tuple[int, float]]) -> list[tuple[int, float]]:
+def _score(conn: Connection, ids: list[int]) -> list[tuple[int, float]]:
     """Each candidate with the length of its text (shorter ranks higher within a tier)."""
     by_kind: dict[str, list[int]] = {"project": [], "indicator": [], "goal": []}
-    for eid, _ in found:
+    for eid in ids:
         kind, rid = T.split_entry_id(eid)
         by_kind[kind].append(rid)
     length: dict[int, float] = {}
@@ -196,18 +201,13 @@ def _score(conn: Connection, found: list[tuple[int, float]]) -> list[tuple[int, 
         if by_kind[kind]:
             for rid, n in conn.execute(select(model.id, column).where(model.id.in_(by_kind[kind]))):
                 length[T.entry_id(kind, rid)] = float(n or 0)
-    return [(eid, length.get(eid, 0.0)) for eid, _ in found]
+    return [(eid, length.get(eid, 0.0)) for eid in ids]
 
 
 def matching_entries(conn: Connection, query: str, filters: Filters | None = None) -> list[tuple[str, int]]:
     """Every match of ``query`` as (kind, row id), in rank-tier order: what an export of a search holds."""
     f = filters or Filters()
-    if len(query) > MAX_QUERY_CHARS:
-        raise UsageError(f"搜索词太长（最多 {MAX_QUERY_CHARS} 字）/ query too long (at most {MAX_QUERY_CHARS} characters)")
-    q = T.parse_query(query, _tag_groups(conn, f))
-    if not q.terms:
-        raise UsageError("搜索词为空 / empty search query")
-    return [T.split_entry_id(eid) for eid, _ in _candidates(conn, q, f, None)]
+    return [T.split_entry_id(eid) for eid in _candidates(conn, _parse(conn, query, f), f, None)]
 
 
 def _hydrate(conn: Connection, page: list[tuple[int, float]], terms: list[str]) -> list[Hit]:

@@ -170,9 +170,6 @@ class Query:
                 out.append(["b" + a + b for a, b in zip(codes, codes[1:], strict=False)])
         return out
 
-    def is_empty(self) -> bool:
-        return not self.terms and not self.groups
-
 
 _QUOTED = re.compile(r'"([^"]*)"|(\S+)')
 

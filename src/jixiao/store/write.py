@@ -98,10 +98,9 @@ class Prepared:
     """
 
     document: dict
-    #: table name → (columns, rows as tuples); JSON columns already serialised
+    #: table name → (columns, rows as tuples), in insertion order; JSON columns already serialised.
+    #: SQLite's index is the table ``search_fts`` (rowid, tokens); PostgreSQL's, ``search_entries.tsv``.
     tables: dict[str, tuple[list[str], list[tuple]]]
-    #: SQLite FTS rows (local entry id, tokens) — or, for PostgreSQL, ``tsv`` is in search_entries
-    fts: list[tuple[int, str]]
     n_projects: int
     n_indicators: int
     counts: dict[str, int] = field(default_factory=dict)
@@ -139,10 +138,8 @@ def prepare(doc: Document, findings: Sequence[Finding] = (), *, dialect: str = "
     entries = R.entry_rows(doc, 0, project_ids, indicator_ids)
     if dialect == "postgresql":
         search_rows = [{**row, "tsv": T.tsvector(toks)} for row, toks in entries]
-        fts: list[tuple[int, str]] = []
     else:
         search_rows = [row for row, _ in entries]
-        fts = [(row["id"], " ".join(toks)) for row, toks in entries]
     built = {
         UnitRow: R.unit_rows(doc, 0),
         ProjectRow: R.project_rows(doc, 0, project_ids),
@@ -153,21 +150,22 @@ def prepare(doc: Document, findings: Sequence[Finding] = (), *, dialect: str = "
         SearchEntryRow: search_rows,
     }
     tables = {m.__tablename__: _as_tuples(m, built[m]) for m in _ORDER}
-    document = R.document_row(doc, source_path="", name=doc.source, version=0, sha256="", size=None,
-                              fmt="text", imported_at=None)
-    return Prepared(document, tables, fts, len(doc.projects), flat,
+    if dialect != "postgresql":
+        tables["search_fts"] = (["rowid", "tokens"], [(row["id"], " ".join(toks)) for row, toks in entries])
+    return Prepared(R.document_row(doc), tables, len(doc.projects), flat,
                     {"projects": len(doc.projects), "indicators": flat, "warnings": len(doc.all_warnings()),
                      "findings": len(findings)})
 
 
 def _remap(table: str, columns: list[str], rows: list[tuple], doc_id: int, project_ids: list[int],
            indicator_ids: list[int]) -> list[tuple]:
+    """The rows with the database's ids in place of the document-local ones."""
     ids = {"projects": project_ids, "indicators": indicator_ids}.get(table)
     at = {c: k for k, c in enumerate(columns)}
     doc_at = at.get("document_id")
     pid_at = at.get("project_id")
     iid_at = at.get("indicator_id")
-    id_at = at.get("id")
+    id_at = at.get("rowid", at.get("id"))  # search_fts's rowid is a search entry's id
     out = []
     for r in rows:
         v = list(r)
@@ -180,7 +178,7 @@ def _remap(table: str, columns: list[str], rows: list[tuple], doc_id: int, proje
         if id_at is not None:
             if ids is not None:
                 v[id_at] = ids[v[id_at]]
-            elif table == "search_entries":
+            elif table in ("search_entries", "search_fts"):
                 kind, local = T.split_entry_id(v[id_at])
                 v[id_at] = T.entry_id(kind, (indicator_ids if kind == "indicator" else project_ids)[local])
         out.append(tuple(v))
@@ -215,17 +213,13 @@ def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, s
     version = (previous or 0) + 1
     conn.execute(update(DocumentRow).where(DocumentRow.source_path == source_path, DocumentRow.is_latest)
                  .values(is_latest=False))
-    doc_row = {**prep.document, "source_path": source_path, "version": version, "sha256": sha256,
-               "size_bytes": size, "format": fmt, "imported_at": datetime.now(UTC)}
+    doc_row = {**prep.document, "source_path": source_path, "version": version, "is_latest": True,
+               "sha256": sha256, "size_bytes": size, "format": fmt, "imported_at": datetime.now(UTC)}
     doc_id = conn.execute(insert(DocumentRow.__table__).returning(DocumentRow.id), doc_row).scalar_one()
     project_ids = _reserve_ids(conn, ProjectRow.__table__, prep.n_projects)
     indicator_ids = _reserve_ids(conn, IndicatorRow.__table__, prep.n_indicators)
     for table, (columns, rows) in prep.tables.items():
         _copy_or_insert(conn, table, columns, _remap(table, columns, rows, doc_id, project_ids, indicator_ids))
-    if prep.fts:
-        fts = _remap("search_entries", ["id"], [(i,) for i, _ in prep.fts], doc_id, project_ids, indicator_ids)
-        conn.exec_driver_sql("INSERT INTO search_fts(rowid, tokens) VALUES (?, ?)",
-                             [(i, toks) for (i,), (_, toks) in zip(fts, prep.fts, strict=True)])
     if os.environ.get(FAULT_ENV) == "kill-before-commit":
         os.kill(os.getpid(), signal.SIGKILL)
     return Saved("imported", doc_id, version)
