@@ -65,8 +65,7 @@ def export_command(
     """
     from ..export import FORMATS
     from ..store import open_store
-    from ..store.query import EXPORT_COLUMNS, export_rows, find_documents, list_documents
-    from ..store.search import matching_entries
+    from ..store.query import EXPORT_COLUMNS, export_rows, find_documents, list_documents, search_export_rows
     fmt = fmt or (Path(output).suffix.lstrip(".").lower() if output else "json")
     if fmt not in FORMATS:
         raise UsageError(f"不支持的导出格式：{fmt}（json/csv/xlsx/parquet）/ unsupported export format")
@@ -80,36 +79,17 @@ def export_command(
     columns = list(EXPORT_COLUMNS)
     with engine.connect() as conn:
         doc_ids: list[int] = []
-        project_ids: list[int] = []
-        indicator_ids: list[int] = []
-        if query:
-            for kind, rid in matching_entries(conn, query, filters):
-                (indicator_ids if kind == "indicator" else project_ids).append(rid)
-        elif doc:
-            doc_ids = find_documents(conn, doc)
-        else:
-            doc_ids = [d["id"] for d in list_documents(conn, all_versions=all_versions,
-                                                       department=department, year=year)]
+        if not query:
+            doc_ids = (find_documents(conn, doc) if doc else
+                       [d["id"] for d in list_documents(conn, all_versions=all_versions, department=department,
+                                                        year=year)])
         if fmt == "json" and not query:
             n = _write_documents(conn, doc_ids, output)
         else:
-            # a project matched by name or goal exports all its indicators; an indicator match, itself
-            rows = export_rows(conn, document_ids=doc_ids, project_ids=project_ids, indicator_ids=indicator_ids)
-            if project_ids and indicator_ids:
-                rows = _skip_repeats(rows)
+            rows = search_export_rows(conn, query, filters) if query else export_rows(conn, document_ids=doc_ids)
             n = _write_rows(fmt, rows, columns, output, header_lang)
     what = "文档 documents" if fmt == "json" and not query else "行 rows"
     err.print(f"已导出 exported {n} {what}" + (f" → {output}" if output and output != "-" else ""), highlight=False)
-
-
-def _skip_repeats(rows):
-    """An indicator matched itself and through its project's name is exported once."""
-    seen: set[tuple[int, int | None]] = set()
-    for r in rows:
-        key = (r["project_id"], r["indicator_id"])
-        if key not in seen:
-            seen.add(key)
-            yield r
 
 
 def _write_rows(fmt: str, rows, columns: list[str], output: str | None, lang: str) -> int:

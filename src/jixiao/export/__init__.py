@@ -27,6 +27,12 @@ COLUMN_LABELS = {
     "level2": "二级指标", "level2_code": "二级指标代码", "indicator": "三级指标",
     "period_value": "实施周期指标值", "annual_value": "年度指标值", "annual_kind": "指标值类型",
     "annual_comparator": "比较符", "annual_number": "指标值数值", "annual_unit": "计量单位",
+    # document and finding listings (the web UI's downloads)
+    "id": "编号", "name": "文件", "form": "表式", "title": "标题", "version": "版本", "is_latest": "最新版本",
+    "format": "格式", "n_units": "单位数", "n_projects": "项目数", "n_indicators": "指标数",
+    "n_warnings": "解析警告数", "n_findings": "审核发现数", "imported_at": "导入时间", "sha256": "SHA-256",
+    "source_path": "来源", "rule": "规则", "severity": "严重程度", "message": "问题", "message_en": "问题（英文）",
+    "field": "字段", "line": "行号",
 }
 
 _BATCH = 2000

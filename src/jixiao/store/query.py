@@ -19,7 +19,7 @@ from .rows import document_from_rows
 from .schema import DocumentRow, FindingRow, IndicatorRow, ProjectRow, ResidueRow, UnitRow, WarningRow
 
 __all__ = ["EXPORT_COLUMNS", "Ref", "document_summary", "export_rows", "find_documents", "list_documents",
-           "load_document", "parse_ref", "project_detail"]
+           "load_document", "parse_ref", "project_detail", "search_export_rows"]
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def _finding_counts(conn: Connection, doc_ids: Sequence[int]) -> dict[int, int]:
 def _document_row(conn: Connection, doc_id: int) -> dict[str, Any]:
     row = conn.execute(select(DocumentRow.__table__).where(DocumentRow.id == doc_id)).first()
     if row is None:
-        raise UsageError(f"没有文档 D{doc_id} / no document D{doc_id}")
+        raise UsageError(f"没有文档 D{doc_id} / no document D{doc_id}", code="not_found")
     return dict(row._mapping)
 
 
@@ -134,7 +134,7 @@ def project_detail(conn: Connection, project_id: int) -> dict[str, Any]:
     """One project with its document's header, amounts, goal, indicators, warnings and findings."""
     row = conn.execute(select(ProjectRow.__table__).where(ProjectRow.id == project_id)).first()
     if row is None:
-        raise UsageError(f"没有项目 P{project_id} / no project P{project_id}")
+        raise UsageError(f"没有项目 P{project_id} / no project P{project_id}", code="not_found")
     p = dict(row._mapping)
     d = conn.execute(select(DocumentRow.id, DocumentRow.name, DocumentRow.department, DocumentRow.year,
                             DocumentRow.amount_unit, DocumentRow.version, DocumentRow.is_latest)
@@ -156,7 +156,7 @@ def find_documents(conn: Connection, refs: Sequence[str]) -> list[int]:
         if ref.kind == "project":
             doc_id = conn.execute(select(ProjectRow.document_id).where(ProjectRow.id == ref.id)).scalar()
             if doc_id is None:
-                raise UsageError(f"没有项目 P{ref.id} / no project P{ref.id}")
+                raise UsageError(f"没有项目 P{ref.id} / no project P{ref.id}", code="not_found")
         else:
             _document_row(conn, ref.id)
             doc_id = ref.id
@@ -191,3 +191,24 @@ def export_rows(conn: Connection, *, document_ids: Sequence[int] = (), project_i
             chunk = ids[start:start + batch]
             for r in conn.execute(base.where(column.in_(chunk))):
                 yield dict(r._mapping)
+
+
+def search_export_rows(conn: Connection, query: str, filters=None) -> Iterator[dict[str, Any]]:
+    """Export rows for every match of a search: a project matched by name or goal brings all its
+    indicators, an indicator match itself; a row matched both ways comes once."""
+    from .search import matching_entries
+
+    project_ids: list[int] = []
+    indicator_ids: list[int] = []
+    for kind, rid in matching_entries(conn, query, filters):
+        (indicator_ids if kind == "indicator" else project_ids).append(rid)
+    rows = export_rows(conn, project_ids=project_ids, indicator_ids=indicator_ids)
+    if not (project_ids and indicator_ids):
+        yield from rows
+        return
+    seen: set[tuple[int, int | None]] = set()
+    for r in rows:
+        key = (r["project_id"], r["indicator_id"])
+        if key not in seen:
+            seen.add(key)
+            yield r

@@ -1,0 +1,55 @@
+"""``jixiao serve``: the web UI and JSON API over a database, served by uvicorn."""
+
+from __future__ import annotations
+
+import typer
+
+from .common import err, out, reports_errors
+from .store_common import db_option
+
+__all__ = ["serve_command"]
+
+
+@reports_errors
+def serve_command(
+    db: str | None = db_option(),
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址 / address to listen on"),
+    port: int = typer.Option(8000, "--port", "-p", help="端口 / port"),
+    token: str | None = typer.Option(None, "--token", envvar="JIXIAO_TOKEN",
+                                     help="写入令牌（非本机监听时必需，省略则随机生成）/ write token off loopback"),
+    max_upload_mb: float = typer.Option(20, "--max-upload-mb", help="上传上限（MB）/ upload limit in MB"),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=32, help="工作进程数 / worker processes"),
+    config: str | None = typer.Option(None, "--config", help="上传时的审核配置（TOML）/ review config for uploads"),
+) -> None:
+    """启动网页界面与 JSON API / serve the web UI and the JSON API."""
+    import dataclasses
+    import json
+    import os
+
+    import uvicorn
+
+    from ..errors import UsageError
+    from ..store import describe_url, open_store, resolve_url
+    from ..web import SETTINGS_ENV, WebSettings, create_app
+
+    if max_upload_mb <= 0:
+        raise UsageError("--max-upload-mb 须大于 0 / --max-upload-mb must be positive")
+    settings = WebSettings(db=resolve_url(db), host=host, token=token, review_config=config,
+                           max_upload_bytes=int(max_upload_mb * 1024 * 1024))
+    engine = open_store(settings.db, create=True)  # fail here, in one line, if the database can't be opened
+    shown = "localhost" if host in ("127.0.0.1", "::1", "0.0.0.0", "::") else host
+    out.print(f"jixiao 正在运行 serving [bold]{describe_url(settings.db)}[/] at "
+              f"[bold]http://{shown if ':' not in shown else f'[{shown}]'}:{port}/[/]  (Ctrl+C 停止 to stop)",
+              highlight=False)
+    if settings.token_required:
+        err.print(f"写入令牌 write token: [bold]{settings.token}[/]  (上传、删除时需要 needed to upload or delete)",
+                  highlight=False)
+    log_level = os.environ.get("JIXIAO_LOG", "warning")
+    if workers == 1:
+        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level=log_level,
+                    access_log=False)
+        return
+    engine.dispose()
+    os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(settings))
+    uvicorn.run("jixiao.web:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level, access_log=False)

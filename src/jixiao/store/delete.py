@@ -1,0 +1,85 @@
+"""Deleting a stored document version, with everything that hangs off it, atomically.
+
+SQLite's search index is a contentless FTS5 table: it keeps no text, so a
+row can only be removed by handing FTS5 the very tokens it was given. They
+are rebuilt here from the stored document, by the same code that made them
+on import (:func:`jixiao.store.rows.entry_rows`). PostgreSQL's index lives
+in ``search_entries`` and goes with its rows.
+
+Deleting the latest version makes the one before it the latest again, so
+the file does not vanish from listings while older versions remain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, delete, select, update
+
+from ..errors import UsageError
+from . import rows as R
+from .query import load_document
+from .schema import (
+    DocumentRow,
+    FindingRow,
+    IndicatorRow,
+    ProjectRow,
+    ResidueRow,
+    SearchEntryRow,
+    UnitRow,
+    WarningRow,
+)
+
+__all__ = ["Deleted", "delete_document"]
+
+# Children first, so the deletes hold with or without ON DELETE CASCADE (SQLite enforces it only by pragma).
+_CHILDREN = (FindingRow, SearchEntryRow, WarningRow, ResidueRow, IndicatorRow, ProjectRow, UnitRow)
+
+
+@dataclass(frozen=True)
+class Deleted:
+    document_id: int
+    source_path: str
+    version: int
+    #: the version that is the latest now, if any remains
+    latest_id: int | None
+
+
+def _fts_rows(conn, doc_id: int) -> list[tuple[int, str]]:
+    doc = load_document(conn, doc_id)
+    pids = list(conn.execute(select(ProjectRow.id).where(ProjectRow.document_id == doc_id)
+                             .order_by(ProjectRow.position)).scalars())
+    by_project: dict[int, list[int]] = {pid: [] for pid in pids}
+    for pid, iid in conn.execute(select(IndicatorRow.project_id, IndicatorRow.id)
+                                 .where(IndicatorRow.document_id == doc_id)
+                                 .order_by(IndicatorRow.project_id, IndicatorRow.position)):
+        by_project[pid].append(iid)
+    entries = R.entry_rows(doc, doc_id, pids, [by_project[pid] for pid in pids])
+    return [(row["id"], " ".join(toks)) for row, toks in entries]
+
+
+def delete_document(engine: Engine, doc_id: int) -> Deleted:
+    """Remove document version ``doc_id`` and all its rows in one transaction."""
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+        row = conn.execute(select(DocumentRow.source_path, DocumentRow.version, DocumentRow.is_latest)
+                           .where(DocumentRow.id == doc_id)).first()
+        if row is None:
+            raise UsageError(f"没有文档 D{doc_id} / no document D{doc_id}", code="not_found")
+        if conn.dialect.name == "sqlite":
+            fts = _fts_rows(conn, doc_id)
+            if fts:
+                conn.exec_driver_sql("INSERT INTO search_fts(search_fts, rowid, tokens) VALUES ('delete', ?, ?)",
+                                     fts)
+        for model in _CHILDREN:
+            conn.execute(delete(model).where(model.document_id == doc_id))
+        conn.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
+        latest = None
+        if row.is_latest:
+            latest = conn.execute(select(DocumentRow.id).where(DocumentRow.source_path == row.source_path)
+                                  .order_by(DocumentRow.version.desc()).limit(1)).scalar()
+            if latest is not None:
+                conn.execute(update(DocumentRow).where(DocumentRow.id == latest).values(is_latest=True))
+        else:
+            latest = conn.execute(select(DocumentRow.id).where(DocumentRow.source_path == row.source_path,
+                                                               DocumentRow.is_latest)).scalar()
+    return Deleted(doc_id, row.source_path, row.version, latest)

@@ -1,0 +1,190 @@
+"""The JSON API, /api/v1: the twin of every page, plus uploads, deletes and downloads.
+
+Listings take ``format=csv|xlsx|json`` to download the whole listing
+(not just the page) as a file.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from .. import __version__
+from ..errors import UsageError
+from ..review.registry import RULES
+from ..store import query as Q
+from ..store import stats as S
+from ..store.delete import delete_document
+from . import uploads as U
+from . import views as V
+from .deps import check_token, connection, settings_of
+from .params import DocumentListParams, FindingParams, IndicatorParams, SearchParams
+from .responses import JSONResponse, download
+
+__all__ = ["DOCUMENT_COLUMNS", "FINDING_COLUMNS", "api"]
+
+api = APIRouter(prefix="/api/v1", default_response_class=JSONResponse)
+Conn = Annotated[Connection, Depends(connection)]
+
+DOCUMENT_COLUMNS = ["id", "name", "department", "year", "form", "title", "amount_unit", "total", "n_units",
+                    "n_projects", "n_indicators", "n_warnings", "n_findings", "version", "is_latest", "format",
+                    "imported_at", "sha256", "source_path"]
+FINDING_COLUMNS = ["id", "rule", "severity", "message", "message_en", "document_id", "document", "department",
+                   "project_id", "project", "seq", "indicator", "field", "line"]
+
+
+def _lang(request: Request) -> str:
+    from .i18n import language
+    return language(request)
+
+
+@api.get("", summary="服务信息 / about this server")
+def about(request: Request) -> dict[str, Any]:
+    s = settings_of(request)
+    return {"name": "jixiao", "version": __version__, "api": "v1", "openapi": "/openapi.json",
+            "writes_need_token": s.token_required, "max_upload_bytes": s.max_upload_bytes}
+
+
+@api.get("/summary", summary="概览统计（首页的 JSON）/ overview statistics")
+def summary(conn: Conn) -> dict[str, Any]:
+    return V.overview_view(conn)
+
+
+@api.get("/documents", summary="文档列表 / documents")
+def documents(request: Request, conn: Conn, p: Annotated[DocumentListParams, Query()]) -> Any:
+    data = V.documents_view(conn, p)
+    if p.format:
+        return download(data["items"], DOCUMENT_COLUMNS, p.format, "documents", language=_lang(request))
+    return data
+
+
+@api.post("/documents", summary="上传文档（dry_run=true 只预览，不保存）/ upload a table", status_code=201)
+async def upload_document(request: Request, file: Annotated[UploadFile, File(description="表格文件 / the file")],
+                          dry_run: Annotated[bool, Query(description="只解析和审核，不保存 / preview only")] = False,
+                          token: Annotated[str | None, Form()] = None) -> Any:
+    if not dry_run:
+        check_token(request, token)
+    settings = settings_of(request)
+    up = U.spool_upload(settings, file.filename, await file.read())
+    if dry_run:
+        return JSONResponse(await run_in_threadpool(U.preview, settings, up), status_code=200)
+    saved = await run_in_threadpool(U.save_upload, request.app.state.engine, settings, up)
+    return JSONResponse(saved, status_code=201 if saved["status"] == "imported" else 200)
+
+
+@api.get("/documents/{doc_id}", summary="一份文档的规范 JSON（jixiao.document/1）/ one document, canonical JSON")
+def document(conn: Conn, doc_id: int) -> Any:
+    return Q.load_document(conn, doc_id).to_canonical()
+
+
+@api.delete("/documents/{doc_id}", summary="删除一份文档版本 / delete a document version")
+def remove_document(request: Request, doc_id: int) -> Any:
+    check_token(request)
+    gone = delete_document(request.app.state.engine, doc_id)
+    return {"ok": True, "deleted": gone.document_id, "source_path": gone.source_path, "version": gone.version,
+            "latest": gone.latest_id}
+
+
+@api.get("/documents/{doc_id}/table", summary="文档页面的 JSON：项目、指标、审核发现 / the document page's data")
+def document_table(conn: Conn, doc_id: int) -> dict[str, Any]:
+    return V.document_view(conn, doc_id)
+
+
+@api.get("/documents/{doc_id}/export", summary="导出一份文档的指标行 / a document's indicator rows")
+def document_export(request: Request, conn: Conn, doc_id: int,
+                    format: Literal["json", "csv", "xlsx"] = "csv") -> Response:
+    Q.document_summary(conn, doc_id)  # 404 before an empty file
+    rows = Q.export_rows(conn, document_ids=[doc_id])
+    return download(rows, list(Q.EXPORT_COLUMNS), format, f"D{doc_id}", language=_lang(request))
+
+
+@api.get("/documents/{doc_id}/render", summary="按官方表式输出 / the official table rendered back")
+def document_render(conn: Conn, doc_id: int, to: Literal["xlsx", "html", "pdf"] = "xlsx") -> Response:
+    from urllib.parse import quote
+
+    canonical = Q.load_document(conn, doc_id).to_canonical()
+    if to == "html":
+        from ..render.html import render_html
+        body, media = render_html(canonical).encode(), "text/html; charset=utf-8"
+    elif to == "pdf":
+        from ..render.pdf import render_pdf
+        body, media = render_pdf(canonical), "application/pdf"
+    else:
+        from ..render.xlsx import render_xlsx
+        body = render_xlsx(canonical)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    name = quote(f"D{doc_id}.{to}")
+    disposition = "inline" if to != "xlsx" else "attachment"
+    headers = {"Content-Disposition": f"{disposition}; filename*=UTF-8''{name}"}
+    if to == "html":  # the rendered table holds the source's text: never let it run script
+        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return Response(body, media_type=media, headers=headers)
+
+
+@api.get("/projects", summary="项目列表 / projects")
+def projects(request: Request, conn: Conn,
+             document: Annotated[int | None, Query(description="文档编号 / document id")] = None,
+             department: Annotated[str | None, Query(description="部门名称包含")] = None,
+             name: Annotated[str | None, Query(description="项目名称包含 / name contains")] = None,
+             page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+             per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+             format: Literal["json", "csv", "xlsx"] | None = None) -> Any:
+    if format:
+        ids = [r["id"] for r in S.browse_projects(conn, document_id=document, department=department, name=name,
+                                                   limit=None)["items"]]
+        return download(Q.export_rows(conn, project_ids=ids), list(Q.EXPORT_COLUMNS), format, "projects",
+                        language=_lang(request))
+    data = S.browse_projects(conn, document_id=document, department=department, name=name, limit=per_page,
+                             offset=(page - 1) * per_page)
+    data["page"], data["per_page"] = page, per_page
+    return data
+
+
+@api.get("/projects/{project_id}", summary="一个项目：字段、来源片段、指标、审核发现 / one project")
+def project(conn: Conn, project_id: int) -> dict[str, Any]:
+    return V.project_view(conn, project_id)
+
+
+@api.get("/search", summary="全文检索（与 jixiao search 相同的筛选）/ full-text search")
+def search(request: Request, conn: Conn, p: Annotated[SearchParams, Query()]) -> Any:
+    if p.format:
+        if not p.q:
+            raise UsageError("搜索词为空 / empty search query", code="invalid")
+        return download(Q.search_export_rows(conn, p.q, p.filters()), list(Q.EXPORT_COLUMNS), p.format,
+                        "search", language=_lang(request))
+    return V.search_view(conn, p)
+
+
+@api.get("/indicators", summary="指标：按类别、值类型、比较符、单位浏览 / browse indicators")
+def indicators(request: Request, conn: Conn, p: Annotated[IndicatorParams, Query()]) -> Any:
+    if p.format:
+        ids = S.matching_indicator_ids(conn, p.filters())
+        return download(Q.export_rows(conn, indicator_ids=ids), list(Q.EXPORT_COLUMNS), p.format, "indicators",
+                        language=_lang(request))
+    return V.indicators_view(conn, p)
+
+
+@api.get("/findings", summary="审核发现 / review findings")
+def findings(request: Request, conn: Conn, p: Annotated[FindingParams, Query()]) -> Any:
+    if p.format:
+        rows = S.browse_findings(conn, p.filters(), limit=None)["items"]
+        return download(rows, FINDING_COLUMNS, p.format, "findings", language=_lang(request))
+    return V.findings_view(conn, p)
+
+
+@api.get("/rules", summary="审核规则 R01–R39 / the review rules")
+def rules() -> list[dict[str, Any]]:
+    return [{"id": r.id, "name": r.name, "group": r.group, "scope": r.scope, "title": r.title,
+             "title_en": r.title_en} for r in RULES.values()]
+
+
+@api.get("/import", summary="上传须知（导入页的 JSON）/ what an upload may be")
+def import_info(request: Request) -> dict[str, Any]:
+    s = settings_of(request)
+    return {"max_upload_bytes": s.max_upload_bytes, "writes_need_token": s.token_required,
+            "formats": ["text", "pdf", "scan (png/jpeg/pdf)", "docx", "xlsx", "html"],
+            "preview": "POST /api/v1/documents?dry_run=true", "save": "POST /api/v1/documents"}

@@ -1,0 +1,185 @@
+"""The web application: JSON API under /api/v1, Chinese-first pages, static assets, one error shape.
+
+``create_app`` builds it from :class:`WebSettings`; ``jixiao serve`` runs it
+under uvicorn. Every page is drawn from the same data as its JSON twin (see
+:mod:`jixiao.web.views`), and every error, JSON or HTML, is made by
+:func:`error_response`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import __version__
+from ..errors import JixiaoError, UsageError
+from .responses import JSONResponse, error_body
+from .settings import WebSettings
+
+__all__ = ["create_app", "error_response"]
+
+HERE = Path(__file__).parent
+log = logging.getLogger("jixiao.web")
+
+_STATUS_OF_CODE = {"not_found": 404, "forbidden": 403, "too_large": 413, "bad_token": 401}
+# ReadError/ParseError: the request was fine, the file is not a table we can read
+_UNPROCESSABLE = 422
+
+_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def _wants_json(scope: Scope) -> bool:
+    return scope.get("path", "").startswith("/api/") or scope.get("path") == "/openapi.json"
+
+
+def error_response(request: Request, status: int, message: str, code: str) -> Response:
+    """The error as ``{"ok": false, "status", "error", "code"}`` for the API, as a page for people."""
+    if _wants_json(request.scope):
+        return JSONResponse(error_body(status, message, code), status_code=status)
+    from .pages import render_error
+
+    return render_error(request, status, message, code)
+
+
+def _status_of(e: JixiaoError) -> int:
+    if e.code in _STATUS_OF_CODE:
+        return _STATUS_OF_CODE[e.code]
+    return 400 if isinstance(e, UsageError) else _UNPROCESSABLE
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "body", "path"))
+        parts.append(f"{where}: {err.get('msg', '')}")
+    return "参数不正确 / invalid parameters: " + "; ".join(parts)
+
+
+class BodyLimit:
+    """Refuses a request body over ``max_bytes`` before it is parsed: by its Content-Length, or,
+    for a chunked body, as soon as the bytes read pass the limit."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        limit_mb = self.max_bytes / 1024 / 1024
+        message = (f"文件太大：上传上限为 {limit_mb:g} MB / file too large: the upload limit is {limit_mb:g} MB")
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await error_response(Request(scope), 413, message, "too_large")(scope, receive, send)
+            return
+        seen = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLarge
+            return msg
+
+        async def watch(msg: Message) -> None:
+            nonlocal started
+            started = started or msg["type"] == "http.response.start"
+            await send(msg)
+
+        try:
+            await self.app(scope, counted, watch)
+        except _TooLarge:
+            if not started:
+                await error_response(Request(scope), 413, message, "too_large")(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class SecurityHeaders:
+    """No inline script or style, no framing, no sniffing; and no cross-site form posts (CSRF):
+    a write whose Origin is another site is refused, token or not."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        origin = headers.get(b"origin")
+        if scope["method"] not in ("GET", "HEAD", "OPTIONS") and origin and origin != b"null":
+            host = headers.get(b"host", b"")
+            if origin.split(b"://", 1)[-1] != host:
+                await error_response(Request(scope), 403, "拒绝跨站请求 / cross-site request refused",
+                                     "forbidden")(scope, receive, send)
+                return
+
+        async def add_headers(msg: Message) -> None:
+            if msg["type"] == "http.response.start":
+                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
+                         (b"x-frame-options", b"DENY")]
+                if not _wants_json(scope):
+                    extra.append((b"content-security-policy", _CSP.encode()))
+                msg["headers"] = list(msg.get("headers", [])) + extra
+            await send(msg)
+
+        await self.app(scope, receive, add_headers)
+
+
+def create_app(settings: WebSettings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """The application over the database ``settings.db`` (created with the schema if new)."""
+    from ..store import open_store
+    from .api import api
+    from .pages import pages
+
+    settings = settings or WebSettings()
+    app = FastAPI(title="jixiao 绩效 API", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json", default_response_class=JSONResponse,
+                  description="项目支出绩效目标：文档、项目、指标、检索、审核发现、统计与导出。"
+                              "Every page of the web UI has a JSON twin here. Errors share one shape: "
+                              '`{"ok": false, "status": 404, "error": "…", "code": "not_found"}`.')
+    app.state.settings = settings
+    app.state.engine = engine or open_store(settings.db, create=True)
+
+    @app.exception_handler(JixiaoError)
+    async def _jixiao_error(request: Request, e: JixiaoError) -> Response:
+        return error_response(request, _status_of(e), e.message, e.code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, e: RequestValidationError) -> Response:
+        return error_response(request, 400, _validation_message(e), "invalid")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, e: StarletteHTTPException) -> Response:
+        known = {404: "找不到这个地址 / not found", 405: "不支持这种请求方法 / method not allowed"}
+        message = e.detail if isinstance(e.detail, str) and e.status_code not in known else known.get(
+            e.status_code, str(e.detail))
+        return error_response(request, e.status_code, message, "not_found" if e.status_code == 404 else "http")
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, e: Exception) -> Response:
+        log.exception("internal error on %s", request.url.path)
+        return error_response(request, 500, f"内部错误 / internal error: {type(e).__name__}", "internal")
+
+    app.include_router(api)
+    app.include_router(pages)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,81 @@
+"""Charts as inline SVG, drawn on the server: no script, no external asset, readable without JS.
+
+Colours come from classes styled in ``static/app.css`` (the page's content
+security policy forbids inline styles).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from markupsafe import Markup, escape
+
+__all__ = ["bar_chart", "stacked_bar_chart"]
+
+LABEL_W = 170
+ROW_H = 22
+BAR_H = 15
+
+
+def _label(text: str, limit: int = 13) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _number(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 or v == int(v) else f"{v:,.2f}"
+
+
+def bar_chart(items: Sequence[tuple[str, float]], *, title: str, fmt: Callable[[float], str] = _number,
+              width: int = 620, max_value: float | None = None, css: str = "s0",
+              links: Sequence[str | None] | None = None) -> Markup:
+    """Horizontal bars, one per (label, value), longest first as given."""
+    if not items:
+        return Markup("")
+    top = max_value or max((v for _, v in items), default=0) or 1
+    span = width - LABEL_W - 80
+    h = ROW_H * len(items) + 6
+    out = [f'<svg class="chart" viewBox="0 0 {width} {h}" width="{width}" height="{h}" role="img" '
+           f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
+    for k, (label, value) in enumerate(items):
+        y = k * ROW_H + 3
+        w = max(value / top * span, 0 if value == 0 else 1)
+        bar = (f'<text class="lbl" x="{LABEL_W - 6}" y="{y + 12}" text-anchor="end">{escape(_label(label))}'
+               f'<title>{escape(label)}</title></text>'
+               f'<rect class="{css}" x="{LABEL_W}" y="{y}" width="{w:.1f}" height="{BAR_H}" rx="2"/>'
+               f'<text class="val" x="{LABEL_W + w + 5:.1f}" y="{y + 12}">{escape(fmt(value))}</text>')
+        href = links[k] if links else None
+        out.append(f'<a href="{escape(href)}">{bar}</a>' if href else bar)
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def stacked_bar_chart(rows: Sequence[tuple[str, Sequence[float]]], series: Sequence[tuple[str, str]], *,
+                      title: str, fmt: Callable[[float], str] = _number, width: int = 620) -> Markup:
+    """One horizontal bar per row, split into ``series`` ((name, css class) each), with a legend."""
+    if not rows:
+        return Markup("")
+    top = max((sum(vs) for _, vs in rows), default=0) or 1
+    span = width - LABEL_W - 80
+    legend_h = 22
+    h = ROW_H * len(rows) + legend_h + 6
+    out = [f'<svg class="chart" viewBox="0 0 {width} {h}" width="{width}" height="{h}" role="img" '
+           f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
+    x = LABEL_W
+    for name, css in series:
+        out.append(f'<rect class="{css}" x="{x}" y="4" width="12" height="12" rx="2"/>'
+                   f'<text class="lbl" x="{x + 16}" y="14">{escape(name)}</text>')
+        x += 24 + 13 * len(name)
+    for k, (label, values) in enumerate(rows):
+        y = legend_h + k * ROW_H + 3
+        out.append(f'<text class="lbl" x="{LABEL_W - 6}" y="{y + 12}" text-anchor="end">'
+                   f'{escape(_label(label))}<title>{escape(label)}</title></text>')
+        x = float(LABEL_W)
+        for (name, css), v in zip(series, values, strict=True):
+            w = v / top * span
+            if w > 0:
+                out.append(f'<rect class="{css}" x="{x:.1f}" y="{y}" width="{w:.1f}" height="{BAR_H}">'
+                           f'<title>{escape(name)}：{escape(fmt(v))}</title></rect>')
+            x += w
+        out.append(f'<text class="val" x="{x + 5:.1f}" y="{y + 12}">{escape(fmt(sum(values)))}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))

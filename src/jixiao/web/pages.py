@@ -1,0 +1,220 @@
+"""The HTML pages: each draws the data of its JSON twin (see :mod:`jixiao.web.views`) with a template.
+
+Every page names its twin (the "JSON" link in its footer), and takes the
+language from ``?lang=`` or the cookie the 中文/English switch sets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from .. import __version__
+from ..errors import JixiaoError
+from ..store.delete import delete_document
+from . import charts as C
+from . import uploads as U
+from . import views as V
+from .deps import check_token, connection, settings_of
+from .i18n import COOKIE, LANGUAGES, language, translator
+from .params import DocumentListParams, FindingParams, IndicatorParams, SearchParams
+
+__all__ = ["pages", "render", "render_error"]
+
+pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+Conn = Annotated[Connection, Depends(connection)]
+
+SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
+KIND = {"project": ("项目名称", "project"), "indicator": ("指标", "indicator"), "goal": ("绩效目标", "goal"),
+        "quantitative": ("定量", "quantitative"), "qualitative": ("定性", "qualitative"),
+        "placeholder": ("占位（未填）", "placeholder"), "empty": ("空", "empty")}
+SOURCES = (("fiscal", "财政拨款", "Fiscal appropriation", "s1"), ("special", "财政专户拨款", "Special account", "s2"),
+           ("other", "其他资金", "Other funds", "s3"))
+
+
+def money(v: float | None) -> str:
+    return "" if v is None else f"{v:,.2f}"
+
+
+def pct(v: float | None) -> str:
+    return "—" if v is None else f"{v * 100:.1f}%"
+
+
+def _label(table: dict[str, tuple[str, str]], lang: str):
+    return lambda key: table.get(key, (key, key))[0 if lang == "zh" else 1]
+
+
+def url_with(request: Request, **changes: Any) -> str:
+    """This page's URL with some query parameters changed (None removes one): paging, facets."""
+    params = {k: v for k, v in request.query_params.items() if k != "lang"}
+    for k, v in changes.items():
+        if v is None or v == "":
+            params.pop(k, None)
+        else:
+            params[k] = str(v)
+    return request.url.path + ("?" + urlencode(params) if params else "")
+
+
+def render(request: Request, template: str, data: dict[str, Any], *, twin: str | None, status: int = 200,
+           **extra: Any) -> Response:
+    lang = language(request)
+    ctx = {"d": data, "t": translator(lang), "lang": lang, "twin": twin, "version": __version__,
+           "money": money, "pct": pct, "severity": _label(SEVERITY, lang), "kind": _label(KIND, lang),
+           "url_with": lambda **kw: url_with(request, **kw), "settings": settings_of(request), **extra}
+    response = templates.TemplateResponse(request, template, ctx, status_code=status)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(COOKIE, request.query_params["lang"], max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+def render_error(request: Request, status: int, message: str, code: str) -> Response:
+    return render(request, "error.html", {"status": status, "error": message, "code": code}, twin=None,
+                  status=status)
+
+
+def _twin(request: Request, path: str) -> str:
+    q = {k: v for k, v in request.query_params.items() if k != "lang"}
+    return path + ("?" + urlencode(q) if q else "")
+
+
+@pages.get("/")
+def overview(request: Request, conn: Conn) -> Response:
+    d = V.overview_view(conn)
+    t = translator(language(request))
+    charts = {
+        "sources": C.bar_chart([(t(zh, en), d["money_by_source"][k]) for k, zh, en, _ in SOURCES],
+                               title=t("资金来源（万元）", "Money by funding source (10k yuan)"), css="s1"),
+        "departments": C.stacked_bar_chart(
+            [(r["department"], [r[k] for k, *_ in SOURCES]) for r in d["money_by_department"][:15]],
+            [(t(zh, en), css) for _, zh, en, css in SOURCES],
+            title=t("各部门资金（万元）", "Money by department (10k yuan)")),
+        "level1": C.bar_chart([(r["level1"], r["count"]) for r in d["indicators_by_level1"]],
+                              title=t("指标按一级分类", "Indicators by level 1"), css="s0",
+                              links=[f"/indicators?level1={r['level1']}" for r in d["indicators_by_level1"]]),
+        "level2": C.bar_chart([(f"{r['level1']} · {r['level2']}", r["count"]) for r in d["indicators_by_level2"][:16]],
+                              title=t("指标按二级分类", "Indicators by level 2"), css="s4",
+                              links=[f"/indicators?level1={r['level1']}&level2={r['level2']}"
+                                     for r in d["indicators_by_level2"][:16]]),
+        "quant": C.bar_chart([(r["department"], round((r["quant_rate"] or 0) * 100, 1)) for r in d["by_department"]],
+                             title=t("各部门定量率（%）", "Share of measurable indicators by department (%)"),
+                             css="s2", max_value=100, fmt=lambda v: f"{v:.1f}%"),
+        "findings": C.stacked_bar_chart(
+            [(r["department"], [r["findings"][s] for s in ("error", "warning", "info")]) for r in d["by_department"]],
+            [(t(*SEVERITY[s]), f"sev-{s}") for s in ("error", "warning", "info")],
+            title=t("各部门审核发现", "Review findings by department")),
+    }
+    return render(request, "overview.html", d, twin="/api/v1/summary", charts=charts)
+
+
+@pages.get("/documents")
+def documents(request: Request, conn: Conn, p: Annotated[DocumentListParams, Query()]) -> Response:
+    return render(request, "documents.html", V.documents_view(conn, p), twin=_twin(request, "/api/v1/documents"),
+                  p=p)
+
+
+@pages.get("/documents/{doc_id}")
+def document(request: Request, conn: Conn, doc_id: int) -> Response:
+    d = V.document_view(conn, doc_id)
+    return render(request, "document.html", d, twin=f"/api/v1/documents/{doc_id}/table",
+                  groups=V.unit_groups(d["units"], d["projects"]))
+
+
+@pages.post("/documents/{doc_id}/delete")
+def delete(request: Request, doc_id: int, token: Annotated[str | None, Form()] = None) -> Response:
+    check_token(request, token)
+    delete_document(request.app.state.engine, doc_id)
+    return RedirectResponse("/documents?deleted=" + str(doc_id), status_code=303)
+
+
+@pages.get("/projects/{project_id}")
+def project(request: Request, conn: Conn, project_id: int) -> Response:
+    return render(request, "project.html", V.project_view(conn, project_id),
+                  twin=f"/api/v1/projects/{project_id}")
+
+
+@pages.get("/search")
+def search(request: Request, conn: Conn, p: Annotated[SearchParams, Query()]) -> Response:
+    return render(request, "search.html", V.search_view(conn, p), twin=_twin(request, "/api/v1/search"), p=p)
+
+
+@pages.get("/indicators")
+def indicators(request: Request, conn: Conn, p: Annotated[IndicatorParams, Query()]) -> Response:
+    d = V.indicators_view(conn, p)
+    t = translator(language(request))
+    charts = {}
+    for facet, css, title in (("level1", "s0", t("一级", "Level 1")), ("level2", "s4", t("二级", "Level 2")),
+                              ("kind", "s2", t("值类型", "Value kind")),
+                              ("comparator", "s1", t("比较符", "Comparator")), ("unit", "s3", t("计量单位", "Unit"))):
+        items = d["facets"][facet]
+        labels = [KIND[r["value"]][0 if language(request) == "zh" else 1] if facet == "kind" else r["value"]
+                  for r in items]
+        charts[facet] = (title, C.bar_chart(list(zip(labels, [r["count"] for r in items], strict=True)),
+                                            title=title, css=css, width=460,
+                                            links=[url_with(request, **{facet: r["value"], "page": None})
+                                                   for r in items]))
+    return render(request, "indicators.html", d, twin=_twin(request, "/api/v1/indicators"), p=p, charts=charts)
+
+
+@pages.get("/findings")
+def findings(request: Request, conn: Conn, p: Annotated[FindingParams, Query()]) -> Response:
+    d = V.findings_view(conn, p)
+    chart = C.bar_chart([(f"{r['rule']} {r['title'] or ''}", r["count"]) for r in d["by_rule"]],
+                        title=translator(language(request))("按规则统计", "Findings by rule"), css="s4",
+                        links=[url_with(request, rule=r["rule"], page=None) for r in d["by_rule"]])
+    return render(request, "findings.html", d, twin=_twin(request, "/api/v1/findings"), p=p, chart=chart)
+
+
+@pages.get("/import")
+def import_form(request: Request) -> Response:
+    return render(request, "import.html", {"preview": None}, twin="/api/v1/import")
+
+
+@pages.post("/import")
+async def import_preview(request: Request, file: UploadFile, token: Annotated[str | None, Form()] = None) -> Response:
+    settings = settings_of(request)
+    data = await file.read()
+    try:
+        up = U.spool_upload(settings, file.filename, data)
+        preview = await run_in_threadpool(U.preview, settings, up)
+    except JixiaoError as e:
+        return render(request, "import.html", {"preview": None, "error": e.message}, twin="/api/v1/import",
+                      status=422 if e.code not in ("empty_upload",) else 400)
+    return render(request, "import.html", {"preview": preview, "token": token}, twin=None)
+
+
+@pages.post("/import/save")
+async def import_save(request: Request, sha256: Annotated[str, Form()],
+                      token: Annotated[str | None, Form()] = None) -> Response:
+    check_token(request, token)
+    settings = settings_of(request)
+    up = U.load_upload(settings, sha256)
+    saved = await run_in_threadpool(U.save_upload, request.app.state.engine, settings, up)
+    return RedirectResponse(f"/documents/{saved['document_id']}?saved={saved['status']}", status_code=303)
+
+
+@pages.get("/lang/{lang}")
+def switch_language(lang: str, next: str = "/") -> Response:
+    # only a path on this site: an open redirect would let a link send people anywhere
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    if lang in LANGUAGES:
+        response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+@pages.get("/api")
+def api_page(request: Request) -> Response:
+    spec = request.app.openapi()
+    routes = [{"method": m.upper(), "path": path, "summary": op.get("summary", ""),
+               "params": [p["name"] for p in op.get("parameters", [])]}
+              for path, ops in spec["paths"].items() for m, op in ops.items()]
+    return render(request, "api.html", {"routes": routes}, twin="/openapi.json")

@@ -1,0 +1,133 @@
+"""Uploads: keep the bytes, show what parsing and review make of them, store them on request.
+
+An upload waits in the spool directory under its SHA-256 between the
+preview and the save, so saving is a second, small request that names the
+hash rather than sending the file again. Spooled files older than a day are
+removed on the next upload.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import unicodedata
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from ..errors import UsageError
+from ..model import Document, Finding
+from ..parse.document import parse_source
+from ..read import read
+from ..read.base import Source
+from ..review.report import finding_dict, summarise
+from ..store.importer import make_reviewer
+from ..store.write import save_document
+from .settings import WebSettings
+
+__all__ = ["Upload", "load_upload", "preview", "save_upload", "spool_upload"]
+
+_SHA = re.compile(r"[0-9a-f]{64}")
+_KEEP_SECONDS = 24 * 3600
+#: where an uploaded file's versions are kept apart from files imported by path
+SOURCE_PREFIX = "upload:"
+
+
+@dataclass(frozen=True)
+class Upload:
+    sha256: str
+    name: str
+    size: int
+
+
+def clean_name(name: str | None) -> str:
+    """The file's base name without control characters or path parts, at most 200 characters."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    return base[:200] or "upload"
+
+
+def _paths(settings: WebSettings, sha: str) -> tuple[Path, Path]:
+    root = Path(settings.spool_dir)
+    return root / sha, root / f"{sha}.json"
+
+
+def _sweep(root: Path) -> None:
+    cutoff = time.time() - _KEEP_SECONDS
+    for p in root.iterdir():
+        try:
+            if p.stat().st_mtime < cutoff:
+                p.unlink()
+        except OSError:
+            pass  # another request removed it first
+
+
+def spool_upload(settings: WebSettings, name: str | None, data: bytes) -> Upload:
+    """Keep ``data`` until it is saved or a day has passed."""
+    import hashlib
+
+    if not data:
+        raise UsageError("上传的文件是空的 / the uploaded file is empty", code="empty_upload")
+    root = Path(settings.spool_dir)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _sweep(root)
+    up = Upload(hashlib.sha256(data).hexdigest(), clean_name(name), len(data))
+    body, meta = _paths(settings, up.sha256)
+    tmp = body.with_suffix(".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, body)
+    meta.write_text(json.dumps(asdict(up), ensure_ascii=False))
+    return up
+
+
+def load_upload(settings: WebSettings, sha: str) -> Upload:
+    body, meta = _paths(settings, sha) if _SHA.fullmatch(sha or "") else (None, None)
+    if body is None or not body.exists() or not meta.exists():
+        raise UsageError("找不到这个上传（已保存或已过期），请重新上传 / upload not found (saved or expired); "
+                         "upload the file again", code="not_found")
+    return Upload(**json.loads(meta.read_text()))
+
+
+def _parse(settings: WebSettings, up: Upload) -> tuple[Source, Document, list[Finding]]:
+    body, _ = _paths(settings, up.sha256)
+    source = read(body)
+    source = replace(source, name=up.name)
+    doc = parse_source(source)
+    return source, doc, make_reviewer(settings.review_config)(doc)
+
+
+def preview(settings: WebSettings, up: Upload) -> dict[str, Any]:
+    """What saving this upload would store: the parse, its warnings and residue, and the review."""
+    source, doc, findings = _parse(settings, up)
+    summary = summarise(doc, findings).to_dict()
+    return {
+        "upload": asdict(up), "format": source.format, "encoding": source.encoding, "pages": source.pages,
+        "form": doc.form, "title": doc.title, "department": doc.department, "year": doc.year,
+        "amount_unit": doc.amount_unit,
+        "counts": {"units": len(doc.units), "projects": len(doc.projects),
+                   "indicators": sum(len(p.indicators) for p in doc.projects),
+                   "warnings": len(doc.all_warnings()), "residue": len(doc.residue), "findings": len(findings)},
+        "projects": [{"name": p.name, "unit": p.unit, "total": p.amounts.total, "indicators": len(p.indicators),
+                      "warnings": [w.message for w in p.warnings]} for p in doc.projects],
+        "warnings": [{"code": w.code, "message": w.message, "line": w.line} for w in doc.warnings],
+        "residue": [{"line": r.line, "text": r.text} for r in doc.residue[:200]],
+        "findings": [finding_dict(f) for f in findings],
+        "summary": summary,
+    }
+
+
+def save_upload(engine: Engine, settings: WebSettings, up: Upload) -> dict[str, Any]:
+    """Store the upload as the next version of ``upload:NAME``; unchanged bytes change nothing."""
+    source, doc, findings = _parse(settings, up)
+    saved = save_document(engine, doc, source_path=SOURCE_PREFIX + up.name, sha256=up.sha256, size=up.size,
+                          fmt=source.format, findings=findings)
+    body, meta = _paths(settings, up.sha256)
+    for p in (body, meta):
+        p.unlink(missing_ok=True)
+    return {"status": saved.status, "document_id": saved.document_id, "version": saved.version,
+            "name": up.name, "projects": len(doc.projects),
+            "indicators": sum(len(p.indicators) for p in doc.projects), "findings": len(findings)}
