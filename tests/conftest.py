@@ -68,3 +68,41 @@ def db_url(request, tmp_path):
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+# -- the web app over the bundled samples, on each back end ----------------------------------
+
+SAMPLES_DIR = __import__("pathlib").Path(__file__).parent.parent / "src" / "jixiao" / "samples"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def samples_db(request, tmp_path_factory):
+    """A database URL holding the five bundled samples, imported once per module and back end."""
+    import uuid
+
+    from sqlalchemy import text
+
+    from jixiao.store import import_files, open_store
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'jixiao.db'}"
+        admin = name = None
+    else:
+        admin = _pg_admin()
+        if admin is None:
+            pytest.skip(_pg_reason[-1])
+        name = f"jixiao_t_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+        url = f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    engine = open_store(url)
+    outcomes = list(import_files(engine, sorted(str(p) for p in SAMPLES_DIR.glob("*.txt"))))
+    assert [o.status for o in outcomes] == ["imported"] * 5
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        if admin is not None:
+            with admin.connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import IO, Any
 
 __all__ = ["COLUMN_LABELS", "FORMATS", "header", "write_csv", "write_json_rows", "write_parquet", "write_xlsx"]
@@ -57,6 +58,8 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: list[str], out: IO[bytes]
 
 
 def _safe_cell(v: Any) -> Any:
+    if isinstance(v, datetime) and v.tzinfo is not None:
+        return v.isoformat(timespec="seconds")  # Excel has no time zones; the text keeps the offset
     # A value printed as "=…" in a published table must stay text, not become a formula in Excel.
     if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") and len(v) > 1 and not _is_number(v):
         return "'" + v

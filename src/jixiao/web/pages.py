@@ -94,8 +94,9 @@ def overview(request: Request, conn: Conn) -> Response:
         "sources": C.bar_chart([(t(zh, en), d["money_by_source"][k]) for k, zh, en, _ in SOURCES],
                                title=t("资金来源（万元）", "Money by funding source (10k yuan)"), css="s1"),
         "departments": C.stacked_bar_chart(
-            [(r["department"], [r[k] for k, *_ in SOURCES]) for r in d["money_by_department"][:15]],
-            [(t(zh, en), css) for _, zh, en, css in SOURCES],
+            [(r["department"], [r[k] for k, *_ in SOURCES] + [max(r["total"] - sum(r[k] for k, *_ in SOURCES), 0)])
+             for r in d["money_by_department"][:15]],
+            [(t(zh, en), css) for _, zh, en, css in SOURCES] + [(t("未分来源", "Source not given"), "s5")],
             title=t("各部门资金（万元）", "Money by department (10k yuan)")),
         "level1": C.bar_chart([(r["level1"], r["count"]) for r in d["indicators_by_level1"]],
                               title=t("指标按一级分类", "Indicators by level 1"), css="s0",
