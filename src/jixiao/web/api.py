@@ -71,7 +71,7 @@ async def upload_document(request: Request, file: Annotated[UploadFile, File(des
     settings = settings_of(request)
     up = U.spool_upload(settings, file.filename, await file.read())
     if dry_run:
-        return JSONResponse(await run_in_threadpool(U.preview, settings, up), status_code=200)
+        return JSONResponse(await run_in_threadpool(U.preview, settings, up, request.app.state.engine), status_code=200)
     saved = await run_in_threadpool(U.save_upload, request.app.state.engine, settings, up)
     return JSONResponse(saved, status_code=201 if saved["status"] == "imported" else 200)
 

@@ -185,7 +185,7 @@ async def import_preview(request: Request, file: UploadFile, token: Annotated[st
     data = await file.read()
     try:
         up = U.spool_upload(settings, file.filename, data)
-        preview = await run_in_threadpool(U.preview, settings, up)
+        preview = await run_in_threadpool(U.preview, settings, up, request.app.state.engine)
     except JixiaoError as e:
         return render(request, "import.html", {"preview": None, "error": e.message}, twin="/api/v1/import",
                       status=422 if e.code not in ("empty_upload",) else 400)

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from ..errors import UsageError
 from ..model import Document, Finding
@@ -26,6 +26,7 @@ from ..read import read
 from ..read.base import Source
 from ..review.report import finding_dict, summarise
 from ..store.importer import make_reviewer
+from ..store.schema import DocumentRow
 from ..store.write import save_document
 from .settings import WebSettings
 
@@ -100,8 +101,17 @@ def _parse(settings: WebSettings, up: Upload) -> tuple[Source, Document, list[Fi
     return source, doc, make_reviewer(settings.review_config)(doc)
 
 
-def preview(settings: WebSettings, up: Upload) -> dict[str, Any]:
-    """What saving this upload would store: the parse, its warnings and residue, and the review."""
+def stored_as(engine: Engine, sha256: str) -> list[dict[str, Any]]:
+    """Documents already holding these very bytes (saving again would change nothing)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(DocumentRow.id, DocumentRow.name, DocumentRow.version)
+                            .where(DocumentRow.sha256 == sha256).order_by(DocumentRow.id)).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def preview(settings: WebSettings, up: Upload, engine: Engine | None = None) -> dict[str, Any]:
+    """What saving this upload would store: the parse, its warnings and residue, and the review;
+    and, given the database, which stored documents already hold the same bytes."""
     source, doc, findings = _parse(settings, up)
     summary = summarise(doc, findings).to_dict()
     return {
@@ -117,6 +127,7 @@ def preview(settings: WebSettings, up: Upload) -> dict[str, Any]:
         "residue": [{"line": r.line, "text": r.text} for r in doc.residue[:200]],
         "findings": [finding_dict(f) for f in findings],
         "summary": summary,
+        "stored_as": stored_as(engine, up.sha256) if engine is not None else [],
     }
 
 
