@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-review bench-store score golden review-golden rules-doc clean
+.PHONY: run serve test lint bench bench-review bench-store bench-web score golden review-golden rules-doc clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,9 +12,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: install, parse the bundled sample tables, review them and import them into ./jixiao.db (SQLite)
+## run: install; parse, review and import the bundled sample tables into ./jixiao.db (SQLite); serve the web UI
 run: $(STAMP)
 	$(BIN)/jixiao samples
+	$(BIN)/jixiao serve
+
+## serve: the web UI and JSON API over ./jixiao.db (or $$JIXIAO_DB) at http://127.0.0.1:8000/
+serve: $(STAMP)
+	$(BIN)/jixiao serve
 
 ## test: install, then lint and run the whole test suite
 test: $(STAMP)
@@ -54,3 +59,8 @@ clean:
 ## bench-store: import rate, search p50/p95 over ≥1,000,000 indicators, size — SQLite and PostgreSQL
 bench-store: $(STAMP)
 	$(BIN)/python benchmarks/store_bench.py
+
+## bench-web: load test of jixiao serve on loopback (wrk): search and project pages, req/s and p50/p99
+bench-web: $(STAMP)
+	command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
+	$(BIN)/python benchmarks/web_bench.py --connections 8
