@@ -45,6 +45,17 @@ def money(v: float | None) -> str:
     return "" if v is None else f"{v:,.2f}"
 
 
+def num(v: float | None) -> str:
+    """A parsed number as people write it: 1 not 1.0, 0.5 as is."""
+    if v is None:
+        return ""
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.2f}"
+
+
+#: comparators as the tables print them
+COMPARATOR = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "≈": "≈"}
+
+
 def pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
 
@@ -68,7 +79,7 @@ def render(request: Request, template: str, data: dict[str, Any], *, twin: str |
            **extra: Any) -> Response:
     lang = language(request)
     ctx = {"d": data, "t": translator(lang), "lang": lang, "twin": twin, "version": __version__,
-           "money": money, "pct": pct, "severity": _label(SEVERITY, lang), "kind": _label(KIND, lang),
+           "money": money, "pct": pct, "num": num, "comparator": COMPARATOR, "severity": _label(SEVERITY, lang), "kind": _label(KIND, lang),
            "url_with": lambda **kw: url_with(request, **kw), "settings": settings_of(request), **extra}
     response = templates.TemplateResponse(request, template, ctx, status_code=status)
     if request.query_params.get("lang") in LANGUAGES:
