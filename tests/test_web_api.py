@@ -298,3 +298,13 @@ def test_cross_site_form_posts_are_refused(writable):
                       headers={"Origin": "http://evil.example"})
     assert_error(r, 403, "forbidden")
     assert writable.get("/api/v1/documents").json()["total"] == 0
+
+
+def test_every_project_and_document_page_renders(client):
+    """Regression: a target stored without its empty keys broke the project page (500)."""
+    projects = client.get("/api/v1/projects", params={"per_page": 200}).json()
+    assert projects["total"] == 79
+    for p in projects["items"]:
+        assert client.get(f"/projects/{p['id']}").status_code == 200, p
+    for d in client.get("/api/v1/documents").json()["items"]:
+        assert client.get(f"/documents/{d['id']}").status_code == 200, d

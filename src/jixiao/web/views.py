@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from ..model import Target
 from ..review import review as _load_rules  # noqa: F401  (registers R01–R39)
 from ..review.registry import RULES
 from ..store import query as Q
@@ -185,6 +186,9 @@ def project_view(conn: Connection, project_id: int) -> dict[str, Any]:
         (by_indicator[f["indicator_id"]] if f["indicator_id"] is not None else project_findings).append(f)
     indicators = []
     for i in p["indicators"]:
+        for key in ("annual_target", "period_target"):  # stored without their empty keys
+            if i[key] is not None:
+                i[key] = {k: i[key].get(k) for k in Target.model_fields}
         cells = {k: ex.spans((i["spans"] or {}).get(k))
                  for k in ("level1", "level2", "name", "period_value", "annual_value")}
         indicators.append({**{k: i[k] for k in ("id", "seq", "level1", "level1_code", "level2", "level2_code",
