@@ -37,7 +37,7 @@ def serve_command(
     settings = WebSettings(db=resolve_url(db), host=host, token=token, review_config=config,
                            max_upload_bytes=int(max_upload_mb * 1024 * 1024))
     engine = open_store(settings.db, create=True)  # fail here, in one line, if the database can't be opened
-    shown = "localhost" if host in ("127.0.0.1", "::1", "0.0.0.0", "::") else host
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # a wildcard is reachable here too
     out.print(f"jixiao 正在运行 serving [bold]{describe_url(settings.db)}[/] at "
               f"[bold]http://{shown if ':' not in shown else f'[{shown}]'}:{port}/[/]  (Ctrl+C 停止 to stop)",
               highlight=False)

@@ -17,8 +17,20 @@ ROW_H = 22
 BAR_H = 15
 
 
-def _label(text: str, limit: int = 13) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+def _width(text: str) -> float:
+    """Rough width at 12 px: a Han character is twice a Latin one."""
+    return sum(12.5 if ord(ch) > 0x2E80 else 6.8 for ch in text)
+
+
+def _label(text: str, budget: float = LABEL_W - 12) -> str:
+    if _width(text) <= budget:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch + "…") > budget:
+            break
+        out += ch
+    return out + "…"
 
 
 def _number(v: float) -> str:
@@ -60,11 +72,11 @@ def stacked_bar_chart(rows: Sequence[tuple[str, Sequence[float]]], series: Seque
     h = ROW_H * len(rows) + legend_h + 6
     out = [f'<svg class="chart" viewBox="0 0 {width} {h}" width="{width}" height="{h}" role="img" '
            f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
-    x = LABEL_W
+    x = 4.0
     for name, css in series:
-        out.append(f'<rect class="{css}" x="{x}" y="4" width="12" height="12" rx="2"/>'
-                   f'<text class="lbl" x="{x + 16}" y="14">{escape(name)}</text>')
-        x += 24 + 13 * len(name)
+        out.append(f'<rect class="{css}" x="{x:.0f}" y="4" width="12" height="12" rx="2"/>'
+                   f'<text class="lbl" x="{x + 16:.0f}" y="14">{escape(name)}</text>')
+        x += 28 + _width(name)
     for k, (label, values) in enumerate(rows):
         y = legend_h + k * ROW_H + 3
         out.append(f'<text class="lbl" x="{LABEL_W - 6}" y="{y + 12}" text-anchor="end">'

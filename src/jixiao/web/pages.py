@@ -167,8 +167,8 @@ def indicators(request: Request, conn: Conn, p: Annotated[IndicatorParams, Query
                               ("kind", "s2", t("值类型", "Value kind")),
                               ("comparator", "s1", t("比较符", "Comparator")), ("unit", "s3", t("计量单位", "Unit"))):
         items = d["facets"][facet]
-        labels = [KIND[r["value"]][0 if language(request) == "zh" else 1] if facet == "kind" else r["value"]
-                  for r in items]
+        labels = [KIND[r["value"]][0 if language(request) == "zh" else 1] if facet == "kind"
+                  else COMPARATOR.get(r["value"], r["value"]) if facet == "comparator" else r["value"] for r in items]
         charts[facet] = (title, C.bar_chart(list(zip(labels, [r["count"] for r in items], strict=True)),
                                             title=title, css=css, width=460,
                                             links=[url_with(request, **{facet: r["value"], "page": None})
