@@ -1,6 +1,8 @@
 """Test-suite settings: hypothesis profiles, and no silent skips in CI."""
 
+import contextlib
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -45,12 +47,9 @@ def _pg_admin():
         return None
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    """A fresh, empty database URL: a file in tmp_path, or a new PostgreSQL database dropped afterwards."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'jixiao.db'}"
-        return
+@contextlib.contextmanager
+def pg_database():
+    """A new, empty PostgreSQL database's URL, dropped afterwards; skips the test if there is no server."""
     import uuid
 
     from sqlalchemy import text
@@ -61,48 +60,41 @@ def db_url(request, tmp_path):
     name = f"jixiao_t_{uuid.uuid4().hex[:12]}"
     with admin.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
     try:
-        yield f"{base}/{name}"
+        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
     finally:
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database URL: a file in tmp_path, or a new PostgreSQL database dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'jixiao.db'}"
+        return
+    with pg_database() as url:
+        yield url
+
+
 # -- the web app over the bundled samples, on each back end ----------------------------------
 
-SAMPLES_DIR = __import__("pathlib").Path(__file__).parent.parent / "src" / "jixiao" / "samples"
+SAMPLES_DIR = Path(__file__).parent.parent / "src" / "jixiao" / "samples"
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def samples_db(request, tmp_path_factory):
     """A database URL holding the five bundled samples, imported once per module and back end."""
-    import uuid
-
-    from sqlalchemy import text
-
     from jixiao.store import import_files, open_store
 
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'jixiao.db'}"
-        admin = name = None
-    else:
-        admin = _pg_admin()
-        if admin is None:
-            pytest.skip(_pg_reason[-1])
-        name = f"jixiao_t_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-        url = f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    engine = open_store(url)
-    outcomes = list(import_files(engine, sorted(str(p) for p in SAMPLES_DIR.glob("*.txt"))))
-    assert [o.status for o in outcomes] == ["imported"] * 5
-    engine.dispose()
-    try:
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'jixiao.db'}"
+        else:
+            url = stack.enter_context(pg_database())
+        engine = open_store(url)
+        outcomes = list(import_files(engine, sorted(str(p) for p in SAMPLES_DIR.glob("*.txt"))))
+        assert [o.status for o in outcomes] == ["imported"] * 5
+        engine.dispose()
         yield url
-    finally:
-        if admin is not None:
-            with admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
