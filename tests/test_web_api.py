@@ -308,3 +308,21 @@ def test_every_project_and_document_page_renders(client):
         assert client.get(f"/projects/{p['id']}").status_code == 200, p
     for d in client.get("/api/v1/documents").json()["items"]:
         assert client.get(f"/documents/{d['id']}").status_code == 200, d
+
+
+def test_an_empty_database_shows_empty_pages(writable):
+    assert "还没有文档" in writable.get("/").text
+    s = writable.get("/api/v1/summary").json()
+    assert s["documents"] == 0 and s["money_by_source"]["total"] == 0
+    for path in ("/documents", "/search?q=满意度", "/indicators", "/findings", "/import", "/api"):
+        assert writable.get(path).status_code == 200, path
+    assert writable.get("/api/v1/search", params={"q": "满意度"}).json()["total"] == 0
+
+
+def test_serve_refuses_a_bad_upload_limit(tmp_path):
+    from typer.testing import CliRunner
+
+    from jixiao.cli.main import app
+
+    r = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "x.db"), "--max-upload-mb", "0"])
+    assert r.exit_code == 2 and "max-upload-mb" in r.output
