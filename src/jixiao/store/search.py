@@ -87,6 +87,8 @@ class SearchPage:
     total_exact: bool
     offset: int
     limit: int
+    #: with ``facets=True``: how the ranked matches spread over kind, department, year and 一级
+    facets: dict[str, Any] | None = None
 
 
 def _tag_groups(conn: Connection, f: Filters) -> list[list[str]]:
@@ -169,8 +171,9 @@ def _candidates(conn: Connection, q: T.Query, f: Filters, n: int | None) -> list
 
 
 def search(conn: Connection, query: str, filters: Filters | None = None, *, limit: int = 20,
-           offset: int = 0) -> SearchPage:
-    """Entries containing every term of ``query`` (white-space separated), best first."""
+           offset: int = 0, facets: bool = False) -> SearchPage:
+    """Entries containing every term of ``query`` (white-space separated), best first; with
+    ``facets``, also their counts by kind, department, year and 一级 over the ranked matches."""
     f = filters or Filters()
     if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_OFFSET:
         raise UsageError(f"每页 1–{MAX_LIMIT} 条，最多翻到第 {MAX_OFFSET} 条 / "
@@ -183,8 +186,13 @@ def search(conn: Connection, query: str, filters: Filters | None = None, *, limi
     found.sort(key=lambda c: (c[0] >> T.TIER_SHIFT, c[1], c[0]))
     page = found[offset:offset + limit]
     hits = _hydrate(conn, page, q.terms)
+    counts = None
+    if facets:
+        from .stats import facet_counts
+
+        counts = facet_counts(conn, [eid for eid, _ in found])
     return SearchPage(query=query, terms=q.terms, filters=f.describe(), hits=hits, total=len(found),
-                      total_exact=exact, offset=offset, limit=limit)
+                      total_exact=exact, offset=offset, limit=limit, facets=counts)
 
 
 def _score(conn: Connection, ids: list[int]) -> list[tuple[int, float]]:

@@ -23,7 +23,7 @@ from . import tokens as T
 from .schema import DocumentRow, FindingRow, IndicatorRow, ProjectRow
 
 __all__ = ["FindingFilters", "IndicatorFilters", "LEVEL1_ORDER", "browse_findings", "browse_indicators", "browse_projects",
-           "matching_indicator_ids", "overview", "search_facets", "to_wan"]
+           "facet_counts", "matching_indicator_ids", "overview", "to_wan"]
 
 LEVEL1_ORDER = ("产出", "效益", "满意度", "成本")
 _LEVEL1_NAME = {"1": "产出", "2": "效益", "3": "满意度", "4": "成本"}
@@ -272,21 +272,12 @@ def browse_findings(conn: Connection, f: FindingFilters | None = None, *, limit:
             "items": [dict(r._mapping) for r in rows]}
 
 
-#: matches a search's facets are counted over (the rank window, like the hits themselves)
-FACET_WINDOW = 500
-
-
-def search_facets(conn: Connection, query: str, filters=None) -> dict[str, Any]:
-    """How the first FACET_WINDOW matches of a search spread over kind, department, year and 一级."""
-    from .search import Filters, _candidates, _parse
-
-    f = filters or Filters()
-    ids = _candidates(conn, _parse(conn, query, f), f, FACET_WINDOW + 1)
-    exact = len(ids) <= FACET_WINDOW
+def facet_counts(conn: Connection, entry_ids: list[int]) -> dict[str, Any]:
+    """How search entries (a search's ranked window) spread over kind, department, year and 一级."""
     kinds: Counter[str] = Counter()
     project_ids: list[int] = []
     indicator_ids: list[int] = []
-    for eid in ids[:FACET_WINDOW]:
+    for eid in entry_ids:
         kind, rid = T.split_entry_id(eid)
         kinds[kind] += 1
         (indicator_ids if kind == "indicator" else project_ids).append(rid)
@@ -308,7 +299,6 @@ def search_facets(conn: Connection, query: str, filters=None) -> dict[str, Any]:
             departments[dept or ""] += weight[pid]
             years[str(year or "")] += weight[pid]
     return {
-        "window": FACET_WINDOW, "exact": exact,
         "kind": [{"value": k, "count": kinds[k]} for k in ("project", "indicator", "goal") if kinds[k]],
         "level1": [{"value": k, "count": level1[k]} for k in (*LEVEL1_ORDER, "未分类") if level1[k]],
         "department": [{"value": k, "count": n} for k, n in departments.most_common(15) if k],

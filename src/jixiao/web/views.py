@@ -217,11 +217,9 @@ def search_view(conn: Connection, p: SearchParams) -> dict[str, Any]:
     if not p.q:
         return {"query": "", "hits": [], "total": 0, "total_exact": True, "filters": {}, "facets": None,
                 **_pages(0, 1, p.per_page)}
-    page = search(conn, p.q, p.filters(), limit=p.per_page, offset=p.offset)
-    out = {"query": page.query, "terms": page.terms, "filters": page.filters, "hits": page.hits,
-           "total_exact": page.total_exact, **_pages(page.total, p.page, p.per_page)}
-    out["facets"] = S.search_facets(conn, p.q, p.filters())
-    return out
+    page = search(conn, p.q, p.filters(), limit=p.per_page, offset=p.offset, facets=True)
+    return {"query": page.query, "terms": page.terms, "filters": page.filters, "hits": page.hits,
+            "total_exact": page.total_exact, "facets": page.facets, **_pages(page.total, p.page, p.per_page)}
 
 
 def indicators_view(conn: Connection, p: IndicatorParams) -> dict[str, Any]:
