@@ -10,14 +10,6 @@ from ..registry import hit, rule
 _S3 = "S3：中发〔2018〕34号「绩效目标不仅要包括产出、成本，还要包括经济效益、社会效益、生态效益、可持续影响和服务对象满意度等绩效指标」"
 
 
-def _level1s(p) -> set[str]:
-    return {c.l1 for c in p.cats if c.l1}
-
-
-def _level2s(p) -> set[str]:
-    return {c.l2 for c in p.cats if c.l2}
-
-
 @rule(
     "R05", name="has-output", group="B", scope="project",
     title="至少一个产出指标", title_en="At least one 产出 indicator",
@@ -28,7 +20,7 @@ def _level2s(p) -> set[str]:
     bad="只有效益指标和满意度指标", good="至少一条“产出指标”",
 )
 def r05(p, s):
-    if p.cats and "产出" not in _level1s(p):
+    if p.cats and "产出" not in p.level1s:
         return hit("indicators")
     return None
 
@@ -43,7 +35,7 @@ def r05(p, s):
     bad="只有产出指标", good="另有一条“效益指标”",
 )
 def r06(p, s):
-    if p.cats and "效益" not in _level1s(p):
+    if p.cats and "效益" not in p.level1s:
         return hit("indicators")
     return None
 
@@ -60,7 +52,7 @@ def r06(p, s):
 def r07(p, s):
     if not p.doc.has_level2 or not p.cats:
         return None
-    l2 = _level2s(p)
+    l2 = p.level2s
     missing = [k for k in ("数量", "质量") if k not in l2]
     if not missing:
         return None
@@ -78,7 +70,7 @@ def r07(p, s):
     bad="产出下没有时效指标", good="13-时效指标；完成时限；2024年12月前",
 )
 def r08(p, s):
-    if p.doc.has_level2 and p.cats and "时效" not in _level2s(p):
+    if p.doc.has_level2 and p.cats and "时效" not in p.level2s:
         return hit("indicators")
     return None
 
@@ -102,13 +94,12 @@ def _prepare_r09(s: SimpleNamespace) -> SimpleNamespace:
     bad="没有任何成本指标", good="1-产出指标；14-成本指标；单位造价；≤3500元/平方米",
 )
 def r09(p, s):
-    if not p.cats:
+    if not p.cats or "成本" in p.level1s or "成本" in p.level2s or "经济成本" in p.level2s:
         return None
-    for c, n in zip(p.cats, p.names, strict=True):
-        if c.l1 == "成本" or c.l2 in ("成本", "经济成本"):
-            return None
-        if not c.printed2 and s.name_re is not None and s.name_re.search(n.norm):
-            return None
+    if s.name_re is not None:
+        for c, n in zip(p.cats, p.names, strict=True):
+            if not c.printed2 and s.name_re.search(n.norm):
+                return None
     return hit("indicators")
 
 
@@ -122,7 +113,7 @@ def r09(p, s):
     bad="没有满意度指标", good="3-满意度指标；31-服务对象满意度；学员满意度；≥90%",
 )
 def r10(p, s):
-    if p.cats and "满意度" not in _level1s(p) and "服务对象满意度" not in _level2s(p):
+    if p.cats and "满意度" not in p.level1s and "服务对象满意度" not in p.level2s:
         return hit("indicators")
     return None
 

@@ -114,8 +114,10 @@ def _prepare_r23(s: SimpleNamespace) -> SimpleNamespace:
 )
 def r23(v, s):
     a = v.annual
+    if not a.quantitative or a.unit not in ("元", "万元"):
+        return None  # the common case, decided before looking at the project
     total = v.project.project.amounts.total
-    if not a.quantitative or a.unit not in ("元", "万元") or not total or not _is_cost(v, s.name_re):
+    if not total or not _is_cost(v, s.name_re):
         return None
     factor = _TO_DOC_UNIT.get((a.unit, v.doc.doc.amount_unit or "万元"))
     top = a.top()

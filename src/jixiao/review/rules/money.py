@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ...model import AMOUNT_KEYS, Amounts
 from ..registry import hit, rule
@@ -38,8 +39,10 @@ def _multi_year(p) -> str | None:
     bad="实施周期：开展40场；年度：开展60场", good="实施周期：开展160场；年度：开展80场",
 )
 def r28(p, s):
+    if not any(pv.quantitative for pv in p.period):
+        return None  # no numeric 实施周期指标值 (tables without that column): nothing to compare
     out = []
-    cycle = _multi_year(p)
+    cycle: str | None | bool = False  # not looked for yet: most projects never need it
     for ii, ind, _c, _n, a, pv in p.rows():
         if not (a.quantitative and pv.quantitative) or a.percent or pv.percent:
             continue
@@ -47,7 +50,10 @@ def r28(p, s):
         if a.unit == pv.unit and at is not None and pt is not None and at > pt + 1e-9:
             out.append(hit("annual_value", indicator=ii, name=ind.name, annual=ind.annual_value,
                            period=ind.period_value))
-        elif (cycle and a.norm == pv.norm and a.unit and at and a.unit not in _TIME_UNITS
+            continue
+        if cycle is False:
+            cycle = _multi_year(p)
+        if (cycle and a.norm == pv.norm and a.unit and at and a.unit not in _TIME_UNITS
               and not _PER.search(a.norm) and _c.l2 in (None, "数量") and _c.l1 in (None, "产出")
               and not any(w in _n.norm for w in s.level_words)):
             out.append(hit("period_value", "same", indicator=ii, cycle=cycle, name=ind.name,
@@ -94,20 +100,23 @@ def r29(d, s):
     tol = s.tolerance
     out = []
 
-    def row_check(a: Amounts, row: str, row_en: str, pi: int | None, field: str):
-        parts, n = _parts(a)
-        if a.total is None or n == 0:
+    def row_check(a: Amounts, row: Callable[[], tuple[str, str]], pi: int | None, field: str):
+        # ``row`` names the row for the message: only called for a row that does not add up.
+        if a.total is None:
             return
-        if abs(a.total - parts) > tol * (n + 1):
-            out.append(hit(field, project=pi, span=a.spans.get("total"), row=row, row_en=row_en,
+        parts, n = _parts(a)
+        if n and abs(a.total - parts) > tol * (n + 1):
+            zh, en = row()
+            out.append(hit(field, project=pi, span=a.spans.get("total"), row=zh, row_en=en,
                            total=_money(a.total), parts=_money(parts)))
 
     for pi, p in enumerate(doc.projects):
-        row_check(p.amounts, f"项目“{p.name}”", f"project “{p.name}”", pi, "amounts.total")
+        row_check(p.amounts, lambda p=p: (f"项目“{p.name}”", f"project “{p.name}”"), pi, "amounts.total")
     for ui, u in enumerate(doc.units):
-        row_check(u.amounts, f"资金使用单位“{u.name}”", f"unit “{u.name}”", None, f"units[{ui}].amounts.total")
+        row_check(u.amounts, lambda u=u: (f"资金使用单位“{u.name}”", f"unit “{u.name}”"), None,
+                  f"units[{ui}].amounts.total")
     if doc.total is not None:
-        row_check(doc.total, "合计行", "the 合计 row", None, "total.total")
+        row_check(doc.total, lambda: ("合计行", "the 合计 row"), None, "total.total")
 
     def uncertain(projects) -> tuple[str, str]:
         if any(w.code == "amount-placement" for p in projects for w in p.warnings):

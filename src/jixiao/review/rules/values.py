@@ -31,11 +31,10 @@ def _values(v):
     pure=False,  # whether the table prints the period column is the document's
 )
 def r12(v, s):
-    name = label(v.ind)
     if v.annual.empty:
-        return hit("annual_value", name=name)
+        return hit("annual_value", name=label(v.ind))
     if v.period.empty and v.doc.has_period:
-        return hit("period_value", "period", name=name)
+        return hit("period_value", "period", name=label(v.ind))
     return None
 
 
