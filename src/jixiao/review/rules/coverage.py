@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from types import SimpleNamespace
 
-from ..registry import hit, rule
+from ..registry import Hit, hit, rule
 
 _S3 = "S3：中发〔2018〕34号「绩效目标不仅要包括产出、成本，还要包括经济效益、社会效益、生态效益、可持续影响和服务对象满意度等绩效指标」"
+
+#: the hit of a project rule about the project's indicators as a whole; a Hit is immutable, so
+#: one object serves every project (R05, R06, R08, R09, R10 fire on many)
+_PROJECT_HIT = hit("indicators")
 
 
 @rule(
@@ -21,7 +26,7 @@ _S3 = "S3：中发〔2018〕34号「绩效目标不仅要包括产出、成本�
 )
 def r05(p, s):
     if p.cats and "产出" not in p.level1s:
-        return hit("indicators")
+        return _PROJECT_HIT
     return None
 
 
@@ -36,7 +41,7 @@ def r05(p, s):
 )
 def r06(p, s):
     if p.cats and "效益" not in p.level1s:
-        return hit("indicators")
+        return _PROJECT_HIT
     return None
 
 
@@ -53,9 +58,12 @@ def r07(p, s):
     if not p.doc.has_level2 or not p.cats:
         return None
     l2 = p.level2s
-    missing = [k for k in ("数量", "质量") if k not in l2]
-    if not missing:
-        return None
+    missing = tuple(k for k in ("数量", "质量") if k not in l2)
+    return _r07_hit(missing) if missing else None
+
+
+@cache  # three possible hits, and R07 fires on many projects
+def _r07_hit(missing: tuple[str, ...]) -> Hit:
     return hit("indicators", missing="、".join(m + "指标" for m in missing),
                missing_en=" or ".join({"数量": "quantity (数量)", "质量": "quality (质量)"}[m] for m in missing))
 
@@ -71,7 +79,7 @@ def r07(p, s):
 )
 def r08(p, s):
     if p.doc.has_level2 and p.cats and "时效" not in p.level2s:
-        return hit("indicators")
+        return _PROJECT_HIT
     return None
 
 
@@ -100,7 +108,7 @@ def r09(p, s):
         for c, n in zip(p.cats, p.names, strict=True):
             if not c.printed2 and s.name_re.search(n.norm):
                 return None
-    return hit("indicators")
+    return _PROJECT_HIT
 
 
 @rule(
@@ -114,7 +122,7 @@ def r09(p, s):
 )
 def r10(p, s):
     if p.cats and "满意度" not in p.level1s and "服务对象满意度" not in p.level2s:
-        return hit("indicators")
+        return _PROJECT_HIT
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from operator import attrgetter
 
 from ...model import AMOUNT_KEYS, Amounts
 from ..registry import hit, rule
@@ -43,9 +44,10 @@ def r28(p, s):
         return None  # no numeric 实施周期指标值 (tables without that column): nothing to compare
     out = []
     cycle: str | None | bool = False  # not looked for yet: most projects never need it
-    for ii, ind, _c, _n, a, pv in p.rows():
+    for ii, (a, pv) in enumerate(zip(p.annual, p.period, strict=True)):
         if not (a.quantitative and pv.quantitative) or a.percent or pv.percent:
             continue
+        ind, _c, _n = p.project.indicators[ii], p.cats[ii], p.names[ii]
         at, pt = a.top(), pv.top()
         if a.unit == pv.unit and at is not None and pt is not None and at > pt + 1e-9:
             out.append(hit("annual_value", indicator=ii, name=ind.name, annual=ind.annual_value,
@@ -125,7 +127,7 @@ def r29(d, s):
 
     def column_check(a: Amounts, rows: list[Amounts], variant: str, field: str, note: tuple[str, str], **kw):
         for key in AMOUNT_KEYS:
-            vals = [getattr(r, key) for r in rows if getattr(r, key) is not None]
+            vals = [x for x in map(attrgetter(key), rows) if x is not None]
             have = getattr(a, key)
             if have is None and not vals:
                 continue
