@@ -155,16 +155,16 @@ def review(doc: Document, config: ReviewConfig | None = None) -> list[Finding]:
             key = (_texts_of(d), d["annual_target"] is None, d["period_target"] is None)
             entry = memo.get(key)
             if entry is None:
-                entry = _texts(v, pure_rules)
+                entry = _texts(v, pure_rules, context_rules)
                 if len(memo) < _MEMO_CAP:
                     memo[key] = entry
-            v.cat, v.name, v.annual, v.period, found, outs = entry
+            v.cat, v.name, v.annual, v.period, found, outs, context = entry
             cats.append(v.cat)
             names.append(v.name)
             annual.append(v.annual)
             period.append(v.period)
-            if context_rules:
-                extra = _run(context_rules, v)
+            if context:
+                extra = _run(context, v)
                 if extra:
                     outs = _outs(_drop_superseded(found + extra))
             for out in outs:
@@ -194,15 +194,18 @@ _texts_of = itemgetter("level1", "level1_code", "level2", "level2_code", "name",
 Out = tuple[str, int, str, str, str, "str | None", "Span | None"]
 
 
-def _texts(v: IndicatorView, pure_rules: list[CompiledRule]) -> tuple[Any, ...]:
-    """The facts of ``v.ind``'s texts, the pure rules' hits on them, and those hits ready to report."""
+def _texts(v: IndicatorView, pure_rules: list[CompiledRule], context_rules: list[CompiledRule]) -> tuple[Any, ...]:
+    """What ``v.ind``'s texts decide: their facts, the pure rules' hits (as found and ready to
+    report), and the context rules that could fire on them (``needs``)."""
     ind = v.ind
     v.cat = category[(ind.level1, ind.level1_code, ind.level2, ind.level2_code)]
     v.name = name_facts[ind.name]
     v.annual = _value(ind.annual_value, ind.annual_target)
     v.period = _value(ind.period_value, ind.period_target)
     found = _run(pure_rules, v)
-    return v.cat, v.name, v.annual, v.period, found, _outs(_drop_superseded(found) if len(found) > 1 else found)
+    outs = _outs(_drop_superseded(found) if len(found) > 1 else found)
+    context = tuple(cr for cr in context_rules if cr.rule.needs is None or cr.rule.needs(v, cr.settings))
+    return v.cat, v.name, v.annual, v.period, found, outs, context
 
 
 def _run(rules: list[CompiledRule], v: IndicatorView) -> tuple[tuple[CompiledRule, Hit], ...]:
