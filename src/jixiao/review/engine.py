@@ -135,8 +135,9 @@ def review(doc: Document, config: ReviewConfig | None = None) -> list[Finding]:
     memo = cfg._memo
     dv = DocumentView(doc)
     # One entry per finding: its sort key (project, indicator, rule number, field, arrival), then
-    # what it becomes. Sorting these tuples needs no key function, and the arrival number keeps
-    # the order of equal keys (and stops the comparison before the payload).
+    # the finding, built where its indicator is at hand. Sorting these tuples needs no key
+    # function, and the arrival number keeps the order of equal keys (and stops the comparison
+    # before the finding).
     raw: list[tuple[Any, ...]] = []
     add = raw.append
     v = IndicatorView()
@@ -168,21 +169,21 @@ def review(doc: Document, config: ReviewConfig | None = None) -> list[Finding]:
                 if extra:
                     outs = _outs(_drop_superseded(found + extra))
             for out in outs:
-                add((pi, ii, out[1], out[5] or "", len(raw), out, pi, ii))
+                add((pi, ii, out[1], out[5] or "", len(raw), _finding(dv, out, pi, project, ii, ind)))
     for cr in compiled["project"]:
         check, settings = cr.rule.check, cr.settings
         for pv in dv.projects:
             result = check(pv, settings)
             if result is not None:
-                _collect(raw, cr, result, pv.index)
+                _collect(raw, dv, cr, result, pv.index)
     for cr in compiled["document"]:
         result = cr.rule.check(dv, cr.settings)
         if result is not None:
-            _collect(raw, cr, result, None)
+            _collect(raw, dv, cr, result, None)
     if not raw:
         return []
     raw.sort()
-    return _findings(dv, raw)
+    return [entry[-1] for entry in raw]
 
 
 _MEMO_CAP = 200_000
@@ -240,12 +241,17 @@ def _out(cr: CompiledRule, h: Hit) -> Out:
     return cr.rule.id, cr.number, cr.severities[h.variant], m[0], m[1], h.field, h.span
 
 
-def _collect(raw: list[Any], cr: CompiledRule, result: Any, pi: int | None) -> None:
+def _collect(raw: list[Any], dv: DocumentView, cr: CompiledRule, result: Any, pi: int | None) -> None:
+    """Add the hits of a project or document rule to ``review``'s entries."""
+    projects = dv.doc.projects
     for h in result if type(result) is list else (result,):
         out = _out(cr, h)
         p = h.project if h.project is not None else pi
         i = h.indicator
-        raw.append((-1 if p is None else p, -1 if i is None else i, out[1], out[5] or "", len(raw), out, p, i))
+        project = projects[p] if p is not None else None
+        ind = project.indicators[i] if project is not None and i is not None else None
+        raw.append((-1 if p is None else p, -1 if i is None else i, out[1], out[5] or "", len(raw),
+                    _finding(dv, out, p, project, i, ind)))
 
 
 def _drop_superseded(found: tuple[tuple[CompiledRule, Hit], ...]) -> tuple[tuple[CompiledRule, Hit], ...]:
@@ -285,39 +291,34 @@ _new = object.__new__
 _setattr = object.__setattr__
 
 
-def _findings(dv: DocumentView, raw: list[tuple[Any, ...]]) -> list[Finding]:
-    """The sorted entries of ``review`` as Findings, their document, project, seq, span and line filled in."""
+def _finding(dv: DocumentView, out: Out, pi: int | None, project: Project | None, ii: int | None,
+             ind: Indicator | None) -> Finding:
+    """The finding of ``out`` at project ``pi``, indicator ``ii``: document, seq, span and line filled in."""
+    rule, _, severity, message, message_en, field, span = out
+    if span is None:
+        if ind is not None and field in ind.spans:  # most findings: _lookup_span's first case
+            span = _span_of(ind.spans[field])
+        else:
+            span = _lookup_span(project, ind, field)
     doc = dv.doc
-    source, projects = doc.source, doc.projects
-    lines = dv.line_starts() if doc.source_text else None
-    out: list[Finding] = []
-    for _, _, _, _, _, (rule, _, severity, message, message_en, field, span), pi, ii in raw:
-        project = projects[pi] if pi is not None else None
-        ind = project.indicators[ii] if project is not None and ii is not None else None
-        if span is None:
-            if ind is not None and field in ind.spans:  # most findings: _lookup_span's first case
-                span = _span_of(ind.spans[field])
-            else:
-                span = _lookup_span(project, ind, field)
-        # What Finding.model_construct does, without its per-call field walk: every
-        # value here is already of its field's type (tests compare with a validated Finding).
-        f = _new(Finding)
-        _setattr(f, "__dict__", {
-            "rule": rule,
-            "severity": severity,
-            "message": message,
-            "message_en": message_en,
-            "document": source,
-            "project_index": pi,
-            "project": project.name if project is not None else None,
-            "indicator_index": ii,
-            "seq": ind.seq if ind is not None else None,
-            "field": field,
-            "span": span,
-            "line": bisect_right(lines, span.start) if span is not None and lines is not None else None,
-        })
-        _setattr(f, "__pydantic_fields_set__", _FIELDS_SET)
-        _setattr(f, "__pydantic_extra__", None)
-        _setattr(f, "__pydantic_private__", None)
-        out.append(f)
-    return out
+    # What Finding.model_construct does, without its per-call field walk: every
+    # value here is already of its field's type (tests compare with a validated Finding).
+    f = _new(Finding)
+    _setattr(f, "__dict__", {
+        "rule": rule,
+        "severity": severity,
+        "message": message,
+        "message_en": message_en,
+        "document": doc.source,
+        "project_index": pi,
+        "project": project.name if project is not None else None,
+        "indicator_index": ii,
+        "seq": ind.seq if ind is not None else None,
+        "field": field,
+        "span": span,
+        "line": bisect_right(dv.line_starts(), span.start) if span is not None and doc.source_text else None,
+    })
+    _setattr(f, "__pydantic_fields_set__", _FIELDS_SET)
+    _setattr(f, "__pydantic_extra__", None)
+    _setattr(f, "__pydantic_private__", None)
+    return f
