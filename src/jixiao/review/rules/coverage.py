@@ -7,6 +7,7 @@ from functools import cache
 from types import SimpleNamespace
 
 from ..registry import Hit, hit, rule
+from ..text import Memo
 
 _S3 = "S3：中发〔2018〕34号「绩效目标不仅要包括产出、成本，还要包括经济效益、社会效益、生态效益、可持续影响和服务对象满意度等绩效指标」"
 
@@ -84,7 +85,8 @@ def r08(p, s):
 
 
 def _prepare_r09(s: SimpleNamespace) -> SimpleNamespace:
-    s.name_re = re.compile("|".join(map(re.escape, s.cost_names))) if s.cost_names else None
+    name_re = re.compile("|".join(map(re.escape, s.cost_names))) if s.cost_names else None
+    s.cost_name = Memo(lambda t: bool(name_re.search(t))) if name_re is not None else None
     return s
 
 
@@ -104,9 +106,9 @@ def _prepare_r09(s: SimpleNamespace) -> SimpleNamespace:
 def r09(p, s):
     if not p.cats or "成本" in p.level1s or "成本" in p.level2s or "经济成本" in p.level2s:
         return None
-    if s.name_re is not None:
+    if s.cost_name is not None:
         for c, n in zip(p.cats, p.names, strict=True):
-            if not c.printed2 and s.name_re.search(n.norm):
+            if not c.printed2 and s.cost_name[n.norm]:
                 return None
     return _PROJECT_HIT
 

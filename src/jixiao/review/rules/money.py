@@ -53,13 +53,14 @@ def r28(p, s):
             out.append(hit("annual_value", indicator=ii, name=ind.name, annual=ind.annual_value,
                            period=ind.period_value))
             continue
-        if cycle is False:
-            cycle = _multi_year(p)
-        if (cycle and a.norm == pv.norm and a.unit and at and a.unit not in _TIME_UNITS
-              and not _PER.search(a.norm) and _c.l2 in (None, "数量") and _c.l1 in (None, "产出")
-              and not any(w in _n.norm for w in s.level_words)):
-            out.append(hit("period_value", "same", indicator=ii, cycle=cycle, name=ind.name,
-                           annual=ind.annual_value))
+        if (a.norm == pv.norm and a.unit and at and a.unit not in _TIME_UNITS
+                and not _PER.search(a.norm) and _c.l2 in (None, "数量") and _c.l1 in (None, "产出")
+                and not any(w in _n.norm for w in s.level_words)):
+            if cycle is False:
+                cycle = _multi_year(p)
+            if cycle:
+                out.append(hit("period_value", "same", indicator=ii, cycle=cycle, name=ind.name,
+                               annual=ind.annual_value))
     return out or None
 
 
@@ -125,7 +126,9 @@ def r29(d, s):
             return "；部分项目省略了空白金额单元格，其金额所属列由解析推定", "; some rows dropped empty cells, their columns were inferred"
         return "", ""
 
-    def column_check(a: Amounts, rows: list[Amounts], variant: str, field: str, note: tuple[str, str], **kw):
+    def column_check(a: Amounts, rows: list[Amounts], variant: str, field: str,
+                     note: Callable[[], tuple[str, str]], **kw):
+        # ``note`` reads every project's warnings: only called for a column that does not add up.
         for key in AMOUNT_KEYS:
             vals = [x for x in map(attrgetter(key), rows) if x is not None]
             have = getattr(a, key)
@@ -134,9 +137,10 @@ def r29(d, s):
             total = sum(vals)
             diff = (have or 0.0) - total
             if abs(diff) > tol * (len(vals) + 1):
+                zh, en = note()
                 out.append(hit(f"{field}.{key}", variant, span=a.spans.get(key), col=_COLS[key], col_en=_COLS_EN[key],
-                               value=_money(have), sum=_money(total), diff=f"{diff:+,.2f}", note=note[0],
-                               note_en=note[1], **kw))
+                               value=_money(have), sum=_money(total), diff=f"{diff:+,.2f}", note=zh,
+                               note_en=en, **kw))
 
     by_unit: dict[str, list] = {}
     for p in doc.projects:
@@ -145,14 +149,14 @@ def r29(d, s):
         projects = by_unit.get(u.name)
         if projects:
             column_check(u.amounts, [p.amounts for p in projects], "unit", f"units[{ui}].amounts",
-                         uncertain(projects), row=u.name, row_en=u.name)
+                         lambda projects=projects: uncertain(projects), row=u.name, row_en=u.name)
     if doc.total is not None:
         if doc.units:
-            column_check(doc.total, [u.amounts for u in doc.units], "total", "total", ("", ""),
+            column_check(doc.total, [u.amounts for u in doc.units], "total", "total", lambda: ("", ""),
                          of="各资金使用单位", of_en="units")
         elif doc.projects:
-            column_check(doc.total, [p.amounts for p in doc.projects], "total", "total", uncertain(doc.projects),
-                         of="各项目", of_en="projects")
+            column_check(doc.total, [p.amounts for p in doc.projects], "total", "total",
+                         lambda: uncertain(doc.projects), of="各项目", of_en="projects")
     return out or None
 
 
