@@ -226,16 +226,18 @@ def _texts(v: IndicatorView, pure_rules: list[CompiledRule], context_rules: list
     return v.cat, v.name, v.annual, v.period, found, outs, context
 
 
-def _run(rules: list[CompiledRule], v: IndicatorView) -> tuple[tuple[CompiledRule, Hit], ...]:
-    found: list[tuple[CompiledRule, Hit]] = []
+def _run(rules: Iterable[CompiledRule], v: IndicatorView) -> tuple[tuple[CompiledRule, Hit], ...]:
+    found: list[tuple[CompiledRule, Hit]] | None = None  # most calls find nothing: no list then
     for cr in rules:
         h = cr.rule.check(v, cr.settings)
         if h is not None:
+            if found is None:
+                found = []
             if type(h) is list:
                 found.extend((cr, x) for x in h)
             else:
                 found.append((cr, h))
-    return tuple(found)
+    return tuple(found) if found else ()
 
 
 def _outs(found: tuple[tuple[CompiledRule, Hit], ...]) -> tuple[Out, ...]:
@@ -313,10 +315,13 @@ def _finding(dv: DocumentView, out: Out, pi: int | None, project: Project | None
     """The finding of ``out`` at project ``pi``, indicator ``ii``: document, seq, span and line filled in."""
     rule, _, severity, message, message_en, field, span = out
     if span is None:
-        if ind is not None and field in ind.spans:  # most findings: _lookup_span's first case
-            span = _span_of(ind.spans[field])
-        else:
+        spans = ind.spans.get(field) if ind is not None else None
+        if spans is None:
             span = _lookup_span(project, ind, field)
+        elif len(spans) == 1 and type(spans[0]) is Span:  # most findings: one field, one piece
+            span = spans[0]
+        else:
+            span = _span_of(spans)
     doc = dv.doc
     # What Finding.model_construct does, without its per-call field walk: every
     # value here is already of its field's type (tests compare with a validated Finding).
