@@ -2,9 +2,12 @@
 
 One pass over the indicators runs every indicator rule; then the project
 rules, then the document rules. What the rules read (categories, name and
-value facts) is computed once per indicator and kept on the project's view
-for the project rules. Hits become :class:`~jixiao.model.Finding` objects
-with the document, project, indicator, field, source span and line filled in.
+value facts) is looked up once per indicator and kept on the project's view
+for the project rules. Indicators with the same printed texts share their
+facts and their pure rules' hits (memoised per configuration, keyed by the
+texts), so most indicators cost one dictionary look-up plus the context rules
+whose ``needs`` hold. Hits become :class:`~jixiao.model.Finding` objects with
+the document, project, indicator, field, source span and line filled in.
 
 ``review`` is a pure function of the document and the configuration: no I/O,
 no global state beyond memo caches of text facts.
