@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 import timeit
@@ -61,6 +63,16 @@ def corpus(n_indicators: int, seed: int) -> list[Document]:
         total += sum(len(p.indicators) for p in doc.projects)
         docs.append(doc)
     return docs
+
+
+def _commit() -> str:
+    """The commit of the checkout whose jixiao is measured (a baseline is measured from another one)."""
+    try:
+        out = subprocess.run(["git", "-C", str(Path(_engine.__file__).parent), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return out.stdout.strip() or "unknown (not a git checkout)"
 
 
 def clear_caches() -> None:
@@ -110,6 +122,8 @@ def main() -> None:
     review(docs[0], cfg)  # warm-up: imports, compiled settings
     print(f"jixiao review benchmark — {platform.python_implementation()} {platform.python_version()}, "
           f"{platform.machine()}, {where}")
+    print(f"reviewing with {Path(_engine.__file__).parents[1]} (commit {_commit()}); "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"corpus: {len(docs):,} documents, {n_proj:,} projects, {n_ind:,} indicators "
           f"(seed {a.seed}; generated and parsed in {parse_s:.1f} s, not timed)")
     rows = []
@@ -124,7 +138,7 @@ def main() -> None:
     print()
     calib = timeit.repeat("sum(range(1000))", number=2000, repeat=5)
     print(f"calibration: sum(range(1000)) takes {min(calib) / 2000 * 1e6:.1f} µs on this core "
-          "(an idle modern x86 core: about 8–10 µs)")
+          f"(an idle modern x86 core: about 8–10 µs); load average now {os.getloadavg()[0]:.2f}")
     print("| case | runs | findings | median s | min–max s | indicators/s |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, runs, found, med, lo, hi, rate in rows:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from jixiao.review import RULES, review
+from jixiao import parse
+from jixiao.cli.samples_cmd import sample_paths
+from jixiao.review import RULES, ReviewConfig, review
 from review_helpers import document
 
 CASES = tomllib.loads((Path(__file__).parent / "data/review/cases.toml").read_text(encoding="utf-8"))["case"]
@@ -43,3 +46,14 @@ def test_every_rule_has_a_pass_and_a_fail_case() -> None:
     assert sorted(kinds) == sorted(RULES)
     assert all(v == {"pass", "fail"} for v in kinds.values()), {k: v for k, v in kinds.items() if v != {"pass", "fail"}}
     assert list(RULES) == [f"R{i:02d}" for i in range(1, 40)]
+
+
+def test_needs_only_skips_what_cannot_fire(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``needs`` (R12, R23) only spares the engine calls: without it, every case and sample reviews the same."""
+    docs = [document(c) for c in CASES] + [parse(p) for p in sample_paths()]
+    with_needs = [review(d, ReviewConfig()) for d in docs]
+    assert any(r.needs is not None for r in RULES.values())
+    for rid, r in list(RULES.items()):
+        if r.needs is not None:
+            monkeypatch.setitem(RULES, rid, dataclasses.replace(r, needs=None))
+    assert [review(d, ReviewConfig()) for d in docs] == with_needs

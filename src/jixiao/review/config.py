@@ -52,6 +52,8 @@ class CompiledRule:
     rule: Rule
     settings: Any
     severities: dict[str, Severity]
+    #: the number in the id (R14 → 14): findings on the same spot are listed in this order
+    number: int = 0
 
 
 @dataclass
@@ -62,7 +64,7 @@ class ReviewConfig:
     #: where the configuration came from (for messages)
     origin: str | None = None
     _compiled: dict[str, list[CompiledRule]] | None = field(default=None, repr=False, compare=False)
-    #: hits of the pure indicator rules per distinct (category, name, annual, period) facts
+    #: per distinct printed texts of an indicator: their facts and the pure indicator rules' hits
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # -- building -------------------------------------------------------------------------
@@ -116,7 +118,7 @@ class ReviewConfig:
                 ns = SimpleNamespace(**{**r.settings, **rc.settings})
                 prepared = r.prepare(ns) if r.prepare else ns
                 sev = {k: rc.severities.get(k, rc.severity or v.severity) for k, v in r.variants.items()}
-                cr = CompiledRule(r, prepared, sev)
+                cr = CompiledRule(r, prepared, sev, int(rid[1:]) if rid[1:].isdigit() else 0)
                 by_scope[r.scope].append(cr)
                 if r.scope == "indicator":
                     by_scope["indicator_pure" if r.pure else "indicator_context"].append(cr)

@@ -14,7 +14,11 @@ Scopes, i.e. what the check function is given:
   ``v.cat``, ``v.name``, ``v.annual``, ``v.period`` and the printed
   level/name/value fields of ``v.ind`` — so the engine may reuse its hits for
   every indicator with the same texts; a rule that reads the project, the
-  document or ``v.ind.seq`` declares ``pure=False``;
+  document or ``v.ind.seq`` declares ``pure=False``, and may add
+  ``needs=`` — a test ``needs(v, s)`` on the indicator's texts alone that
+  is true whenever the rule could fire; the engine evaluates it once per
+  distinct texts and skips the rule on every indicator where it is false
+  (most of them: R12 needs an empty value, R23 an amount of money);
 * ``project`` — ``check(p, s)`` once per project (a ``ProjectView``);
 * ``document`` — ``check(d, s)`` once per document (a ``DocumentView``).
 
@@ -91,6 +95,9 @@ class Rule:
     settings_doc: dict[str, str] = field(default_factory=dict)
     #: an indicator rule whose hits depend only on the indicator's texts (see the module docstring)
     pure: bool = True
+    #: for a rule with ``pure=False``: ``needs(v, s)`` is false only where the rule cannot fire,
+    #: and reads only the indicator's texts (see the module docstring)
+    needs: Callable[[Any, Any], bool] | None = None
 
     @property
     def severity(self) -> Severity:
@@ -106,12 +113,15 @@ def rule(id: str, *, name: str, group: str, scope: Scope, title: str, title_en: 
          inferred: bool = False, variants: Mapping[str, tuple[Severity, str, str]] | None = None,
          settings: Mapping[str, Any] | None = None, settings_doc: Mapping[str, str] | None = None,
          bad: str = "", good: str = "", prepare: Callable[[SimpleNamespace], Any] | None = None,
-         supersedes: tuple[str, ...] = (), pure: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+         supersedes: tuple[str, ...] = (), pure: bool = True,
+         needs: Callable[[Any, Any], bool] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated check function as rule ``id``."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         if id in RULES:
             raise ValueError(f"rule {id} registered twice")
+        if needs is not None and (pure or scope != "indicator"):
+            raise ValueError(f"rule {id}: needs= is for indicator rules with pure=False")
         vs = {"default": Variant(severity, message, message_en)}
         for key, (sev, zh, en) in (variants or {}).items():
             vs[key] = Variant(sev, zh, en)
@@ -119,7 +129,7 @@ def rule(id: str, *, name: str, group: str, scope: Scope, title: str, title_en: 
             id=id, name=name, group=group, scope=scope, title=title, title_en=title_en, variants=vs,
             reasoning=reasoning, source=source, inferred=inferred, settings=dict(settings or {}),
             settings_doc=dict(settings_doc or {}), bad=bad, good=good, check=fn, prepare=prepare,
-            supersedes=supersedes, pure=pure,
+            supersedes=supersedes, pure=pure, needs=needs,
         )
         return fn
 

@@ -176,7 +176,7 @@ class ValueFacts:
     """One printed value (年度/实施周期指标值) and what the parser made of it."""
 
     __slots__ = ("bare", "comparator", "empty", "has_digit", "high", "kind", "low", "norm", "number",
-                 "percent", "plain_len", "text", "unit")
+                 "percent", "plain_len", "quantitative", "text", "unit")
 
     def __init__(self, text: str | None, target: Target | None) -> None:
         self.text = text or ""
@@ -194,13 +194,11 @@ class ValueFacts:
         else:
             self.kind = "empty" if self.empty else ("quantitative" if self.has_digit else "qualitative")
             self.comparator = self.number = self.low = self.high = self.unit = None
-        self.percent = self.kind == "quantitative" and self.unit == "%"
+        #: an attribute, not a property: several rules test it for every indicator
+        self.quantitative = self.kind == "quantitative"
+        self.percent = self.quantitative and self.unit == "%"
         #: a number and nothing else (a comparator allowed): no unit at all
-        self.bare = self.kind == "quantitative" and self.unit is None and bool(_BARE_NUMBER.fullmatch(n))
-
-    @property
-    def quantitative(self) -> bool:
-        return self.kind == "quantitative"
+        self.bare = self.quantitative and self.unit is None and bool(_BARE_NUMBER.fullmatch(n))
 
     def top(self) -> float | None:
         """The largest number the target names (``high`` of a range)."""

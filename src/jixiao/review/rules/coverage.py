@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from types import SimpleNamespace
 
-from ..registry import hit, rule
+from ..registry import Hit, hit, rule
+from ..text import Memo
 
 _S3 = "S3：中发〔2018〕34号「绩效目标不仅要包括产出、成本，还要包括经济效益、社会效益、生态效益、可持续影响和服务对象满意度等绩效指标」"
 
-
-def _level1s(p) -> set[str]:
-    return {c.l1 for c in p.cats if c.l1}
-
-
-def _level2s(p) -> set[str]:
-    return {c.l2 for c in p.cats if c.l2}
+#: the hit of a project rule about the project's indicators as a whole; a Hit is immutable, so
+#: one object serves every project (R05, R06, R08, R09, R10 fire on many)
+_PROJECT_HIT = hit("indicators")
 
 
 @rule(
@@ -28,8 +26,8 @@ def _level2s(p) -> set[str]:
     bad="只有效益指标和满意度指标", good="至少一条“产出指标”",
 )
 def r05(p, s):
-    if p.cats and "产出" not in _level1s(p):
-        return hit("indicators")
+    if p.cats and "产出" not in p.level1s:
+        return _PROJECT_HIT
     return None
 
 
@@ -43,8 +41,8 @@ def r05(p, s):
     bad="只有产出指标", good="另有一条“效益指标”",
 )
 def r06(p, s):
-    if p.cats and "效益" not in _level1s(p):
-        return hit("indicators")
+    if p.cats and "效益" not in p.level1s:
+        return _PROJECT_HIT
     return None
 
 
@@ -60,10 +58,13 @@ def r06(p, s):
 def r07(p, s):
     if not p.doc.has_level2 or not p.cats:
         return None
-    l2 = _level2s(p)
-    missing = [k for k in ("数量", "质量") if k not in l2]
-    if not missing:
-        return None
+    l2 = p.level2s
+    missing = tuple(k for k in ("数量", "质量") if k not in l2)
+    return _r07_hit(missing) if missing else None
+
+
+@cache  # three possible hits, and R07 fires on many projects
+def _r07_hit(missing: tuple[str, ...]) -> Hit:
     return hit("indicators", missing="、".join(m + "指标" for m in missing),
                missing_en=" or ".join({"数量": "quantity (数量)", "质量": "quality (质量)"}[m] for m in missing))
 
@@ -78,13 +79,14 @@ def r07(p, s):
     bad="产出下没有时效指标", good="13-时效指标；完成时限；2024年12月前",
 )
 def r08(p, s):
-    if p.doc.has_level2 and p.cats and "时效" not in _level2s(p):
-        return hit("indicators")
+    if p.doc.has_level2 and p.cats and "时效" not in p.level2s:
+        return _PROJECT_HIT
     return None
 
 
 def _prepare_r09(s: SimpleNamespace) -> SimpleNamespace:
-    s.name_re = re.compile("|".join(map(re.escape, s.cost_names))) if s.cost_names else None
+    name_re = re.compile("|".join(map(re.escape, s.cost_names))) if s.cost_names else None
+    s.cost_name = Memo(lambda t: bool(name_re.search(t))) if name_re is not None else None
     return s
 
 
@@ -102,14 +104,13 @@ def _prepare_r09(s: SimpleNamespace) -> SimpleNamespace:
     bad="没有任何成本指标", good="1-产出指标；14-成本指标；单位造价；≤3500元/平方米",
 )
 def r09(p, s):
-    if not p.cats:
+    if not p.cats or "成本" in p.level1s or "成本" in p.level2s or "经济成本" in p.level2s:
         return None
-    for c, n in zip(p.cats, p.names, strict=True):
-        if c.l1 == "成本" or c.l2 in ("成本", "经济成本"):
-            return None
-        if not c.printed2 and s.name_re is not None and s.name_re.search(n.norm):
-            return None
-    return hit("indicators")
+    if s.cost_name is not None:
+        for c, n in zip(p.cats, p.names, strict=True):
+            if not c.printed2 and s.cost_name[n.norm]:
+                return None
+    return _PROJECT_HIT
 
 
 @rule(
@@ -122,8 +123,8 @@ def r09(p, s):
     bad="没有满意度指标", good="3-满意度指标；31-服务对象满意度；学员满意度；≥90%",
 )
 def r10(p, s):
-    if p.cats and "满意度" not in _level1s(p) and "服务对象满意度" not in _level2s(p):
-        return hit("indicators")
+    if p.cats and "满意度" not in p.level1s and "服务对象满意度" not in p.level2s:
+        return _PROJECT_HIT
     return None
 
 

@@ -91,6 +91,11 @@ def r22(v, s):
     return hit("annual_value", kind, name=v.ind.name, value=v.ind.annual_value)
 
 
+def _states_cost(v, s) -> bool:
+    """A cost indicator whose value is an amount of money: what R23 compares with the project's."""
+    return v.annual.quantitative and v.annual.unit in ("元", "万元") and _is_cost(v, s.name_re)
+
+
 _TO_DOC_UNIT = {("元", "万元"): 1e-4, ("万元", "万元"): 1.0, ("元", "元"): 1.0, ("万元", "元"): 1e4}
 
 
@@ -111,12 +116,15 @@ def _prepare_r23(s: SimpleNamespace) -> SimpleNamespace:
     prepare=_prepare_r23,
     bad="总成本：≤500万元（项目总计 120 万元）", good="总成本：≤120万元",
     pure=False,  # compares with the project's money
+    needs=_states_cost,
 )
 def r23(v, s):
-    a = v.annual
-    total = v.project.project.amounts.total
-    if not a.quantitative or a.unit not in ("元", "万元") or not total or not _is_cost(v, s.name_re):
+    if not _states_cost(v, s):
         return None
+    total = v.project.project.amounts.total
+    if not total:
+        return None
+    a = v.annual
     factor = _TO_DOC_UNIT.get((a.unit, v.doc.doc.amount_unit or "万元"))
     top = a.top()
     if factor is None or top is None or top * factor <= total + 0.005:

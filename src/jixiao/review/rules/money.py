@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from operator import attrgetter
 
 from ...model import AMOUNT_KEYS, Amounts
 from ..registry import hit, rule
@@ -38,20 +40,27 @@ def _multi_year(p) -> str | None:
     bad="实施周期：开展40场；年度：开展60场", good="实施周期：开展160场；年度：开展80场",
 )
 def r28(p, s):
+    if not any(pv.quantitative for pv in p.period):
+        return None  # no numeric 实施周期指标值 (tables without that column): nothing to compare
     out = []
-    cycle = _multi_year(p)
-    for ii, ind, _c, _n, a, pv in p.rows():
+    cycle: str | None | bool = False  # not looked for yet: most projects never need it
+    for ii, (a, pv) in enumerate(zip(p.annual, p.period, strict=True)):
         if not (a.quantitative and pv.quantitative) or a.percent or pv.percent:
             continue
+        ind, _c, _n = p.project.indicators[ii], p.cats[ii], p.names[ii]
         at, pt = a.top(), pv.top()
         if a.unit == pv.unit and at is not None and pt is not None and at > pt + 1e-9:
             out.append(hit("annual_value", indicator=ii, name=ind.name, annual=ind.annual_value,
                            period=ind.period_value))
-        elif (cycle and a.norm == pv.norm and a.unit and at and a.unit not in _TIME_UNITS
-              and not _PER.search(a.norm) and _c.l2 in (None, "数量") and _c.l1 in (None, "产出")
-              and not any(w in _n.norm for w in s.level_words)):
-            out.append(hit("period_value", "same", indicator=ii, cycle=cycle, name=ind.name,
-                           annual=ind.annual_value))
+            continue
+        if (a.norm == pv.norm and a.unit and at and a.unit not in _TIME_UNITS
+                and not _PER.search(a.norm) and _c.l2 in (None, "数量") and _c.l1 in (None, "产出")
+                and not any(w in _n.norm for w in s.level_words)):
+            if cycle is False:
+                cycle = _multi_year(p)
+            if cycle:
+                out.append(hit("period_value", "same", indicator=ii, cycle=cycle, name=ind.name,
+                               annual=ind.annual_value))
     return out or None
 
 
@@ -94,38 +103,44 @@ def r29(d, s):
     tol = s.tolerance
     out = []
 
-    def row_check(a: Amounts, row: str, row_en: str, pi: int | None, field: str):
-        parts, n = _parts(a)
-        if a.total is None or n == 0:
+    def row_check(a: Amounts, row: Callable[[], tuple[str, str]], pi: int | None, field: str):
+        # ``row`` names the row for the message: only called for a row that does not add up.
+        if a.total is None:
             return
-        if abs(a.total - parts) > tol * (n + 1):
-            out.append(hit(field, project=pi, span=a.spans.get("total"), row=row, row_en=row_en,
+        parts, n = _parts(a)
+        if n and abs(a.total - parts) > tol * (n + 1):
+            zh, en = row()
+            out.append(hit(field, project=pi, span=a.spans.get("total"), row=zh, row_en=en,
                            total=_money(a.total), parts=_money(parts)))
 
     for pi, p in enumerate(doc.projects):
-        row_check(p.amounts, f"项目“{p.name}”", f"project “{p.name}”", pi, "amounts.total")
+        row_check(p.amounts, lambda p=p: (f"项目“{p.name}”", f"project “{p.name}”"), pi, "amounts.total")
     for ui, u in enumerate(doc.units):
-        row_check(u.amounts, f"资金使用单位“{u.name}”", f"unit “{u.name}”", None, f"units[{ui}].amounts.total")
+        row_check(u.amounts, lambda u=u: (f"资金使用单位“{u.name}”", f"unit “{u.name}”"), None,
+                  f"units[{ui}].amounts.total")
     if doc.total is not None:
-        row_check(doc.total, "合计行", "the 合计 row", None, "total.total")
+        row_check(doc.total, lambda: ("合计行", "the 合计 row"), None, "total.total")
 
     def uncertain(projects) -> tuple[str, str]:
         if any(w.code == "amount-placement" for p in projects for w in p.warnings):
             return "；部分项目省略了空白金额单元格，其金额所属列由解析推定", "; some rows dropped empty cells, their columns were inferred"
         return "", ""
 
-    def column_check(a: Amounts, rows: list[Amounts], variant: str, field: str, note: tuple[str, str], **kw):
+    def column_check(a: Amounts, rows: list[Amounts], variant: str, field: str,
+                     note: Callable[[], tuple[str, str]], **kw):
+        # ``note`` reads every project's warnings: only called for a column that does not add up.
         for key in AMOUNT_KEYS:
-            vals = [getattr(r, key) for r in rows if getattr(r, key) is not None]
+            vals = [x for x in map(attrgetter(key), rows) if x is not None]
             have = getattr(a, key)
             if have is None and not vals:
                 continue
             total = sum(vals)
             diff = (have or 0.0) - total
             if abs(diff) > tol * (len(vals) + 1):
+                zh, en = note()
                 out.append(hit(f"{field}.{key}", variant, span=a.spans.get(key), col=_COLS[key], col_en=_COLS_EN[key],
-                               value=_money(have), sum=_money(total), diff=f"{diff:+,.2f}", note=note[0],
-                               note_en=note[1], **kw))
+                               value=_money(have), sum=_money(total), diff=f"{diff:+,.2f}", note=zh,
+                               note_en=en, **kw))
 
     by_unit: dict[str, list] = {}
     for p in doc.projects:
@@ -134,14 +149,14 @@ def r29(d, s):
         projects = by_unit.get(u.name)
         if projects:
             column_check(u.amounts, [p.amounts for p in projects], "unit", f"units[{ui}].amounts",
-                         uncertain(projects), row=u.name, row_en=u.name)
+                         lambda projects=projects: uncertain(projects), row=u.name, row_en=u.name)
     if doc.total is not None:
         if doc.units:
-            column_check(doc.total, [u.amounts for u in doc.units], "total", "total", ("", ""),
+            column_check(doc.total, [u.amounts for u in doc.units], "total", "total", lambda: ("", ""),
                          of="各资金使用单位", of_en="units")
         elif doc.projects:
-            column_check(doc.total, [p.amounts for p in doc.projects], "total", "total", uncertain(doc.projects),
-                         of="各项目", of_en="projects")
+            column_check(doc.total, [p.amounts for p in doc.projects], "total", "total",
+                         lambda: uncertain(doc.projects), of="各项目", of_en="projects")
     return out or None
 
 

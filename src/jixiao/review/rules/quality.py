@@ -59,11 +59,16 @@ def r36(p, s):
     cores = [n.core for n in p.names]
     if len(set(cores)) == len(cores):
         return None  # no name twice: the common case, decided without building anything
+    # Only rows whose name comes back can repeat or be repeated: the others are skipped.
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for core in cores:
+        (twice if core in seen else seen).add(core)
     out = []
     by_key: dict[tuple[str | None, str], tuple[int, str]] = {}
     by_name: dict[str, tuple[int, str, str | None]] = {}
     for ii, ind, c, n, a, _ in p.rows():
-        if n.empty:
+        if n.empty or n.core not in twice:
             continue
         seq = str(ind.seq if ind.seq is not None else ii + 1)
         key = (c.l2, n.core)

@@ -29,13 +29,13 @@ def _values(v):
     source="S5：「是否通过清晰、可衡量的指标值予以体现」；S7：「三级指标根据项目自身特点自行设定具体指标值」",
     bad="年度指标值：（空）", good="年度指标值：≥95%",
     pure=False,  # whether the table prints the period column is the document's
+    needs=lambda v, s: v.annual.empty or v.period.empty,
 )
 def r12(v, s):
-    name = label(v.ind)
     if v.annual.empty:
-        return hit("annual_value", name=name)
+        return hit("annual_value", name=label(v.ind))
     if v.period.empty and v.doc.has_period:
-        return hit("period_value", "period", name=name)
+        return hit("period_value", "period", name=label(v.ind))
     return None
 
 
