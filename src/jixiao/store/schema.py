@@ -9,7 +9,10 @@ JSON (people only read them back). ``query.load_document`` rebuilds the exact
 Full-text search has one row per searchable thing in ``search_entries``; its
 id encodes the rank tier (see :mod:`jixiao.store.tokens`). The index itself
 is per back end: an FTS5 table on SQLite (made by the migration, not
-declared here) and a ``tsvector`` column with a GIN index on PostgreSQL.
+declared here) and a ``tsvector`` column with a GIN index on PostgreSQL,
+where the table is partitioned by tier (``search_entries_t0`` … ``_t2``,
+made by the migration): each tier gets its own heap, GIN index and planner
+statistics, so a search reads one tier at a time (see search.py).
 """
 
 from __future__ import annotations
@@ -231,4 +234,5 @@ class SearchEntryRow(Base):
     indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
     tsv: Mapped[str | None] = mapped_column(Tsvector)
 
-    __table_args__ = (Index("ix_search_entries_tsv", "tsv", postgresql_using="gin").ddl_if(dialect="postgresql"),)
+    __table_args__ = (Index("ix_search_entries_tsv", "tsv", postgresql_using="gin").ddl_if(dialect="postgresql"),
+                      {"postgresql_partition_by": "RANGE (id)"})

@@ -3,7 +3,8 @@
 How it stays fast at millions of indicators: entries are numbered so that
 the index's own order is the rank tier (project names, then indicators,
 then goals; see tokens.py), so the database stops after the first few
-hundred matches instead of ranking all of them. Within those, results are
+hundred matches instead of ranking all of them (on PostgreSQL, whose GIN
+index has no order, search_pg.py walks or looks up one tier at a time). Within those, results are
 ordered by tier, then by the length of the matched text: every candidate
 holds every query word, so the shorter text is the one the query describes
 best (BM25's length normalisation, without its document frequencies: FTS5
@@ -23,6 +24,7 @@ from sqlalchemy import Connection, and_, exists, func, or_, select, text
 from ..errors import UsageError
 from . import tokens as T
 from .schema import DocumentRow, FindingRow, IndicatorRow, ProjectRow
+from .search_pg import first_matches
 
 __all__ = ["Filters", "Hit", "SearchPage", "matching_entries", "search"]
 
@@ -117,10 +119,11 @@ def _has_old_versions(conn: Connection) -> bool:
     return conn.execute(select(DocumentRow.id).where(DocumentRow.is_latest.is_(False)).limit(1)).first() is not None
 
 
-def _row_conditions(conn: Connection, f: Filters, entry_doc, entry_project, entry_indicator) -> list:
+def _row_conditions(conn: Connection, f: Filters, entry_doc, entry_project, entry_indicator, *,
+                    old_versions: bool | None = None) -> list:
     cond = []
     # Checking every match for being the latest version is wasted while no document has two.
-    if not f.all_versions and _has_old_versions(conn):
+    if not f.all_versions and (_has_old_versions(conn) if old_versions is None else old_versions):
         cond.append(exists().where(DocumentRow.id == entry_doc, DocumentRow.is_latest))
     if f.min_amount is not None or f.max_amount is not None:
         amount = select(ProjectRow.total).where(ProjectRow.id == entry_project).scalar_subquery()
@@ -150,6 +153,10 @@ def _candidates(conn: Connection, q: T.Query, f: Filters, n: int | None) -> list
     """Entry ids of up to ``n`` (None: all) matches in index order; :func:`_score` ranks them."""
     from .schema import SearchEntryRow as E
 
+    if conn.dialect.name == "postgresql" and n is not None:
+        old = _has_old_versions(conn)
+        return first_matches(conn, T.tsquery(q), lambda doc, project, indicator: _row_conditions(
+            conn, f, doc, project, indicator, old_versions=old), n)
     if conn.dialect.name == "postgresql":
         tsq = text("CAST(:tsq AS tsquery)").bindparams(tsq=T.tsquery(q))
         stmt = (select(E.id).where(E.tsv.op("@@")(tsq), *_row_conditions(conn, f, E.document_id,
