@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, or_, select, text
+from sqlalchemy import ARRAY, Connection, Integer, and_, any_, bindparam, exists, func, or_, select, text
 
 from ..errors import UsageError
 from . import tokens as T
@@ -194,6 +194,13 @@ def search(conn: Connection, query: str, filters: Filters | None = None, *, limi
                       total_exact=exact, offset=offset, limit=limit)
 
 
+def _among(conn: Connection, column, ids):
+    """``column IN ids``; on PostgreSQL one array parameter (``= ANY``) instead of one per id."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
 def _score(conn: Connection, ids: list[int]) -> list[tuple[int, float]]:
     """Each candidate with the length of its text (shorter ranks higher within a tier)."""
     by_kind: dict[str, list[int]] = {"project": [], "indicator": [], "goal": []}
@@ -206,7 +213,7 @@ def _score(conn: Connection, ids: list[int]) -> list[tuple[int, float]]:
                                 ("indicator", func.coalesce(func.length(i.name), 0)
                                  + func.coalesce(func.length(i.annual_value), 0), i)):
         if by_kind[kind]:
-            for rid, n in conn.execute(select(model.id, column).where(model.id.in_(by_kind[kind]))):
+            for rid, n in conn.execute(select(model.id, column).where(_among(conn, model.id, by_kind[kind]))):
                 length[T.entry_id(kind, rid)] = float(n or 0)
     return [(eid, length.get(eid, 0.0)) for eid in ids]
 
@@ -225,13 +232,13 @@ def _hydrate(conn: Connection, page: list[tuple[int, float]], terms: list[str]) 
     indicators = {r.id: r for r in conn.execute(
         select(IndicatorRow.id, IndicatorRow.project_id, IndicatorRow.seq, IndicatorRow.level1,
                IndicatorRow.level2, IndicatorRow.name, IndicatorRow.annual_value, IndicatorRow.period_value)
-        .where(IndicatorRow.id.in_(ind_ids)))} if ind_ids else {}
+        .where(_among(conn, IndicatorRow.id, ind_ids)))} if ind_ids else {}
     project_ids = {rid for kind, rid in kinds.values() if kind != "indicator"}
     project_ids |= {r.project_id for r in indicators.values()}
     projects = {r.id: r for r in conn.execute(
         select(ProjectRow.id, ProjectRow.document_id, ProjectRow.name, ProjectRow.unit, ProjectRow.total,
                ProjectRow.goal, DocumentRow.name.label("document"), DocumentRow.department, DocumentRow.year)
-        .join(DocumentRow, DocumentRow.id == ProjectRow.document_id).where(ProjectRow.id.in_(project_ids)))}
+        .join(DocumentRow, DocumentRow.id == ProjectRow.document_id).where(_among(conn, ProjectRow.id, project_ids)))}
     hits = []
     for eid, score in page:
         kind, rid = kinds[eid]
