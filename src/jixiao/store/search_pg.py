@@ -54,11 +54,26 @@ Conditions = Callable[..., list]
 def first_matches(conn: Connection, tsquery: str, conditions: Conditions, n: int) -> list[int]:
     """Ids of the first ``n`` entries (in id order) matching ``tsquery`` and the row ``conditions``."""
     found: list[int] = []
-    for tier in sorted(T.KIND_TIERS.values()):
-        found += _tier(conn, tsquery, conditions, tier << T.TIER_SHIFT, (tier + 1) << T.TIER_SHIFT, n - len(found))
-        if len(found) >= n:
-            break
+    with _unprepared(conn):
+        for tier in sorted(T.KIND_TIERS.values()):
+            found += _tier(conn, tsquery, conditions, tier << T.TIER_SHIFT, (tier + 1) << T.TIER_SHIFT,
+                           n - len(found))
+            if len(found) >= n:
+                break
     return found[:n]
+
+
+@contextmanager
+def _unprepared(conn: Connection):
+    """psycopg prepares a statement run five times, and PostgreSQL then plans it once for any
+    parameters: one plan for every tier (all three partitions read) and every query. Not here."""
+    driver = conn.connection.driver_connection
+    threshold = driver.prepare_threshold
+    driver.prepare_threshold = None
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = threshold
 
 
 def _match(column, tsquery: str):
