@@ -219,6 +219,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=20, help="executions of each query")
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--search-only", action="store_true", help="skip the import-rate runs")
+    ap.add_argument("--import-only", action="store_true", help="skip building and searching the big database")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="import worker processes")
     ap.add_argument("--no-reuse", action="store_true", help="rebuild the big database even if cached")
     args = ap.parse_args()
@@ -245,6 +246,11 @@ def main() -> None:
             console.print(f"[bold]{backend}[/]: import rate ({len(files)} files, {n_projects:,} projects, "
                           f"median of {args.runs}, {args.jobs} processes)…", highlight=False)
             imp = bench_import(backend, files, n_projects, args.runs, args.jobs)
+        if args.import_only:
+            nan = float("nan")
+            rows.append((backend, imp, 0, 0.0, 0, {"p50": nan, "p95": nan, "max": nan, "like_p50": nan,
+                                                    "per_query": []}))
+            continue
         console.print(f"[bold]{backend}[/]: building ≥ {args.indicators:,} indicators…", highlight=False)
         url, n_ind, spent = build(backend, args.indicators, args.seed, not args.no_reuse)
         size = db_size(backend, url)
@@ -260,7 +266,7 @@ def main() -> None:
         t.add_column(col, justify="right")
     for backend, imp, n_ind, _spent, size, s in rows:
         t.add_row(backend, f"{imp['import']:,.0f}", f"{imp['parse_only']:,.0f}",
-                  f"{imp['import'] / imp['parse_only']:.2f}", f"{n_ind:,}", f"{size / 1e6 / (n_ind / 1e6):,.0f}",
+                  f"{imp['import'] / imp['parse_only']:.2f}", f"{n_ind:,}", f"{size / n_ind:,.0f}" if n_ind else "",
                   f"{s['p50'] * 1e3:.1f}", f"{s['p95'] * 1e3:.1f}", f"{s['max'] * 1e3:.1f}",
                   f"{s['like_p50'] * 1e3:.1f}", f"{s['like_p50'] / s['p50']:.0f}×")
     console.print(t)

@@ -127,23 +127,59 @@ def level2_key(level2: str) -> str:
     return n
 
 
+class _Unigrams(dict):
+    """character → its ``u`` token, filled on first use."""
+
+    def __missing__(self, c: str) -> str:
+        token = self[c] = "u" + _CODES[ord(c)]
+        return token
+
+
+_UNIGRAMS = _Unigrams()
+_CACHED_FIELD = 64  # longer texts (goals) are rarely repeated; short ones (值 ≥95%, 满意度) very often
+
+
+def _field_tokens(text: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """(distinct characters, their ``u`` tokens in order, ``b`` tokens) of one field."""
+    if len(text) <= _CACHED_FIELD:
+        return _cached_field_tokens(text)
+    return _build_field_tokens(text)
+
+
+def _build_field_tokens(text: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    f = normalize(text)
+    chars = frozenset(f)
+    enc = f.translate(_CODES)  # four characters per character
+    return chars, tuple([_UNIGRAMS[c] for c in sorted(chars)]), tuple(
+        ["b" + enc[k:k + 8] for k in range(0, len(enc) - 4, 4)])
+
+
+_cached_field_tokens = lru_cache(maxsize=4096)(_build_field_tokens)
+
+
 def entry_tokens(fields: Sequence[str | None], tags: Iterable[str]) -> list[str]:
     """The tokens of one entry: distinct characters, pairs per field, tags."""
-    normalized = [normalize(f) for f in fields if f]
-    tokens = ["u" + _CODES[ord(c)] for c in sorted(set("".join(normalized)))]
-    for f in normalized:
-        enc = f.translate(_CODES)  # four characters per character
-        tokens.extend(["b" + enc[k:k + 8] for k in range(0, len(enc) - 4, 4)])
+    parts = [_field_tokens(f) for f in fields if f]
+    if len(parts) == 1:
+        tokens = list(parts[0][1])
+    else:
+        tokens = [_UNIGRAMS[c] for c in sorted(frozenset().union(*[p[0] for p in parts]))]
+    for _, _, pairs in parts:
+        tokens += pairs
         tokens.append(BREAK)
     tokens.extend(tags)
     return tokens
 
 
 def tsvector(tokens: Sequence[str]) -> str:
-    """The tokens as a PostgreSQL ``tsvector`` literal with positions (no parser involved)."""
-    if len(tokens) > _PG_MAX_POSITION:
-        return " ".join(f"{t}:{min(i, _PG_MAX_POSITION)}" for i, t in enumerate(tokens, 1) if t != BREAK)
-    return " ".join([f"{t}:{i}" for i, t in enumerate(tokens, 1) if t != BREAK])
+    """The tokens as a PostgreSQL ``tsvector`` literal (no parser involved).
+
+    Only pairs carry their positions: phrases are made of pairs, and a
+    position costs PostgreSQL parsing and space for every other token too.
+    """
+    cap = _PG_MAX_POSITION
+    return " ".join([f"{t}:{i if i < cap else cap}" if t[0] == "b" else t
+                     for i, t in enumerate(tokens, 1) if t != BREAK])
 
 
 # -- queries ------------------------------------------------------------------------
