@@ -119,6 +119,19 @@ def test_findings_are_stored_against_their_project_and_indicator(store):
 # -- search ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("fields", [["网络 安全"], ["满意度", "≥95%", "≥90%"], ["率", None, "率"], [" ", "ＡＢ c"],
+                                    ["设备正常运行率" * 20, "100%"], ["培训" * 9000], [None, "按时\n完成"]])
+def test_rendered_search_texts_are_the_tokens(fields):
+    """The back ends' texts are built from cached pieces; they must say exactly what the tokens say."""
+    from jixiao.store import tokens as T
+
+    tags = ["ty2024", T.tag("d", "教育局")]
+    for _ in range(2):  # the second time from the cache
+        toks = T.entry_tokens(fields, tags)
+        assert T.entry_fts5(fields, tags) == " ".join(toks)
+        assert T.entry_tsvector(fields, tags) == T.tsvector(toks)
+
+
 def _texts(hit) -> str:
     return " ".join(x or "" for x in (hit.project if hit.kind == "project" else None, hit.goal, hit.indicator,
                                        hit.annual_value, hit.period_value))

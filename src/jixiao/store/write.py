@@ -135,11 +135,9 @@ def prepare(doc: Document, findings: Sequence[Finding] = (), *, dialect: str = "
     for p in doc.projects:
         indicator_ids.append(list(range(flat, flat + len(p.indicators))))
         flat += len(p.indicators)
-    entries = R.entry_rows(doc, 0, project_ids, indicator_ids)
-    if dialect == "postgresql":
-        search_rows = [{**row, "tsv": T.tsvector(toks)} for row, toks in entries]
-    else:
-        search_rows = [row for row, _ in entries]
+    pg = dialect == "postgresql"
+    entries = R.entry_rows(doc, 0, project_ids, indicator_ids, T.entry_tsvector if pg else T.entry_fts5)
+    search_rows = [{**row, "tsv": tsv} for row, tsv in entries] if pg else [row for row, _ in entries]
     built = {
         UnitRow: R.unit_rows(doc, 0),
         ProjectRow: R.project_rows(doc, 0, project_ids),
@@ -150,8 +148,8 @@ def prepare(doc: Document, findings: Sequence[Finding] = (), *, dialect: str = "
         SearchEntryRow: search_rows,
     }
     tables = {m.__tablename__: _as_tuples(m, built[m]) for m in _ORDER}
-    if dialect != "postgresql":
-        tables["search_fts"] = (["rowid", "tokens"], [(row["id"], " ".join(toks)) for row, toks in entries])
+    if not pg:
+        tables["search_fts"] = (["rowid", "tokens"], [(row["id"], text_) for row, text_ in entries])
     return Prepared(R.document_row(doc), tables, len(doc.projects), flat,
                     {"projects": len(doc.projects), "indicators": flat, "warnings": len(doc.all_warnings()),
                      "findings": len(findings)})
