@@ -68,6 +68,9 @@ def _unprepared(conn: Connection):
     """psycopg prepares a statement run five times, and PostgreSQL then plans it once for any
     parameters: one plan for every tier (all three partitions read) and every query. Not here."""
     driver = conn.connection.driver_connection
+    if not hasattr(driver, "prepare_threshold"):  # not psycopg 3: nothing prepared behind our back
+        yield
+        return
     threshold = driver.prepare_threshold
     driver.prepare_threshold = None
     try:
