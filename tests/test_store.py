@@ -119,6 +119,19 @@ def test_findings_are_stored_against_their_project_and_indicator(store):
 # -- search ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("fields", [["网络 安全"], ["满意度", "≥95%", "≥90%"], ["率", None, "率"], [" ", "ＡＢ c"],
+                                    ["设备正常运行率" * 20, "100%"], ["培训" * 9000], [None, "按时\n完成"]])
+def test_rendered_search_texts_are_the_tokens(fields):
+    """The back ends' texts are built from cached pieces; they must say exactly what the tokens say."""
+    from jixiao.store import tokens as T
+
+    tags = ["ty2024", T.tag("d", "教育局")]
+    for _ in range(2):  # the second time from the cache
+        toks = T.entry_tokens(fields, tags)
+        assert T.entry_fts5(fields, tags) == " ".join(toks)
+        assert T.entry_tsvector(fields, tags) == T.tsvector(toks)
+
+
 def _texts(hit) -> str:
     return " ".join(x or "" for x in (hit.project if hit.kind == "project" else None, hit.goal, hit.indicator,
                                        hit.annual_value, hit.period_value))
@@ -144,6 +157,28 @@ def test_search_finds_exactly_the_entries_containing_the_query(loaded, query):
                                 .replace(" ", "") or query in (i.name or "") for i in p.indicators
                                 if any((i.name, i.annual_value, i.period_value)))
         assert page.total <= expected
+
+
+@pytest.mark.parametrize("walk", [
+    {"FIRST_WALK": 1, "MIN_SAMPLE": 1, "LOOKUP_COST": 0},  # look up after one row: the GIN path
+    {"FIRST_WALK": 2, "MIN_SAMPLE": 2, "LOOKUP_COST": 10**9},  # walk on, a few rows at a time
+    {"FIRST_WALK": 3, "MIN_SAMPLE": 7, "LOOKUP_COST": 4},
+])
+def test_postgresql_finds_the_same_candidates_walking_or_looking_up(loaded, monkeypatch, walk):
+    """At sample size every tier fits in the first walk; small walks take the other paths."""
+    from jixiao.store import search_pg
+
+    store, _ = loaded
+    if store.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's candidate search")
+    cases = [(q, f) for q in ("率", "满意度", "网络安全", "≥95%", "天河区教育", "没有")
+             for f in (Filters(), Filters(level1="满意度"), Filters(min_amount=1))]
+    with store.connect() as c:
+        expected = [search(c, q, f, limit=7, offset=3) for q, f in cases]
+        for name, value in walk.items():
+            monkeypatch.setattr(search_pg, name, value)
+        assert [search(c, q, f, limit=7, offset=3) for q, f in cases] == expected
+        assert c.execute(text("SELECT current_setting('enable_seqscan')")).scalar_one() == "on"
 
 
 def test_one_and_two_character_queries_find_rows(loaded):

@@ -103,7 +103,40 @@ def test_database_made_by_this_version_still_opens(tmp_path):
 
     with engine.connect() as c:
         doc = load_document(c, 1)
+        ctx = MigrationContext.configure(c, opts=compare_options(c.dialect.name))
+        assert compare_metadata(ctx, metadata) == []
     assert doc == parse_source(read(SAMPLES[3]))
+    assert any(_searches(engine).values())
+    engine.dispose()
+
+
+def _searches(engine) -> dict:
+    from jixiao.store.search import Filters, search
+
+    with engine.connect() as c:
+        return {(q, str(f)): [(h.kind, h.entry_id, h.highlights) for h in search(c, q, f, limit=500).hits]
+                for q in ("率", "满意度", "网络安全", "≥95%", "天河区教育")
+                for f in (Filters(), Filters(level1="满意度"), Filters(min_amount=1))}
+
+
+def test_upgrade_from_0001_keeps_every_document_and_search_result(db_url):
+    """0002 rebuilds PostgreSQL's search table (partitioned by tier) and drops two keys on both back ends."""
+    from jixiao.store.migrate import upgrade
+    from jixiao.store.write import save_document
+
+    engine = open_engine(resolve_url(db_url))
+    assert upgrade(engine, "0001") == (None, "0001")
+    for k, s in enumerate(SAMPLES):
+        save_document(engine, parse_source(read(s)), source_path=s.name, sha256=f"{k:064d}")
+    counts, found = table_counts(engine), _searches(engine)
+    assert sum(len(hits) for hits in found.values()) > 0
+    run("db", "upgrade", "--db", db_url)
+    with engine.connect() as c:
+        ctx = MigrationContext.configure(c, opts=compare_options(c.dialect.name))
+        assert compare_metadata(ctx, metadata) == []
+        assert ctx.get_current_revision() == head_revision()
+    assert table_counts(engine) == counts
+    assert _searches(engine) == found
     engine.dispose()
 
 

@@ -171,32 +171,64 @@ def import_files(engine: Engine, files: Iterable[str], *, review: bool = True, c
                  jobs: int = 1) -> Iterator[ImportOutcome]:
     """Import each file, yielding outcomes in the files' order as soon as each is known.
 
-    With ``jobs`` > 1, reading, parsing and reviewing run in that many worker
-    processes while this one stores: the database sees one writer per process
-    and one transaction per document either way.
+    With ``jobs`` > 1, hashing, the unchanged-file check, reading, parsing,
+    reviewing and building rows run in that many worker processes while this
+    one stores: the database sees one writer per process and one transaction
+    per document either way.
     """
     if jobs <= 1:
         for f in files:
             yield import_file(engine, f, review=review, config_path=config_path)
         return
-    pending: deque[tuple[str, str, str, Future | ImportOutcome]] = deque()
+    url = _shared_url(engine)
+    pending: deque[tuple[str, str | None, str | None, Future | ImportOutcome]] = deque()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for f in files:
-            key, sha, done = _precheck(engine, f)
-            task = done if done is not None else pool.submit(_prepare_file, f, engine.dialect.name, review,
-                                                             config_path)
-            pending.append((f, key, sha, task))
+            if url is not None:
+                pending.append((f, None, None, pool.submit(_check_and_prepare, url, f, engine.dialect.name, review,
+                                                           config_path)))
+            else:
+                key, sha, done = _precheck(engine, f)
+                pending.append((f, key, sha, done if done is not None else pool.submit(
+                    _prepare_file, f, engine.dialect.name, review, config_path)))
             while len(pending) > 2 * jobs:  # bounded: a folder of 100,000 files is not read ahead
                 yield _finish(engine, *pending.popleft())
         while pending:
             yield _finish(engine, *pending.popleft())
 
 
-def _finish(engine: Engine, path: str, key: str, sha: str, task) -> ImportOutcome:
+def _shared_url(engine: Engine) -> str | None:
+    """The database's URL for worker processes, or None when they cannot open it (in-memory SQLite)."""
+    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return None
+    return engine.url.render_as_string(hide_password=False)
+
+
+_WORKER_ENGINES: dict[str, Engine] = {}
+
+
+def _check_and_prepare(url: str, path: str, dialect: str, review: bool, config_path: str | None):
+    """In a worker: (identity key, SHA-256, the outcome when there is nothing to do, else the prepared rows).
+
+    Checking here rather than in the writing process leaves that one only writing.
+    """
+    if url not in _WORKER_ENGINES:
+        from .db import open_engine
+
+        _WORKER_ENGINES[url] = open_engine(url)
+    key, sha, done = _precheck(_WORKER_ENGINES[url], path)
+    return key, sha, done if done is not None else _prepare_file(path, dialect, review, config_path)
+
+
+def _finish(engine: Engine, path: str, key: str | None, sha: str | None, task) -> ImportOutcome:
     if isinstance(task, ImportOutcome):
         return task
     try:
         prepared = task.result()
     except BrokenProcessPool:
-        prepared = "解析进程意外退出（内存不足？）/ the worker process died (out of memory?)"
+        return ImportOutcome(path, "failed", reason="解析进程意外退出（内存不足？）/ the worker process died (out of memory?)")
+    if key is None:
+        key, sha, prepared = prepared
+        if isinstance(prepared, ImportOutcome):
+            return prepared
     return _store(engine, path, key, sha, prepared)

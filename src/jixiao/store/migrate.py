@@ -7,6 +7,7 @@ migrated behind its back by whichever colleague upgraded jixiao first.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from alembic import command
@@ -22,9 +23,13 @@ __all__ = ["SchemaState", "compare_options", "check_schema", "current_revision",
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+_HAND_MADE = re.compile(r"search_fts|search_entries_t\d+$")
+
+
 def include_name(name, type_, parent_names) -> bool:
-    """Objects Alembic compares: not SQLite's FTS5 table and its shadow tables (made by hand)."""
-    return not (type_ == "table" and name and name.startswith("search_fts"))
+    """Objects Alembic compares: not SQLite's FTS5 table and its shadow tables, nor PostgreSQL's
+    search partitions (made by hand in the migrations)."""
+    return not (type_ == "table" and name and _HAND_MADE.match(name))
 
 
 def compare_options(dialect_name: str) -> dict:

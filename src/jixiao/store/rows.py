@@ -8,7 +8,7 @@ span). Spans go out as they are: named tuples, which JSON writes as
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..model import (
@@ -135,8 +135,14 @@ def finding_rows(findings: Iterable[Finding], document_id: int, project_ids: Seq
 
 
 def entry_rows(doc: Document, document_id: int, project_ids: Sequence[int],
-               indicator_ids: Sequence[Sequence[int]]) -> list[tuple[dict[str, Any], list[str]]]:
-    """Search entries with their tokens: each project's name and goal, and each indicator."""
+               indicator_ids: Sequence[Sequence[int]],
+               render: Callable[[Sequence[str | None], Sequence[str]], Any] = T.entry_tokens,
+               ) -> list[tuple[dict[str, Any], Any]]:
+    """Search entries with their tokens: each project's name and goal, and each indicator.
+
+    ``render(fields, tags)`` makes the tokens: a list (:func:`tokens.entry_tokens`), or
+    straight away the text a back end indexes (``entry_fts5``, ``entry_tsvector``).
+    """
     base_tags = []
     if doc.department:
         base_tags.append(T.tag("d", doc.department))
@@ -147,9 +153,9 @@ def entry_rows(doc: Document, document_id: int, project_ids: Sequence[int],
         tags = [*base_tags, T.tag("u", p.unit)] if p.unit else base_tags
         row = {"document_id": document_id, "project_id": pid, "indicator_id": None}
         if p.name:
-            out.append(({**row, "id": T.entry_id("project", pid)}, T.entry_tokens([p.name], tags)))
+            out.append(({**row, "id": T.entry_id("project", pid)}, render([p.name], tags)))
         if p.goal:
-            out.append(({**row, "id": T.entry_id("goal", pid)}, T.entry_tokens([p.goal], tags)))
+            out.append(({**row, "id": T.entry_id("goal", pid)}, render([p.goal], tags)))
         for i, iid in zip(p.indicators, iids, strict=True):
             itags = list(tags)
             if (cat := T.level1_category(i.level1, i.level1_code)) is not None:
@@ -159,7 +165,7 @@ def entry_rows(doc: Document, document_id: int, project_ids: Sequence[int],
             fields = [i.name, i.annual_value, i.period_value if i.period_value != i.annual_value else None]
             if any(fields):
                 out.append(({**row, "id": T.entry_id("indicator", iid), "indicator_id": iid},
-                            T.entry_tokens(fields, itags)))
+                            render(fields, itags)))
     return out
 
 

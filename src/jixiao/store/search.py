@@ -3,7 +3,8 @@
 How it stays fast at millions of indicators: entries are numbered so that
 the index's own order is the rank tier (project names, then indicators,
 then goals; see tokens.py), so the database stops after the first few
-hundred matches instead of ranking all of them. Within those, results are
+hundred matches instead of ranking all of them (on PostgreSQL, whose GIN
+index has no order, search_pg.py walks or looks up one tier at a time). Within those, results are
 ordered by tier, then by the length of the matched text: every candidate
 holds every query word, so the shorter text is the one the query describes
 best (BM25's length normalisation, without its document frequencies: FTS5
@@ -18,11 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, or_, select, text
+from sqlalchemy import ARRAY, Connection, Integer, and_, any_, bindparam, exists, func, or_, select, text
 
 from ..errors import UsageError
 from . import tokens as T
 from .schema import DocumentRow, FindingRow, IndicatorRow, ProjectRow
+from .search_pg import first_matches
 
 __all__ = ["Filters", "Hit", "SearchPage", "matching_entries", "search"]
 
@@ -119,10 +121,11 @@ def _has_old_versions(conn: Connection) -> bool:
     return conn.execute(select(DocumentRow.id).where(DocumentRow.is_latest.is_(False)).limit(1)).first() is not None
 
 
-def _row_conditions(conn: Connection, f: Filters, entry_doc, entry_project, entry_indicator) -> list:
+def _row_conditions(conn: Connection, f: Filters, entry_doc, entry_project, entry_indicator, *,
+                    old_versions: bool | None = None) -> list:
     cond = []
     # Checking every match for being the latest version is wasted while no document has two.
-    if not f.all_versions and _has_old_versions(conn):
+    if not f.all_versions and (_has_old_versions(conn) if old_versions is None else old_versions):
         cond.append(exists().where(DocumentRow.id == entry_doc, DocumentRow.is_latest))
     if f.min_amount is not None or f.max_amount is not None:
         amount = select(ProjectRow.total).where(ProjectRow.id == entry_project).scalar_subquery()
@@ -152,6 +155,10 @@ def _candidates(conn: Connection, q: T.Query, f: Filters, n: int | None) -> list
     """Entry ids of up to ``n`` (None: all) matches in index order; :func:`_score` ranks them."""
     from .schema import SearchEntryRow as E
 
+    if conn.dialect.name == "postgresql" and n is not None:
+        old = _has_old_versions(conn)
+        return first_matches(conn, T.tsquery(q), lambda doc, project, indicator: _row_conditions(
+            conn, f, doc, project, indicator, old_versions=old), n)
     if conn.dialect.name == "postgresql":
         tsq = text("CAST(:tsq AS tsquery)").bindparams(tsq=T.tsquery(q))
         stmt = (select(E.id).where(E.tsv.op("@@")(tsq), *_row_conditions(conn, f, E.document_id,
@@ -195,6 +202,13 @@ def search(conn: Connection, query: str, filters: Filters | None = None, *, limi
                       total_exact=exact, offset=offset, limit=limit, facets=counts)
 
 
+def _among(conn: Connection, column, ids):
+    """``column IN ids``; on PostgreSQL one array parameter (``= ANY``) instead of one per id."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
 def _score(conn: Connection, ids: list[int]) -> list[tuple[int, float]]:
     """Each candidate with the length of its text (shorter ranks higher within a tier)."""
     by_kind: dict[str, list[int]] = {"project": [], "indicator": [], "goal": []}
@@ -207,7 +221,7 @@ def _score(conn: Connection, ids: list[int]) -> list[tuple[int, float]]:
                                 ("indicator", func.coalesce(func.length(i.name), 0)
                                  + func.coalesce(func.length(i.annual_value), 0), i)):
         if by_kind[kind]:
-            for rid, n in conn.execute(select(model.id, column).where(model.id.in_(by_kind[kind]))):
+            for rid, n in conn.execute(select(model.id, column).where(_among(conn, model.id, by_kind[kind]))):
                 length[T.entry_id(kind, rid)] = float(n or 0)
     return [(eid, length.get(eid, 0.0)) for eid in ids]
 
@@ -226,13 +240,13 @@ def _hydrate(conn: Connection, page: list[tuple[int, float]], terms: list[str]) 
     indicators = {r.id: r for r in conn.execute(
         select(IndicatorRow.id, IndicatorRow.project_id, IndicatorRow.seq, IndicatorRow.level1,
                IndicatorRow.level2, IndicatorRow.name, IndicatorRow.annual_value, IndicatorRow.period_value)
-        .where(IndicatorRow.id.in_(ind_ids)))} if ind_ids else {}
+        .where(_among(conn, IndicatorRow.id, ind_ids)))} if ind_ids else {}
     project_ids = {rid for kind, rid in kinds.values() if kind != "indicator"}
     project_ids |= {r.project_id for r in indicators.values()}
     projects = {r.id: r for r in conn.execute(
         select(ProjectRow.id, ProjectRow.document_id, ProjectRow.name, ProjectRow.unit, ProjectRow.total,
                ProjectRow.goal, DocumentRow.name.label("document"), DocumentRow.department, DocumentRow.year)
-        .join(DocumentRow, DocumentRow.id == ProjectRow.document_id).where(ProjectRow.id.in_(project_ids)))}
+        .join(DocumentRow, DocumentRow.id == ProjectRow.document_id).where(_among(conn, ProjectRow.id, project_ids)))}
     hits = []
     for eid, score in page:
         kind, rid = kinds[eid]

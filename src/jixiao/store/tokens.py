@@ -30,7 +30,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 __all__ = [
-    "KIND_TIERS", "MAX_TERMS", "Query", "entry_id", "entry_tokens", "fts5_match", "level1_category",
+    "KIND_TIERS", "MAX_TERMS", "Query", "entry_fts5", "entry_id", "entry_tokens", "entry_tsvector", "fts5_match",
+    "level1_category",
     "normalize", "normalize_with_map", "parse_query", "split_entry_id", "tag", "tsquery", "tsvector",
 ]
 
@@ -98,6 +99,7 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+@lru_cache(maxsize=4096)
 def tag(kind: str, value: str | int) -> str:
     """A filter tag token: ``ty2024``, or a short hash of a name (``td`` + 12 hex digits)."""
     if isinstance(value, int):
@@ -120,6 +122,7 @@ def level1_category(level1: str | None, code: str | None = None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def level2_key(level2: str) -> str:
     """二级 names compared without 指标 and punctuation: 数量 == 数量指标."""
     n = normalize(level2)
@@ -127,23 +130,110 @@ def level2_key(level2: str) -> str:
     return n
 
 
+class _Unigrams(dict):
+    """character → its ``u`` token, filled on first use."""
+
+    def __missing__(self, c: str) -> str:
+        token = self[c] = "u" + _CODES[ord(c)]
+        return token
+
+
+_UNIGRAMS = _Unigrams()
+_CACHED_FIELD = 64  # longer texts (goals) are rarely repeated; short ones (值 ≥95%, 满意度) very often
+
+
+class _Field:
+    """One field's tokens, and their renderings: built once per distinct short text (see _field)."""
+
+    __slots__ = ("chars", "unigrams", "pairs", "fts5", "_tsv")
+
+    def __init__(self, text: str):
+        f = normalize(text)
+        self.chars = frozenset(f)
+        self.unigrams = [_UNIGRAMS[c] for c in sorted(self.chars)]
+        enc = f.translate(_CODES)  # four characters per character
+        self.pairs = ["b" + enc[k:k + 8] for k in range(0, len(enc) - 4, 4)]
+        self.fts5 = " ".join(self.pairs)
+        self._tsv: dict[int, str] = {}
+
+    def tsv(self, start: int) -> str:
+        """The pairs with their positions, the first at ``start``."""
+        if (out := self._tsv.get(start)) is None:
+            cap = _PG_MAX_POSITION
+            out = " ".join([f"{t}:{i if i < cap else cap}" for i, t in enumerate(self.pairs, start)])
+            if len(self._tsv) < 4:
+                self._tsv[start] = out
+        return out
+
+
+_field_cache = lru_cache(maxsize=4096)(_Field)
+
+
+def _field(text: str) -> _Field:
+    return _field_cache(text) if len(text) <= _CACHED_FIELD else _Field(text)
+
+
+def _unigrams(parts: list[_Field]) -> list[str]:
+    if len(parts) == 1:
+        return parts[0].unigrams
+    return [_UNIGRAMS[c] for c in sorted(frozenset().union(*[p.chars for p in parts]))]
+
+
 def entry_tokens(fields: Sequence[str | None], tags: Iterable[str]) -> list[str]:
     """The tokens of one entry: distinct characters, pairs per field, tags."""
-    normalized = [normalize(f) for f in fields if f]
-    tokens = ["u" + _CODES[ord(c)] for c in sorted(set("".join(normalized)))]
-    for f in normalized:
-        enc = f.translate(_CODES)  # four characters per character
-        tokens.extend(["b" + enc[k:k + 8] for k in range(0, len(enc) - 4, 4)])
+    parts = [_field(f) for f in fields if f]
+    tokens = list(_unigrams(parts))
+    for p in parts:
+        tokens += p.pairs
         tokens.append(BREAK)
     tokens.extend(tags)
     return tokens
 
 
 def tsvector(tokens: Sequence[str]) -> str:
-    """The tokens as a PostgreSQL ``tsvector`` literal with positions (no parser involved)."""
-    if len(tokens) > _PG_MAX_POSITION:
-        return " ".join(f"{t}:{min(i, _PG_MAX_POSITION)}" for i, t in enumerate(tokens, 1) if t != BREAK)
-    return " ".join([f"{t}:{i}" for i, t in enumerate(tokens, 1) if t != BREAK])
+    """The tokens as a PostgreSQL ``tsvector`` literal (no parser involved).
+
+    Only pairs carry positions (phrases are made of pairs; a position costs
+    parsing and space): pairs and breaks are numbered from 1, the rest not,
+    so the pairs of two fields are never adjacent.
+    """
+    cap = _PG_MAX_POSITION
+    out = []
+    pos = 0
+    for t in tokens:
+        if t[0] == "b":
+            pos += 1
+            out.append(f"{t}:{pos if pos < cap else cap}")
+        elif t == BREAK:
+            pos += 1
+        else:
+            out.append(t)
+    return " ".join(out)
+
+
+def entry_tsvector(fields: Sequence[str | None], tags: Sequence[str]) -> str:
+    """``tsvector(entry_tokens(fields, tags))``, from cached pieces."""
+    parts = [_field(f) for f in fields if f]
+    out = [" ".join(_unigrams(parts))]
+    pos = 1
+    for p in parts:
+        if p.pairs:
+            out.append(p.tsv(pos))
+        pos += len(p.pairs) + 1
+    out.extend(tags)
+    return " ".join([o for o in out if o])
+
+
+def entry_fts5(fields: Sequence[str | None], tags: Sequence[str]) -> str:
+    """``" ".join(entry_tokens(fields, tags))``: the text SQLite's FTS5 table indexes, from cached pieces."""
+    parts = [_field(f) for f in fields if f]
+    out = [" ".join(_unigrams(parts))]
+    for p in parts:
+        if p.pairs:
+            out.append(p.fts5)
+        out.append(BREAK)
+    out.extend(tags)
+    return " ".join([o for o in out if o])
 
 
 # -- queries ------------------------------------------------------------------------

@@ -50,17 +50,31 @@ class Saved:
     same_as: int | None = None
 
 
-def _reserve_ids(conn: Connection, table, n: int) -> list[int]:
-    """``n`` fresh primary keys for ``table``, so children can point at parents without RETURNING."""
-    if n == 0:
-        return []
+_SEQUENCES: dict[tuple[str, str], str] = {}
+
+
+def _reserve_ids(conn: Connection, *wanted: tuple[object, int]) -> list[list[int]]:
+    """``n`` fresh primary keys for each ``(table, n)``, so children can point at parents without RETURNING."""
     if conn.dialect.name == "postgresql":
-        seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}).scalar_one()
-        return list(conn.execute(text("SELECT nextval(:s) FROM generate_series(1, :n)"), {"s": seq, "n": n})
-                    .scalars())
-    # SQLite: this transaction holds the write lock (BEGIN IMMEDIATE), so max(id) cannot move under us.
-    start = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
-    return list(range(start, start + n))
+        # One round trip for all tables; each table's sequence name looked up once per database.
+        names = []
+        for table, _n in wanted:
+            key = (conn.engine.url.render_as_string(), table.name)
+            if key not in _SEQUENCES:
+                _SEQUENCES[key] = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"),
+                                               {"t": table.name}).scalar_one()
+            names.append(_SEQUENCES[key])
+        sql = "SELECT " + ", ".join(f"ARRAY(SELECT nextval(:s{k}) FROM generate_series(1, :n{k}))"
+                                    for k in range(len(wanted)))
+        params = {**{f"s{k}": name for k, name in enumerate(names)},
+                  **{f"n{k}": n for k, (_t, n) in enumerate(wanted)}}
+        return [list(ids) for ids in conn.execute(text(sql), params).one()]
+    out = []
+    for table, n in wanted:
+        # SQLite: this transaction holds the write lock (BEGIN IMMEDIATE), so max(id) cannot move under us.
+        start = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1 if n else 0
+        out.append(list(range(start, start + n)))
+    return out
 
 
 def _unchanged(conn: Connection, source_path: str, sha256: str) -> Saved | None:
@@ -135,11 +149,9 @@ def prepare(doc: Document, findings: Sequence[Finding] = (), *, dialect: str = "
     for p in doc.projects:
         indicator_ids.append(list(range(flat, flat + len(p.indicators))))
         flat += len(p.indicators)
-    entries = R.entry_rows(doc, 0, project_ids, indicator_ids)
-    if dialect == "postgresql":
-        search_rows = [{**row, "tsv": T.tsvector(toks)} for row, toks in entries]
-    else:
-        search_rows = [row for row, _ in entries]
+    pg = dialect == "postgresql"
+    entries = R.entry_rows(doc, 0, project_ids, indicator_ids, T.entry_tsvector if pg else T.entry_fts5)
+    search_rows = [{**row, "tsv": tsv} for row, tsv in entries] if pg else [row for row, _ in entries]
     built = {
         UnitRow: R.unit_rows(doc, 0),
         ProjectRow: R.project_rows(doc, 0, project_ids),
@@ -150,8 +162,8 @@ def prepare(doc: Document, findings: Sequence[Finding] = (), *, dialect: str = "
         SearchEntryRow: search_rows,
     }
     tables = {m.__tablename__: _as_tuples(m, built[m]) for m in _ORDER}
-    if dialect != "postgresql":
-        tables["search_fts"] = (["rowid", "tokens"], [(row["id"], " ".join(toks)) for row, toks in entries])
+    if not pg:
+        tables["search_fts"] = (["rowid", "tokens"], [(row["id"], text_) for row, text_ in entries])
     return Prepared(R.document_row(doc), tables, len(doc.projects), flat,
                     {"projects": len(doc.projects), "indicators": flat, "warnings": len(doc.all_warnings()),
                      "findings": len(findings)})
@@ -204,8 +216,9 @@ def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, s
            fmt: str) -> Saved:
     if conn.dialect.name == "postgresql":
         # Writers of the same path or the same bytes queue here, so the check below sees the winner's row.
-        for key in sorted((source_path, sha256)):
-            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
+        first, second = sorted((source_path, sha256))  # the same order in every writer, and in one statement
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:a)), pg_advisory_xact_lock(hashtext(:b))"),
+                     {"a": first, "b": second})
     if (same := _unchanged(conn, source_path, sha256)) is not None:
         return same
     previous = conn.execute(select(func.max(DocumentRow.version))
@@ -216,8 +229,8 @@ def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, s
     doc_row = {**prep.document, "source_path": source_path, "version": version, "is_latest": True,
                "sha256": sha256, "size_bytes": size, "format": fmt, "imported_at": datetime.now(UTC)}
     doc_id = conn.execute(insert(DocumentRow.__table__).returning(DocumentRow.id), doc_row).scalar_one()
-    project_ids = _reserve_ids(conn, ProjectRow.__table__, prep.n_projects)
-    indicator_ids = _reserve_ids(conn, IndicatorRow.__table__, prep.n_indicators)
+    project_ids, indicator_ids = _reserve_ids(conn, (ProjectRow.__table__, prep.n_projects),
+                                              (IndicatorRow.__table__, prep.n_indicators))
     for table, (columns, rows) in prep.tables.items():
         _copy_or_insert(conn, table, columns, _remap(table, columns, rows, doc_id, project_ids, indicator_ids))
     if os.environ.get(FAULT_ENV) == "kill-before-commit":
