@@ -326,3 +326,13 @@ def test_serve_refuses_a_bad_upload_limit(tmp_path):
 
     r = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "x.db"), "--max-upload-mb", "0"])
     assert r.exit_code == 2 and "max-upload-mb" in r.output
+
+
+def test_spans_are_counted_as_the_browser_counts():
+    """A character beyond the BMP is one in Python and two UTF-16 units in the page's script."""
+    from jixiao.web.views import _Excerpt
+
+    ex = _Excerpt("甲𠀀乙丙", start=100)
+    assert ex.spans([(102, 104)]) == [[3, 5]]  # 乙丙 after the astral 𠀀
+    assert ex.spans([(100, 101)]) == [[0, 1]]
+    assert ex.spans([(0, 50)]) == []  # outside the excerpt

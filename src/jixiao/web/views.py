@@ -109,8 +109,8 @@ class _Excerpt:
     tables but not impossible (𠀀 and other CJK extension characters).
     """
 
-    def __init__(self, text: str, start: int) -> None:
-        self.text, self.start = text, start
+    def __init__(self, text: str, start: int, first_line: int = 1) -> None:
+        self.text, self.start, self.first_line = text, start, first_line
         self._astral = [k for k, ch in enumerate(text) if ord(ch) > 0xFFFF]
 
     def js(self, offset: int) -> int:
@@ -149,9 +149,7 @@ def _excerpt(conn: Connection, doc_id: int, spans: list[tuple[int, int]]) -> _Ex
     for _ in range(CONTEXT_LINES + 1):
         nxt = window.find("\n", b + 1 if b < len(window) and window[b:b + 1] == "\n" else b)
         b = len(window) if nxt == -1 else nxt
-    ex = _Excerpt(window[a:b], start + a)
-    ex.first_line = (newlines or 0) + window.count("\n", 0, a) + 1
-    return ex
+    return _Excerpt(window[a:b], start + a, (newlines or 0) + window.count("\n", 0, a) + 1)
 
 
 def _all_spans(p: dict[str, Any]) -> list[tuple[int, int]]:
@@ -164,7 +162,12 @@ def _all_spans(p: dict[str, Any]) -> list[tuple[int, int]]:
 
 
 def project_view(conn: Connection, project_id: int) -> dict[str, Any]:
-    """One project's parsed fields, each with the span of the source excerpt it came from."""
+    """One project's parsed fields, each with the spans of the source excerpt it came from.
+
+    Spans here are ``[start, end)`` in UTF-16 code units of ``source.text`` (the excerpt, which
+    starts at character ``source.offset`` of the document's text): what a browser's strings
+    count, and the same as characters unless the excerpt holds one beyond the BMP.
+    """
     p = Q.project_detail(conn, project_id)
     ex = _excerpt(conn, p["document_id"], _all_spans(p))
     ex = ex or _Excerpt("", 0)
@@ -208,7 +211,7 @@ def project_view(conn: Connection, project_id: int) -> dict[str, Any]:
         "amounts": {k: p[k] for k, _, _ in AMOUNT_FIELDS}, "goal": p["goal"], "fields": fields,
         "indicators": indicators, "warnings": p["warnings"], "findings": project_findings,
         "severity_counts": _severity_counts(p["findings"]),
-        "source": {"text": ex.text, "first_line": getattr(ex, "first_line", 1), "offset": ex.start,
+        "source": {"text": ex.text, "first_line": ex.first_line, "offset": ex.start,
                    "residue": residue},
     }
 
