@@ -9,6 +9,8 @@ readers must cope with:
 * ``summary_row_split_across_pages.pdf`` — a department summary on small pages:
   the second project's row runs over the page break with no rule under it, and
   the header row is printed again on the next page (reportlab, STSong-Light);
+* ``summary_unruled.pdf`` — the same summary on one tall page with no rule at all: a table
+  of text columns, read from where its characters are;
 * ``form_merged_cells.{xlsx,docx,html,pdf}`` — a one-project form whose label
   cells span columns and whose 一级/二级指标 cells span rows (openpyxl,
   python-docx, hand-written HTML with rowspan/colspan/``<br>`` and a script
@@ -234,11 +236,12 @@ def _canvas(path: Path, size: tuple[float, float]):
     return c
 
 
-def write_summary_split_pdf(path: Path) -> None:
+def write_summary_split_pdf(path: Path, ruled: bool = True, page_h: float = 360.0) -> None:
     """Rows flow down small pages; a row that does not fit is cut between two of its lines, with no
-    rule under its upper part, and goes on under the header repeated at the top of the next page."""
+    rule under its upper part, and goes on under the header repeated at the top of the next page.
+    Not ``ruled``: the same table as columns of text with no line drawn."""
     size, lead, pad, font = 8.0, 10.0, 3.0, 8.0
-    page_w, page_h, margin = 595.0, 360.0, 30.0
+    page_w, margin = 595.0, 30.0
     widths = [95, 50, 50, 50, 50, 120, 120]
     xs = [margin]
     for w in widths:
@@ -254,11 +257,12 @@ def write_summary_split_pdf(path: Path) -> None:
 
     def draw_row(cells: list[list[str]], top: float, nlines: int, closed: bool) -> float:
         bottom = top - nlines * lead - 2 * pad
-        c.line(xs[0], top, xs[-1], top)
-        if closed:
-            c.line(xs[0], bottom, xs[-1], bottom)
-        for x in xs:
-            c.line(x, top, x, bottom)
+        if ruled:
+            c.line(xs[0], top, xs[-1], top)
+            if closed:
+                c.line(xs[0], bottom, xs[-1], bottom)
+            for x in xs:
+                c.line(x, top, x, bottom)
         for x, lines in zip(xs, cells, strict=False):
             for k, ln in enumerate(lines[:nlines]):
                 c.drawString(x + pad, top - pad - (k + 1) * lead + 2, ln)
@@ -400,6 +404,7 @@ def main() -> None:
         (OUT / f"{name}.expected.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n",
                                                    encoding="utf-8")
     write_summary_split_pdf(OUT / "summary_row_split_across_pages.pdf")
+    write_summary_split_pdf(OUT / "summary_unruled.pdf", ruled=False, page_h=842.0)
     write_form_xlsx(OUT / "form_merged_cells.xlsx")
     write_form_docx(OUT / "form_merged_cells.docx")
     write_form_html(OUT / "form_merged_cells.html")

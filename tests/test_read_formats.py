@@ -171,3 +171,31 @@ def test_an_html_fragment_starting_with_its_table_is_html(tmp_path: Path) -> Non
     src = read(path)
     assert src.format == "html" and src.text == "甲\t乙\n\t丙\n"
     assert sniff(b"<tablex>") == "text"
+
+
+PRODUCERS = sorted((FIXTURES / "producers").glob("*.pdf"))  # written by tests/make_producer_fixtures.py
+
+
+@needs_shared
+@pytest.mark.parametrize("path", PRODUCERS, ids=[p.name.split(".")[1] for p in PRODUCERS])
+def test_sample_printed_by_another_producer_matches_gold(path: Path) -> None:
+    """A sample printed by LibreOffice (ruled, and with its borders removed) reads as the published PDF."""
+    gold = SHARED / "gold" / (path.name.split(".")[0] + ".json")
+    f1, misses = score(SCORER, gold.stem, json.loads(gold.read_text(encoding="utf-8")), jixiao.parse(path).to_canonical())
+    assert f1 == 1.0, f"F1 {f1:.4f}\n" + "\n".join(misses[:20])
+
+
+def test_unruled_columns_and_rows() -> None:
+    """Columns from the gaps empty on every table row, rows from the gaps between wrapped lines."""
+    from jixiao.read.pdfcolumns import unruled_rows
+    from jixiao.read.pdfgrid import Char, PageObjects
+
+    def word(text: str, x: float, top: float) -> list[Char]:
+        return [Char(ch, x + 8 * k, top, x + 8 * (k + 1), top + 8) for k, ch in enumerate(text)]
+
+    chars = [*word("标题在这里", 60, 10),  # one segment: free text
+             *word("名称", 10, 40), *word("金额", 100, 40),
+             *word("甲项目", 10, 60), *word("一行", 100, 55), *word("二行", 100, 65),  # wrapped: one cell
+             *word("乙", 10, 90), *word("3", 100, 90)]
+    rows = unruled_rows([PageObjects(1, chars, [], [])])
+    assert [[c.text for c in r] for r in rows] == [["标题在这里"], ["名称", "金额"], ["甲项目", "一行二行"], ["乙", "3"]]

@@ -18,6 +18,7 @@ from pathlib import Path
 from jixiao.read.base import MAX_TEXT_BYTES, Source
 from jixiao.read.files import read_error, read_limited
 from jixiao.read.layout import Cell, render
+from jixiao.read.pdfcolumns import unruled_rows
 from jixiao.read.pdfgrid import (
     TOL,
     PageObjects,
@@ -80,6 +81,8 @@ def rows_from_pages(pages: list[PageObjects], tol: float = TOL) -> list[list[Cel
     """Given every page's characters and rules, return the rows of the table they print;
     rules within ``tol`` points of each other (across pages too) are one grid line."""
     xs = cluster([r[0] for p in pages for r in p.vrules], tol)
+    if len(xs) < 2 and not any(p.hrules for p in pages):
+        return unruled_rows(pages)  # no rules at all: the table is columns of text
     tables: list[PageTable] = []
     for p in pages:
         t = page_table(p, xs, tol) if len(xs) >= 2 else None
