@@ -336,3 +336,18 @@ def test_spans_are_counted_as_the_browser_counts():
     assert ex.spans([(102, 104)]) == [[3, 5]]  # 乙丙 after the astral 𠀀
     assert ex.spans([(100, 101)]) == [[0, 1]]
     assert ex.spans([(0, 50)]) == []  # outside the excerpt
+
+
+def test_serve_says_when_the_port_is_taken(tmp_path):
+    import socket
+
+    from typer.testing import CliRunner
+
+    from jixiao.cli.main import app
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "x.db"), "--port", str(port)])
+    assert r.exit_code == 1 and "cannot listen" in r.output and "正在运行" not in r.output

@@ -37,6 +37,7 @@ def serve_command(
     settings = WebSettings(db=resolve_url(db), host=host, token=token, review_config=config,
                            max_upload_bytes=int(max_upload_mb * 1024 * 1024))
     engine = open_store(settings.db, create=True)  # fail here, in one line, if the database can't be opened
+    _check_address(host, port)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # a wildcard is reachable here too
     out.print(f"jixiao 正在运行 serving [bold]{describe_url(settings.db)}[/] at "
               f"[bold]http://{shown if ':' not in shown else f'[{shown}]'}:{port}/[/]  (Ctrl+C 停止 to stop)",
@@ -53,3 +54,23 @@ def serve_command(
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(settings))
     uvicorn.run("jixiao.web:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level=log_level, access_log=False)
+
+
+def _check_address(host: str, port: int) -> None:
+    """A one-line error now, rather than uvicorn's after the "serving" line, when the port is taken."""
+    import socket
+
+    from ..errors import JixiaoError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        raise JixiaoError(f"无法解析地址 {host}：{e.strerror} / cannot resolve {host}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            s.bind(address)
+        except OSError as e:
+            raise JixiaoError(f"无法监听 {host}:{port}（{e.strerror}）：换一个 --port？ / "
+                              f"cannot listen on {host}:{port} ({e.strerror}): try another --port") from None
