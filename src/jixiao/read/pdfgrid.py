@@ -69,6 +69,9 @@ class Region:
     box: Box
     chars: list[Char] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    #: no rule on the table's first (last) grid line closes the cell: it goes on from the page before (to the next)
+    open_top: bool = False
+    open_bottom: bool = False
 
 
 @dataclass
@@ -232,6 +235,9 @@ def page_table(page: PageObjects, xs: list[float], tol: float = TOL) -> PageTabl
         regions[find(b * nc + c)].chars.append(ch)
     for r in regions.values():
         r.lines = text_lines(r.chars)
+        mids = [(xs[c] + xs[c + 1]) / 2 for c in range(r.col0, r.col1 + 1)]
+        r.open_top = r.band0 == 0 and not any(_covers(h_on[0], x) for x in mids)
+        r.open_bottom = r.band1 == nb - 1 and not any(_covers(h_on[nb], x) for x in mids)
     return PageTable(page.number, nb, sorted(regions.values(), key=lambda r: (r.band0, r.col0)),
                      free_lines(above, page.number), free_lines(below, page.number), open_bottom)
 
@@ -268,12 +274,14 @@ def stitch(tables: list[PageTable]) -> list[PageTable]:
             band += 1
         tail = [r for r in prev.regions if r.band1 == prev.bands - 1]
         pairs = [(r, _host(tail, r)) for r in t.regions if r.band0 == band]
-        if not (prev.open_bottom or _split_row(pairs, foot)):
-            continue
+        whole = prev.open_bottom or _split_row(pairs, foot)
         for r, host in pairs:
-            if host is not None:
+            # a cell the page break cut, drawn open (a merged cell of a spreadsheet) when not the whole row
+            if host is None or not (whole or (host.open_bottom and r.open_top)):
+                continue
+            if host.lines != r.lines:  # text printed on both parts is one cell's text, not two
                 host.lines.extend(r.lines)
-                r.lines = []
+            r.lines = []
     return tables
 
 
