@@ -10,7 +10,8 @@ A chain of small stages, each a function of plain data (no PDF library here):
 3. :func:`stitch` — given every page's table, drop the header repeated at the
    top of each page and join a row the page break cut (a table whose rules run
    on below its last horizontal rule is open at the bottom: its last row goes on
-   at the top of the next page);
+   at the top of the next page; so is one whose last row fills the page and whose
+   text goes on in the first row of the next, though a rule closes it);
 4. :func:`table_rows` — given the stitched pages, return rows of cells for
    :func:`jixiao.read.layout.render`.
 
@@ -68,6 +69,9 @@ class Region:
     box: Box
     chars: list[Char] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    #: no rule on the table's first (last) grid line closes the cell: it goes on from the page before (to the next)
+    open_top: bool = False
+    open_bottom: bool = False
 
 
 @dataclass
@@ -231,6 +235,9 @@ def page_table(page: PageObjects, xs: list[float], tol: float = TOL) -> PageTabl
         regions[find(b * nc + c)].chars.append(ch)
     for r in regions.values():
         r.lines = text_lines(r.chars)
+        mids = [(xs[c] + xs[c + 1]) / 2 for c in range(r.col0, r.col1 + 1)]
+        r.open_top = r.band0 == 0 and not any(_covers(h_on[0], x) for x in mids)
+        r.open_bottom = r.band1 == nb - 1 and not any(_covers(h_on[nb], x) for x in mids)
     return PageTable(page.number, nb, sorted(regions.values(), key=lambda r: (r.band0, r.col0)),
                      free_lines(above, page.number), free_lines(below, page.number), open_bottom)
 
@@ -257,23 +264,61 @@ def stitch(tables: list[PageTable]) -> list[PageTable]:
     if not tables:
         return tables
     first = tables[0]
+    # the lowest a table reaches on any page: where the page's text area ends
+    foot = max((r.box.bottom for t in tables for r in t.regions), default=0.0)
     for prev, t in zip(tables, tables[1:], strict=False):
         band = 0
         # the header printed again at the top of the page (one or a few bands, as on the first page)
         while band < min(3, t.bands, first.bands) and _same_band(_band_text(t, band), _band_text(first, band)):
             t.regions = [r for r in t.regions if r.band0 != band]
             band += 1
-        if not prev.open_bottom:
-            continue
         tail = [r for r in prev.regions if r.band1 == prev.bands - 1]
-        for r in [r for r in t.regions if r.band0 == band]:
-            # the cell above that shares the most width with this one is where its text began
-            host = max(tail, key=lambda h: min(h.box.x1, r.box.x1) - max(h.box.x0, r.box.x0), default=None)
-            if host is None or min(host.box.x1, r.box.x1) <= max(host.box.x0, r.box.x0):
+        pairs = [(r, _host(tail, r)) for r in t.regions if r.band0 == band]
+        whole = prev.open_bottom or _split_row(pairs, foot)
+        for r, host in pairs:
+            # a cell the page break cut, drawn open (a merged cell of a spreadsheet) when not the whole row
+            if host is None or not (whole or (host.open_bottom and r.open_top)):
                 continue
-            host.lines.extend(r.lines)
+            if host.lines != r.lines:  # text printed on both parts is one cell's text, not two
+                host.lines.extend(r.lines)
             r.lines = []
     return tables
+
+
+def _host(tail: list[Region], r: Region) -> Region | None:
+    """The cell above (on the page before) that shares the most width with ``r``: where its text began."""
+    host = max(tail, key=lambda h: min(h.box.x1, r.box.x1) - max(h.box.x0, r.box.x0), default=None)
+    if host is None or min(host.box.x1, r.box.x1) <= max(host.box.x0, r.box.x0):
+        return None
+    return host
+
+
+def _full(r: Region) -> bool:
+    """The text of cell ``r`` runs down to its bottom rule: no room is left under it for another line."""
+    if not r.chars:
+        return False
+    last = max(c.bottom for c in r.chars)
+    return r.box.bottom - last < 0.8 * max(c.bottom - c.top for c in r.chars)
+
+
+def _split_row(pairs: list[tuple[Region, Region | None]], foot: float) -> bool:
+    """True when the first row of a page goes on with the last row of the page before although a rule
+    closes that row (a word processor cutting a row draws the border under each part):
+
+    * the row before reaches the foot of the text area (within a line);
+    * every cell with text on this page sits under a cell whose text ran down to its bottom rule,
+      one of them of more than one line;
+    * some cell is empty under a cell whose text ended on the page before (a new row would fill it).
+    """
+    hosts = [h for _, h in pairs if h is not None]
+    if not hosts or any(h is None for r, h in pairs if r.lines):
+        return False
+    size = max((c.bottom - c.top for h in hosts for c in h.chars), default=0.0)
+    if not size or max(h.box.bottom for h in hosts) < foot - 1.5 * size:
+        return False
+    going = [h for r, h in pairs if r.lines]
+    return (bool(going) and all(_full(h) for h in going) and any(len(h.lines) > 1 for h in going)
+            and any(not r.lines and h is not None and h.lines for r, h in pairs))
 
 
 def table_rows(tables: list[PageTable], ncols: int) -> list[list[Cell]]:

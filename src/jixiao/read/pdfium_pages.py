@@ -40,7 +40,44 @@ def _text(pdfium_c, textpage, n: int) -> str | None:
     return text if len(text) == n and not any("\ud800" <= ch <= "\udfff" for ch in text) else None
 
 
-def _chars(pdfium_c, textpage, height: float) -> list[Char]:
+def _clip_box(pdfium_c, obj, height: float) -> tuple[float, float, float, float] | None:
+    """The box a page object's clipping path leaves visible (top-left origin), ``None`` if it is not clipped.
+    Each path of the clip is taken as its bounding box; the clip is where they all overlap."""
+    clip = pdfium_c.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    x, y = ctypes.c_float(), ctypes.c_float()
+    box = None
+    for k in range(max(pdfium_c.FPDFClipPath_CountPaths(clip), 0)):
+        xs, ys = [], []
+        for i in range(max(pdfium_c.FPDFClipPath_CountPathSegments(clip, k), 0)):
+            seg = pdfium_c.FPDFClipPath_GetPathSegment(clip, k, i)
+            if seg and pdfium_c.FPDFPathSegment_GetPoint(seg, x, y):
+                xs.append(x.value)
+                ys.append(height - y.value)
+        if not xs:
+            continue
+        b = (min(xs), min(ys), max(xs), max(ys))
+        box = b if box is None else (max(box[0], b[0]), max(box[1], b[1]), min(box[2], b[2]), min(box[3], b[3]))
+    return box
+
+
+def _clips(pdfium_c, page, height: float) -> dict[int, tuple[float, float, float, float]]:
+    """The visible box of each clipped text object on the page itself (a form's objects are clipped in
+    the form's own space, not looked at), by the object's address."""
+    out = {}
+    for i in range(pdfium_c.FPDFPage_CountObjects(page)):
+        obj = pdfium_c.FPDFPage_GetObject(page, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            box = _clip_box(pdfium_c, obj, height)
+            if box is not None:
+                out[ctypes.cast(obj, ctypes.c_void_p).value] = box
+    return out
+
+
+def _chars(pdfium_c, textpage, height: float, clips: dict | None = None) -> list[Char]:
+    """The characters of a text page; a character its object's clipping path hides is left out (a
+    spreadsheet prints a merged cell's text once on each page it spans, hidden outside the part there)."""
     n = pdfium_c.FPDFText_CountChars(textpage)
     text = _text(pdfium_c, textpage, n) if n > 0 else ""
     rect = pdfium_c.FS_RECTF()
@@ -58,6 +95,11 @@ def _chars(pdfium_c, textpage, height: float) -> list[Char]:
         # a fallback font (brackets, digits) then sits on the same line as the hanzi around it.
         size = pdfium_c.FPDFText_GetFontSize(textpage, i) or (rect.top - rect.bottom)
         base = height - oy.value if pdfium_c.FPDFText_GetCharOrigin(textpage, i, ox, oy) else height - rect.bottom
+        if clips:
+            box = clips.get(ctypes.cast(pdfium_c.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value)
+            x, y = (rect.left + rect.right) / 2, height - (rect.top + rect.bottom) / 2
+            if box is not None and not (box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1):
+                continue
         out.append(Char(chr(code), rect.left, base - 0.8 * size, rect.right, base + 0.2 * size))
     return out
 
@@ -132,7 +174,7 @@ def page_objects(pdf, index: int) -> PageObjects:
         height = page.get_height()
         textpage = page.get_textpage()
         try:
-            chars = _chars(pdfium_c, textpage.raw, height)
+            chars = _chars(pdfium_c, textpage.raw, height, _clips(pdfium_c, page.raw, height))
             walk = _Walk(pdfium_c, textpage.raw, height)
             raw = page.raw
             n = pdfium_c.FPDFPage_CountObjects(raw)
