@@ -25,24 +25,12 @@ from typing import Any
 from ..model import Document, Finding, Indicator, Project, Span
 from .config import CompiledRule, ReviewConfig
 from .registry import Hit
-from .text import Category, NameFacts, ValueFacts, category, name_facts
+from .text import Category, NameFacts, ValueFacts, category, name_facts, value_facts
 
 __all__ = ["DocumentView", "IndicatorView", "ProjectView", "review"]
 
 _DEFAULT = ReviewConfig()
 _VALUES: dict[Any, ValueFacts] = {}
-
-
-def _value(text: str | None, target: Any) -> ValueFacts:
-    # The parser gives equal texts equal targets, so a text is a good key;
-    # a text without a target (a hand-built document) is kept apart.
-    key = text if target is not None else (text,)
-    f = _VALUES.get(key)
-    if f is None:
-        f = ValueFacts(text, target)
-        if len(_VALUES) < 100_000:
-            _VALUES[key] = f
-    return f
 
 
 class DocumentView:
@@ -221,8 +209,8 @@ def _texts(v: IndicatorView, pure_rules: list[CompiledRule], context_rules: list
     ind = v.ind
     v.cat = category[(ind.level1, ind.level1_code, ind.level2, ind.level2_code)]
     v.name = name_facts[ind.name]
-    v.annual = _value(ind.annual_value, ind.annual_target)
-    v.period = _value(ind.period_value, ind.period_target)
+    v.annual = value_facts(ind.annual_value, ind.annual_target, _VALUES)
+    v.period = value_facts(ind.period_value, ind.period_target, _VALUES)
     found = _run(pure_rules, v)
     outs = _outs(_drop_superseded(found) if len(found) > 1 else found)
     context = tuple(cr for cr in context_rules if cr.rule.needs is None or cr.rule.needs(v, cr.settings))

@@ -206,10 +206,15 @@ class ValueFacts:
 
 
 def value_facts(text: str | None, target: Target | None, memo: dict[Any, ValueFacts]) -> ValueFacts:
-    """Facts of ``text``, memoised in ``memo`` (the parser gives equal texts equal targets)."""
-    f = memo.get(text)
+    """Facts of ``text``, memoised in ``memo``.
+
+    The parser gives equal texts equal targets, so a text is a good key; a
+    text without a target (a hand-built document) is kept apart.
+    """
+    key = text if target is not None else (text,)
+    f = memo.get(key)
     if f is None:
         f = ValueFacts(text, target)
         if len(memo) < 100_000:
-            memo[text] = f
+            memo[key] = f
     return f

@@ -3,7 +3,7 @@
 SQLite's search index is a contentless FTS5 table: it keeps no text, so a
 row can only be removed by handing FTS5 the very tokens it was given. They
 are rebuilt here from the stored document, by the same code that made them
-on import (:func:`jixiao.store.rows.entry_rows`). PostgreSQL's index lives
+on import (:func:`jixiao.store.rows.entry_rows` with :func:`jixiao.store.tokens.entry_fts5`). PostgreSQL's index lives
 in ``search_entries`` and goes with its rows.
 
 Deleting the latest version makes the one before it the latest again, so
@@ -18,6 +18,7 @@ from sqlalchemy import Engine, delete, select, update
 
 from ..errors import UsageError
 from . import rows as R
+from . import tokens as T
 from .query import load_document
 from .schema import (
     DocumentRow,
@@ -54,8 +55,9 @@ def _fts_rows(conn, doc_id: int) -> list[tuple[int, str]]:
                                  .where(IndicatorRow.document_id == doc_id)
                                  .order_by(IndicatorRow.project_id, IndicatorRow.position)):
         by_project[pid].append(iid)
-    entries = R.entry_rows(doc, doc_id, pids, [by_project[pid] for pid in pids])
-    return [(row["id"], " ".join(toks)) for row, toks in entries]
+    # the very text the import wrote (write.prepare renders it the same way)
+    entries = R.entry_rows(doc, doc_id, pids, [by_project[pid] for pid in pids], T.entry_fts5)
+    return [(row["id"], text_) for row, text_ in entries]
 
 
 def delete_document(engine: Engine, doc_id: int) -> Deleted:

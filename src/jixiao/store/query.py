@@ -53,8 +53,9 @@ _DOC_LIST_COLUMNS = (DocumentRow.id, DocumentRow.name, DocumentRow.source_path, 
 
 
 def list_documents(conn: Connection, *, all_versions: bool = False, department: str | None = None,
-                   year: int | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-    stmt = select(*_DOC_LIST_COLUMNS).order_by(DocumentRow.id)
+                   year: int | None = None, limit: int | None = None,
+                   newest_first: bool = False) -> list[dict[str, Any]]:
+    stmt = select(*_DOC_LIST_COLUMNS).order_by(DocumentRow.id.desc() if newest_first else DocumentRow.id)
     if not all_versions:
         stmt = stmt.where(DocumentRow.is_latest)
     if department:

@@ -144,30 +144,37 @@ def _level1_values(conn: Connection, category: str) -> list[tuple[str | None, st
     return [(a, b) for a, b in pairs if _level1_name(a, b) == wanted]
 
 
-def _indicator_conditions(conn: Connection, f: IndicatorFilters, *, skip: str | None = None) -> list:
+def _indicator_conditions(conn: Connection, f: IndicatorFilters) -> dict[str, Any]:
+    """Each filter's condition under its name (a facet leaves out its own); built once per request,
+    since naming a 一级 category means reading which spellings of it the indicators use."""
     i, d = IndicatorRow, DocumentRow
-    cond: list = [d.is_latest.is_(True)] if f.document_id is None else [i.document_id == f.document_id]
-    if f.level1 and skip != "level1":
+    cond: dict[str, Any] = {"scope": d.is_latest.is_(True) if f.document_id is None
+                            else i.document_id == f.document_id}
+    if f.level1:
         pairs = _level1_values(conn, f.level1)
         ors = [((i.level1 == a) if a is not None else i.level1.is_(None))
                & ((i.level1_code == b) if b is not None else i.level1_code.is_(None)) for a, b in pairs]
-        cond.append(or_(*ors) if ors else false())
-    if f.level2 and skip != "level2":
+        cond["level1"] = or_(*ors) if ors else false()
+    if f.level2:
         key = f.level2.strip().removesuffix("指标")
-        cond.append(i.level2.in_([key, key + "指标"]) if key != "未分类" else i.level2.is_(None))
-    if f.kind and skip != "kind":
+        cond["level2"] = i.level2.in_([key, key + "指标"]) if key != "未分类" else i.level2.is_(None)
+    if f.kind:
         if f.kind not in KINDS:
             raise UsageError(f"指标值类型只能是 {'/'.join(KINDS)} / kind is one of {', '.join(KINDS)}")
-        cond.append(i.annual_kind == f.kind)
-    if f.comparator and skip != "comparator":
-        cond.append(i.annual_comparator == f.comparator)
-    if f.unit and skip != "unit":
-        cond.append(i.annual_unit == f.unit)
+        cond["kind"] = i.annual_kind == f.kind
+    if f.comparator:
+        cond["comparator"] = i.annual_comparator == f.comparator
+    if f.unit:
+        cond["unit"] = i.annual_unit == f.unit
     if f.department:
-        cond.append(d.department.contains(f.department, autoescape=True))
+        cond["department"] = d.department.contains(f.department, autoescape=True)
     if f.year:
-        cond.append(d.year == f.year)
+        cond["year"] = d.year == f.year
     return cond
+
+
+def _but(cond: dict[str, Any], skip: str | None = None) -> list:
+    return [c for k, c in cond.items() if k != skip]
 
 
 def browse_indicators(conn: Connection, f: IndicatorFilters | None = None, *, limit: int = 50,
@@ -180,27 +187,28 @@ def browse_indicators(conn: Connection, f: IndicatorFilters | None = None, *, li
     f = f or IndicatorFilters()
     _check_page(limit, offset)
     i, d, p = IndicatorRow, DocumentRow, ProjectRow
+    cond = _indicator_conditions(conn, f)
     base = select(func.count()).select_from(i).join(d, d.id == i.document_id)
-    total = conn.execute(base.where(*_indicator_conditions(conn, f))).scalar_one()
+    total = conn.execute(base.where(*_but(cond))).scalar_one()
     rows = conn.execute(
         select(i.id, i.seq, i.level1, i.level2, i.name, i.period_value, i.annual_value, i.annual_kind,
                i.annual_comparator, i.annual_number, i.annual_unit, p.id.label("project_id"),
                p.name.label("project"), d.id.label("document_id"), d.department, d.year)
         .select_from(i).join(d, d.id == i.document_id).join(p, p.id == i.project_id)
-        .where(*_indicator_conditions(conn, f)).order_by(i.id).limit(limit).offset(offset)).all()
+        .where(*_but(cond)).order_by(i.id).limit(limit).offset(offset)).all()
     out: dict[str, Any] = {"filters": f.describe(), "total": total, "offset": offset, "limit": limit,
                            "items": [dict(r._mapping) for r in rows]}
     if facets:
-        out["facets"] = _indicator_facets(conn, f)
+        out["facets"] = _indicator_facets(conn, cond)
     return out
 
 
-def _indicator_facets(conn: Connection, f: IndicatorFilters) -> dict[str, list[dict[str, Any]]]:
+def _indicator_facets(conn: Connection, cond: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     i, d = IndicatorRow, DocumentRow
 
     def grouped(skip: str, *cols):
         stmt = (select(*cols, func.count()).select_from(i).join(d, d.id == i.document_id)
-                .where(*_indicator_conditions(conn, f, skip=skip)).group_by(*cols))
+                .where(*_but(cond, skip)).group_by(*cols))
         return conn.execute(stmt).all()
 
     level1: Counter[str] = Counter()
@@ -250,17 +258,20 @@ def browse_findings(conn: Connection, f: FindingFilters | None = None, *, limit:
         cond.append(fr.project_id == f.project_id)
     if f.department:
         cond.append(d.department.contains(f.department, autoescape=True))
-    by_rule = [{"rule": r, "count": n} for r, n in conn.execute(
-        select(fr.rule, func.count()).join(d, d.id == fr.document_id).where(*cond)
-        .group_by(fr.rule).order_by(fr.rule))]
-    by_severity = {s: n for s, n in conn.execute(
-        select(fr.severity, func.count()).join(d, d.id == fr.document_id).where(*cond).group_by(fr.severity))}
-    if f.rule:
-        cond.append(fr.rule == f.rule.upper())
+    # one count per (rule, severity) gives the counts by rule, by severity and the filtered total
+    counts = conn.execute(select(fr.rule, fr.severity, func.count()).join(d, d.id == fr.document_id)
+                          .where(*cond).group_by(fr.rule, fr.severity)).all()
+    by_rule: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    for r, sev, n in counts:
+        by_rule[r] += n
+        by_severity[sev] += n
+    rule = f.rule.upper() if f.rule else None
+    total = sum(n for r, sev, n in counts if rule in (None, r) and f.severity in (None, sev))
+    if rule:
+        cond.append(fr.rule == rule)
     if f.severity:
         cond.append(fr.severity == f.severity)
-    total = conn.execute(select(func.count()).select_from(fr).join(d, d.id == fr.document_id)
-                         .where(*cond)).scalar_one()
     rows = conn.execute(
         select(fr.id, fr.rule, fr.severity, fr.message, fr.message_en, fr.field, fr.line,
                fr.span_start, fr.span_end, fr.document_id, d.name.label("document"), d.department,
@@ -268,7 +279,8 @@ def browse_findings(conn: Connection, f: FindingFilters | None = None, *, limit:
         .select_from(fr).join(d, d.id == fr.document_id).outerjoin(p, p.id == fr.project_id)
         .outerjoin(i, i.id == fr.indicator_id).where(*cond).order_by(fr.id).limit(limit).offset(offset)).all()
     return {"filters": f.describe(), "total": total, "offset": offset, "limit": limit,
-            "by_rule": by_rule, "by_severity": {s: by_severity.get(s, 0) for s in ("error", "warning", "info")},
+            "by_rule": [{"rule": r, "count": by_rule[r]} for r in sorted(by_rule)],
+            "by_severity": {s: by_severity.get(s, 0) for s in ("error", "warning", "info")},
             "items": [dict(r._mapping) for r in rows]}
 
 
@@ -332,4 +344,4 @@ def matching_indicator_ids(conn: Connection, f: IndicatorFilters) -> list[int]:
     """Every indicator ``f`` selects, in id order: what a download of the indicator browser holds."""
     i, d = IndicatorRow, DocumentRow
     return list(conn.execute(select(i.id).select_from(i).join(d, d.id == i.document_id)
-                             .where(*_indicator_conditions(conn, f)).order_by(i.id)).scalars())
+                             .where(*_but(_indicator_conditions(conn, f))).order_by(i.id)).scalars())

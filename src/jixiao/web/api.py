@@ -22,6 +22,7 @@ from ..store.delete import delete_document
 from . import uploads as U
 from . import views as V
 from .deps import check_token, connection, settings_of
+from .i18n import language
 from .params import DocumentListParams, FindingParams, IndicatorParams, SearchParams
 from .responses import JSONResponse, download
 
@@ -35,11 +36,6 @@ DOCUMENT_COLUMNS = ["id", "name", "department", "year", "form", "title", "amount
                     "imported_at", "sha256", "source_path"]
 FINDING_COLUMNS = ["id", "rule", "severity", "message", "message_en", "document_id", "document", "department",
                    "project_id", "project", "seq", "indicator", "field", "line"]
-
-
-def _lang(request: Request) -> str:
-    from .i18n import language
-    return language(request)
 
 
 @api.get("", summary="服务信息 / about this server")
@@ -58,7 +54,7 @@ def summary(conn: Conn) -> dict[str, Any]:
 def documents(request: Request, conn: Conn, p: Annotated[DocumentListParams, Query()]) -> Any:
     data = V.documents_view(conn, p)
     if p.format:
-        return download(data["items"], DOCUMENT_COLUMNS, p.format, "documents", language=_lang(request))
+        return download(data["items"], DOCUMENT_COLUMNS, p.format, "documents", language=language(request))
     return data
 
 
@@ -99,7 +95,7 @@ def document_export(request: Request, conn: Conn, doc_id: int,
                     format: Literal["json", "csv", "xlsx"] = "csv") -> Response:
     Q.document_summary(conn, doc_id)  # 404 before an empty file
     rows = Q.export_rows(conn, document_ids=[doc_id])
-    return download(rows, list(Q.EXPORT_COLUMNS), format, f"D{doc_id}", language=_lang(request))
+    return download(rows, list(Q.EXPORT_COLUMNS), format, f"D{doc_id}", language=language(request))
 
 
 @api.get("/documents/{doc_id}/render", summary="按官方表式输出 / the official table rendered back")
@@ -137,7 +133,7 @@ def projects(request: Request, conn: Conn,
         ids = [r["id"] for r in S.browse_projects(conn, document_id=document, department=department, name=name,
                                                    limit=None)["items"]]
         return download(Q.export_rows(conn, project_ids=ids), list(Q.EXPORT_COLUMNS), format, "projects",
-                        language=_lang(request))
+                        language=language(request))
     data = S.browse_projects(conn, document_id=document, department=department, name=name, limit=per_page,
                              offset=(page - 1) * per_page)
     data["page"], data["per_page"] = page, per_page
@@ -155,7 +151,7 @@ def search(request: Request, conn: Conn, p: Annotated[SearchParams, Query()]) ->
         if not p.q:
             raise UsageError("搜索词为空 / empty search query", code="invalid")
         return download(Q.search_export_rows(conn, p.q, p.filters()), list(Q.EXPORT_COLUMNS), p.format,
-                        "search", language=_lang(request))
+                        "search", language=language(request))
     return V.search_view(conn, p)
 
 
@@ -164,7 +160,7 @@ def indicators(request: Request, conn: Conn, p: Annotated[IndicatorParams, Query
     if p.format:
         ids = S.matching_indicator_ids(conn, p.filters())
         return download(Q.export_rows(conn, indicator_ids=ids), list(Q.EXPORT_COLUMNS), p.format, "indicators",
-                        language=_lang(request))
+                        language=language(request))
     return V.indicators_view(conn, p)
 
 
@@ -172,7 +168,7 @@ def indicators(request: Request, conn: Conn, p: Annotated[IndicatorParams, Query
 def findings(request: Request, conn: Conn, p: Annotated[FindingParams, Query()]) -> Any:
     if p.format:
         rows = S.browse_findings(conn, p.filters(), limit=None)["items"]
-        return download(rows, FINDING_COLUMNS, p.format, "findings", language=_lang(request))
+        return download(rows, FINDING_COLUMNS, p.format, "findings", language=language(request))
     return V.findings_view(conn, p)
 
 

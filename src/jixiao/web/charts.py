@@ -37,6 +37,16 @@ def _number(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 or v == int(v) else f"{v:,.2f}"
 
 
+def _svg(width: int, height: int, title: str) -> str:
+    return (f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+            f'aria-label="{escape(title)}"><title>{escape(title)}</title>')
+
+
+def _row_label(label: str, y: float) -> str:
+    return (f'<text class="lbl" x="{LABEL_W - 6}" y="{y + 12}" text-anchor="end">{escape(_label(label))}'
+            f'<title>{escape(label)}</title></text>')
+
+
 def bar_chart(items: Sequence[tuple[str, float]], *, title: str, fmt: Callable[[float], str] = _number,
               width: int = 620, max_value: float | None = None, css: str = "s0",
               links: Sequence[str | None] | None = None) -> Markup:
@@ -46,14 +56,11 @@ def bar_chart(items: Sequence[tuple[str, float]], *, title: str, fmt: Callable[[
     top = max_value or max((v for _, v in items), default=0) or 1
     span = width - LABEL_W - 80
     h = ROW_H * len(items) + 6
-    out = [f'<svg class="chart" viewBox="0 0 {width} {h}" width="{width}" height="{h}" role="img" '
-           f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
+    out = [_svg(width, h, title)]
     for k, (label, value) in enumerate(items):
         y = k * ROW_H + 3
         w = max(value / top * span, 0 if value == 0 else 1)
-        bar = (f'<text class="lbl" x="{LABEL_W - 6}" y="{y + 12}" text-anchor="end">{escape(_label(label))}'
-               f'<title>{escape(label)}</title></text>'
-               f'<rect class="{css}" x="{LABEL_W}" y="{y}" width="{w:.1f}" height="{BAR_H}" rx="2"/>'
+        bar = (_row_label(label, y) + f'<rect class="{css}" x="{LABEL_W}" y="{y}" width="{w:.1f}" height="{BAR_H}" rx="2"/>'
                f'<text class="val" x="{LABEL_W + w + 5:.1f}" y="{y + 12}">{escape(fmt(value))}</text>')
         href = links[k] if links else None
         out.append(f'<a href="{escape(href)}">{bar}</a>' if href else bar)
@@ -70,8 +77,7 @@ def stacked_bar_chart(rows: Sequence[tuple[str, Sequence[float]]], series: Seque
     span = width - LABEL_W - 80
     legend_h = 22
     h = ROW_H * len(rows) + legend_h + 6
-    out = [f'<svg class="chart" viewBox="0 0 {width} {h}" width="{width}" height="{h}" role="img" '
-           f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
+    out = [_svg(width, h, title)]
     x = 4.0
     for name, css in series:
         out.append(f'<rect class="{css}" x="{x:.0f}" y="4" width="12" height="12" rx="2"/>'
@@ -79,8 +85,7 @@ def stacked_bar_chart(rows: Sequence[tuple[str, Sequence[float]]], series: Seque
         x += 28 + _width(name)
     for k, (label, values) in enumerate(rows):
         y = legend_h + k * ROW_H + 3
-        out.append(f'<text class="lbl" x="{LABEL_W - 6}" y="{y + 12}" text-anchor="end">'
-                   f'{escape(_label(label))}<title>{escape(label)}</title></text>')
+        out.append(_row_label(label, y))
         x = float(LABEL_W)
         for (name, css), v in zip(series, values, strict=True):
             w = v / top * span

@@ -64,15 +64,16 @@ def _label(table: dict[str, tuple[str, str]], lang: str):
     return lambda key: table.get(key, (key, key))[0 if lang == "zh" else 1]
 
 
-def url_with(request: Request, **changes: Any) -> str:
-    """This page's URL with some query parameters changed (None removes one): paging, facets."""
+def url_with(request: Request, path: str | None = None, /, **changes: Any) -> str:
+    """This page's query (``lang`` aside) on ``path`` (default: this page), with some parameters
+    changed (None removes one): paging, facets, a page's JSON twin."""
     params = {k: v for k, v in request.query_params.items() if k != "lang"}
     for k, v in changes.items():
         if v is None or v == "":
             params.pop(k, None)
         else:
             params[k] = str(v)
-    return request.url.path + ("?" + urlencode(params) if params else "")
+    return (path or request.url.path) + ("?" + urlencode(params) if params else "")
 
 
 def render(request: Request, template: str, data: dict[str, Any], *, twin: str | None, status: int = 200,
@@ -90,11 +91,6 @@ def render(request: Request, template: str, data: dict[str, Any], *, twin: str |
 def render_error(request: Request, status: int, message: str, code: str) -> Response:
     return render(request, "error.html", {"status": status, "error": message, "code": code}, twin=None,
                   status=status)
-
-
-def _twin(request: Request, path: str) -> str:
-    q = {k: v for k, v in request.query_params.items() if k != "lang"}
-    return path + ("?" + urlencode(q) if q else "")
 
 
 @pages.get("/")
@@ -129,7 +125,7 @@ def overview(request: Request, conn: Conn) -> Response:
 
 @pages.get("/documents")
 def documents(request: Request, conn: Conn, p: Annotated[DocumentListParams, Query()]) -> Response:
-    return render(request, "documents.html", V.documents_view(conn, p), twin=_twin(request, "/api/v1/documents"),
+    return render(request, "documents.html", V.documents_view(conn, p), twin=url_with(request, "/api/v1/documents"),
                   p=p)
 
 
@@ -155,25 +151,26 @@ def project(request: Request, conn: Conn, project_id: int) -> Response:
 
 @pages.get("/search")
 def search(request: Request, conn: Conn, p: Annotated[SearchParams, Query()]) -> Response:
-    return render(request, "search.html", V.search_view(conn, p), twin=_twin(request, "/api/v1/search"), p=p)
+    return render(request, "search.html", V.search_view(conn, p), twin=url_with(request, "/api/v1/search"), p=p)
 
 
 @pages.get("/indicators")
 def indicators(request: Request, conn: Conn, p: Annotated[IndicatorParams, Query()]) -> Response:
     d = V.indicators_view(conn, p)
-    t = translator(language(request))
+    lang = language(request)
+    t, kind = translator(lang), _label(KIND, lang)
     charts = {}
     for facet, css, title in (("level1", "s0", t("一级", "Level 1")), ("level2", "s4", t("二级", "Level 2")),
                               ("kind", "s2", t("值类型", "Value kind")),
                               ("comparator", "s1", t("比较符", "Comparator")), ("unit", "s3", t("计量单位", "Unit"))):
         items = d["facets"][facet]
-        labels = [KIND[r["value"]][0 if language(request) == "zh" else 1] if facet == "kind"
+        labels = [kind(r["value"]) if facet == "kind"
                   else COMPARATOR.get(r["value"], r["value"]) if facet == "comparator" else r["value"] for r in items]
         charts[facet] = (title, C.bar_chart(list(zip(labels, [r["count"] for r in items], strict=True)),
                                             title=title, css=css, width=460,
                                             links=[url_with(request, **{facet: r["value"], "page": None})
                                                    for r in items]))
-    return render(request, "indicators.html", d, twin=_twin(request, "/api/v1/indicators"), p=p, charts=charts)
+    return render(request, "indicators.html", d, twin=url_with(request, "/api/v1/indicators"), p=p, charts=charts)
 
 
 @pages.get("/findings")
@@ -182,7 +179,7 @@ def findings(request: Request, conn: Conn, p: Annotated[FindingParams, Query()])
     chart = C.bar_chart([(f"{r['rule']} {r['title'] or ''}", r["count"]) for r in d["by_rule"]],
                         title=translator(language(request))("按规则统计", "Findings by rule"), css="s4",
                         links=[url_with(request, rule=r["rule"], page=None) for r in d["by_rule"]])
-    return render(request, "findings.html", d, twin=_twin(request, "/api/v1/findings"), p=p, chart=chart)
+    return render(request, "findings.html", d, twin=url_with(request, "/api/v1/findings"), p=p, chart=chart)
 
 
 @pages.get("/import")

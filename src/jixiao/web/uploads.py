@@ -2,8 +2,9 @@
 
 An upload waits in the spool directory under its SHA-256 between the
 preview and the save, so saving is a second, small request that names the
-hash rather than sending the file again. Spooled files older than a day are
-removed on the next upload.
+hash rather than sending the file again; what the preview parsed waits
+beside it, so the save does not parse again. Spooled files older than a day
+are removed on the next upload.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import Engine, select
 
 from ..errors import UsageError
 from ..model import Document, Finding
 from ..parse.document import parse_source
 from ..read import read
-from ..read.base import Source
 from ..review.report import finding_dict, summarise
 from ..store.importer import make_reviewer
 from ..store.schema import DocumentRow
@@ -93,12 +94,38 @@ def load_upload(settings: WebSettings, sha: str) -> Upload:
     return Upload(**json.loads(meta.read_text()))
 
 
-def _parse(settings: WebSettings, up: Upload) -> tuple[Source, Document, list[Finding]]:
+@dataclass
+class Parsed:
+    """What reading, parsing and reviewing an upload gave: kept beside it, so that saving after a
+    preview does not read the file again (for a scan, that would be the OCR again)."""
+
+    name: str
+    format: str
+    encoding: str | None
+    pages: int | None
+    doc: Document
+    findings: list[Finding]
+
+
+_FINDINGS = TypeAdapter(list[Finding])
+
+
+def _parsed(settings: WebSettings, up: Upload) -> Parsed:
     body, _ = _paths(settings, up.sha256)
-    source = read(body)
-    source = replace(source, name=up.name)
+    kept = body.with_suffix(".parsed.json")
+    if kept.exists():
+        data = json.loads(kept.read_text())
+        if data["name"] == up.name:  # the same bytes uploaded under another name are another document
+            return Parsed(data["name"], data["format"], data["encoding"], data["pages"],
+                          Document.model_validate_json(data["document"]), _FINDINGS.validate_json(data["findings"]))
+    source = replace(read(body), name=up.name)
     doc = parse_source(source)
-    return source, doc, make_reviewer(settings.review_config)(doc)
+    out = Parsed(up.name, source.format, source.encoding, source.pages, doc,
+                 make_reviewer(settings.review_config)(doc))
+    kept.write_text(json.dumps({"name": out.name, "format": out.format, "encoding": out.encoding,
+                                "pages": out.pages, "document": doc.model_dump_json(by_alias=True),
+                                "findings": _FINDINGS.dump_json(out.findings).decode()}, ensure_ascii=False))
+    return out
 
 
 def stored_as(engine: Engine, sha256: str) -> list[dict[str, Any]]:
@@ -112,10 +139,11 @@ def stored_as(engine: Engine, sha256: str) -> list[dict[str, Any]]:
 def preview(settings: WebSettings, up: Upload, engine: Engine | None = None) -> dict[str, Any]:
     """What saving this upload would store: the parse, its warnings and residue, and the review;
     and, given the database, which stored documents already hold the same bytes."""
-    source, doc, findings = _parse(settings, up)
+    parsed = _parsed(settings, up)
+    doc, findings = parsed.doc, parsed.findings
     summary = summarise(doc, findings).to_dict()
     return {
-        "upload": asdict(up), "format": source.format, "encoding": source.encoding, "pages": source.pages,
+        "upload": asdict(up), "format": parsed.format, "encoding": parsed.encoding, "pages": parsed.pages,
         "form": doc.form, "title": doc.title, "department": doc.department, "year": doc.year,
         "amount_unit": doc.amount_unit,
         "counts": {"units": len(doc.units), "projects": len(doc.projects),
@@ -133,11 +161,12 @@ def preview(settings: WebSettings, up: Upload, engine: Engine | None = None) -> 
 
 def save_upload(engine: Engine, settings: WebSettings, up: Upload) -> dict[str, Any]:
     """Store the upload as the next version of ``upload:NAME``; unchanged bytes change nothing."""
-    source, doc, findings = _parse(settings, up)
+    parsed = _parsed(settings, up)
+    doc, findings = parsed.doc, parsed.findings
     saved = save_document(engine, doc, source_path=SOURCE_PREFIX + up.name, sha256=up.sha256, size=up.size,
-                          fmt=source.format, findings=findings)
+                          fmt=parsed.format, findings=findings)
     body, meta = _paths(settings, up.sha256)
-    for p in (body, meta):
+    for p in (body, meta, body.with_suffix(".parsed.json")):
         p.unlink(missing_ok=True)
     return {"status": saved.status, "document_id": saved.document_id, "version": saved.version,
             "name": up.name, "projects": len(doc.projects),

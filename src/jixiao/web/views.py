@@ -40,7 +40,7 @@ def _pages(total: int, page: int, per_page: int) -> dict[str, int]:
 
 def overview_view(conn: Connection) -> dict[str, Any]:
     out = S.overview(conn)
-    out["recent"] = Q.list_documents(conn)[-10:][::-1]
+    out["recent"] = Q.list_documents(conn, limit=10, newest_first=True)
     return out
 
 
