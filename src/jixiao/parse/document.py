@@ -13,7 +13,7 @@ from ..errors import ParseError
 from ..model import AMOUNT_KEYS, Document, Issue, Span
 from ..read.base import Source
 from .form import looks_like_form, parse_forms
-from .header import find_column_header, read_head
+from .header import find_column_header, header_amount_unit, read_head
 from .lines import Line, split_lines
 from .residue import all_spans, find_residue
 from .summary import build_summary, tabular_rows, wrapped_rows
@@ -80,6 +80,8 @@ def _parse(source: Source) -> Document:
         doc.spans["department"] = head.department.spans()
     doc.amount_unit = head.amount_unit
     doc.year = head.year
+    if found and doc.amount_unit is None and (unit := header_amount_unit(lines, found[2])):
+        doc.amount_unit, head.amount_unit_span = unit
     if head.amount_unit_span:
         doc.spans["amount_unit"] = head.amount_unit_span
     if head.year_span:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ..model import Amounts, Issue, Project, Span
 from .grid import find_prose_targets, find_stream_header, is_grid_header, parse_grid, parse_prose
-from .labels import FIELD_LABELS, GROUP_LABELS, match_label, strip_noise
+from .labels import FIELD_LABELS, GROUP_LABELS, LABEL_UNIT_RE, match_label, strip_noise
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
 from .vocab import nfkc, squash
@@ -35,6 +35,7 @@ _NOISE_TOKEN_RE = re.compile(r"^(?:[A-Za-z]|\d{1,2}|[^\w\s]+)$")
 # the task grid of a 部门整体 form: the spec keeps it in ``fields``
 _TASK_GRID = {"部门职能", "年度目标任务", "支出项目名称", "预算金额"}
 _AMOUNT_UNIT_LINE_RE = re.compile(r"^\s*[|]?\s*(?:金额)?单位\s*[:：]\s*(?:万元|元|千元|亿元)\s*[|]?\s*$")
+_SUPERVISOR_LABELS = ("主管部门", "主管部门及代码", "主管部门名称", "项目主管部门")
 _TOTAL_LABELS = ("本年度预算金额", "年度预算金额", "年度资金总额", "本年度资金", "资金总额",
                  "总金额", "项目总金额", "项目资金总额", "预算金额", "合计")
 _PART_LABELS = {"财政拨款": "fiscal", "其中:财政拨款": "fiscal", "其中：财政拨款": "fiscal",
@@ -342,6 +343,8 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
     head_lines = lines if grid_at is None else lines[:grid_at]
     rows = form_rows([ln for ln in head_lines if not _TITLE_RE.search(squash(ln.text))], syntax)
     values, orphans = read_form(rows, syntax)
+    if result.amount_unit is None:
+        result.amount_unit = _unit_in_labels(rows)
     project = Project()
     by_label: dict[str, MText] = {}
     for v in values:
@@ -379,8 +382,8 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
             project.warnings.append(Issue(code="name-unlabelled",
                                           message=f"项目名称的标签未能识别，按位置推定为“{t}” / project name taken from an unlabelled cell"))
     # no 填报单位 on the form: its 主管部门 is the department (and stays a field too)
-    if result.department is None and "主管部门" in by_label:
-        result.department = by_label["主管部门"]
+    if result.department is None:
+        result.department = next((by_label[k] for k in _SUPERVISOR_LABELS if k in by_label), None)
     goal = next((by_label[k] for k, r in FIELD_LABELS.items() if r == "goal_annual" and k in by_label), None)
     if goal is None:
         goal = next((by_label[k] for k, r in FIELD_LABELS.items() if r == "goal_total" and k in by_label), None)
@@ -418,6 +421,15 @@ def _drop_repeated_annual_goal(project: Project, by_label: dict[str, MText], syn
         if squash(project.fields[label]) == squash(total.s):
             project.fields.pop(label)
             syntax.extend(project.field_spans.pop(label, []))
+
+
+def _unit_in_labels(rows: list[tuple[Line, list[Cell]]]) -> str | None:
+    """The amount unit a label carries, as in 项目资金（万元）."""
+    for _line, cells in rows:
+        for c in cells:
+            if c.label and (m := LABEL_UNIT_RE.search(c.mt.s)):
+                return m.group("unit")
+    return None
 
 
 def _form_amounts(project: Project, result: FormResult) -> Amounts:

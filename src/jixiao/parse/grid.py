@@ -26,7 +26,8 @@ from .mtext import MText
 from .values import parse_target
 from .vocab import LEVEL_WORD_RE, is_level1, is_level2, squash
 
-__all__ = ["GridResult", "find_prose_targets", "find_stream_header", "parse_prose", "is_grid_header", "parse_grid"]
+__all__ = ["GridResult", "find_prose_targets", "find_stream_header", "grid_column_role", "indicators_from_cells",
+           "is_grid_header", "parse_grid", "parse_prose"]
 
 _VALUE_TOKEN_RE = re.compile(
     r"^(?:[<>≤≥＜＞=≧≦]=?|约|不低于|不少于|不高于|不超过|大于|小于)?\s*"
@@ -52,6 +53,11 @@ def _grid_role(cell: str) -> str | None:
         if key.startswith(word) and len(key) <= 5:
             return role
     return None
+
+
+def grid_column_role(cell: str) -> str | None:
+    """The role of an indicator grid's column in a summary table's header (一级指标 → level1)."""
+    return _grid_role(cell)
 
 
 def is_grid_header(cells: list[str]) -> bool:
@@ -99,6 +105,7 @@ class _Grid:
     level1: str | None = None
     level1_code: str | None = None
     level2: str | None = None
+    level2_code: str | None = None
     carry: list[MText] = field(default_factory=list)
 
     def find(self, name: str, level1: str | None) -> Indicator | None:
@@ -259,14 +266,14 @@ def _place_row(grid: _Grid, cells: list[MText], roles: list[str | None], labels:
             syntax.extend(c.spans())
     if "level1" in by:
         grid.level1, grid.level1_code = _level_text(by["level1"])
-        grid.level2 = None
+        grid.level2 = grid.level2_code = None
     if "level2" in by:
-        grid.level2 = _level_text(by["level2"])[0]
+        grid.level2, grid.level2_code = _level_text(by["level2"])
     if "name" not in by:
         return
     name = by["name"]
     ind = Indicator(seq=len(grid.indicators) + 1, level1=grid.level1, level1_code=grid.level1_code,
-                    level2=grid.level2, name=name.s)
+                    level2=grid.level2, level2_code=grid.level2_code, name=name.s)
     ind.spans["name"] = name.spans()
     for role, key in (("annual", "annual_value"), ("period", "period_value")):
         if role in by:
@@ -291,6 +298,28 @@ def _with_columns(target: Target | None, extra: dict[str, str]) -> Target | None
     if target.unit is None and unit:
         update["unit"] = unit
     return target.model_copy(update=update) if update else target
+
+
+def indicators_from_cells(rows: list[dict[str, MText]], out: GridResult) -> None:
+    """Indicators from a summary table's grid columns: one dict per printed row, from the
+    header's ``grid:ROLE:LABEL`` column to the cell under it. 一级/二级 left empty continue
+    the group above, as in a form's grid."""
+    grid = _Grid()
+    for row in rows:
+        keys = list(row)
+        _place_row(grid, [row[k] for k in keys], [k.split(":", 2)[1] for k in keys],
+                   [k.split(":", 2)[2] for k in keys], out.syntax)
+    _finish(grid.indicators, out)
+    out.indicators = grid.indicators
+
+
+def _finish(indicators: list[Indicator], out: GridResult) -> None:
+    for ind in indicators:
+        ind.annual_target = _with_columns(parse_target(ind.annual_value), ind.extra)
+        ind.period_target = _with_columns(parse_target(ind.period_value), ind.extra)
+        if ind.annual_value is None:
+            out.warnings.append(Issue(code="value-missing",
+                                      message=f"指标“{ind.name}”未读到指标值 / no value read for indicator"))
 
 
 def find_stream_header(lines: list[Line]) -> int | None:
@@ -460,12 +489,7 @@ def parse_grid(lines: list[Line]) -> GridResult:
             nxt = next((j for j in grid.indicators[k + 1:] if j.level1 == ind.level1 and j.level2), None)
             if nxt is not None and merge:
                 ind.level2 = nxt.level2
-    for ind in grid.indicators:
-        ind.annual_target = _with_columns(parse_target(ind.annual_value), ind.extra)
-        ind.period_target = _with_columns(parse_target(ind.period_value), ind.extra)
-        if ind.annual_value is None:
-            out.warnings.append(Issue(code="value-missing",
-                                      message=f"指标“{ind.name}”未读到指标值 / no value read for indicator"))
+    _finish(grid.indicators, out)
     if merge:
         out.warnings.append(Issue(code="grid-ocr",
                                   message="指标表的单元格错位（扫描件）：指标与指标值按顺序对应，请核对 / "

@@ -11,11 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Span
+from .grid import grid_column_role
+from .labels import LABEL_UNIT_RE
 from .lines import Line, clean_cell, split_cells
 from .mtext import MText
 from .vocab import HEADER_ROLES, squash
 
-__all__ = ["Head", "find_column_header", "is_header_line", "read_head"]
+__all__ = ["Head", "find_column_header", "header_amount_unit", "is_header_line", "read_head"]
 
 _TITLE_RE = re.compile(r"绩效目标(?:申报|批复|公开)?表|绩效目标$|绩效指标表")
 _DEPT_RE = re.compile(
@@ -23,6 +25,7 @@ _DEPT_RE = re.compile(
     r"\s*[:：]\s*(?P<value>[^\t|]*?)\s*(?=(?:[ \t\u3000|]+(?:金额)?单位\s*[:：])|[\t|]|\s{2,}|$)"
 )
 _UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|元|千元|亿元)")
+_HEADER_UNIT_RE = re.compile(r"[(（]\s*(?:单位\s*[:：]\s*)?(?P<unit>万元|元|千元|亿元)\s*[)）]")
 _YEAR_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年(?:度)?")
 _YEAR_LINE_RE = re.compile(r"^\s*[(（]?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）]?\s*$")
 _YEAR_LABEL_RE = re.compile(r"(?:预算年度|年度)\s*[:：]\s*(?P<year>(?:19|20)\d{2})")
@@ -44,17 +47,31 @@ class Head:
 
 
 def _header_roles(cells: list[str]) -> list[str]:
+    """Each header cell's role: an amount, name, goal or indicators column, ``grid:ROLE:LABEL``
+    for a column of an indicator grid printed beside the projects (一级指标, 指标值 …), else
+    the label itself."""
     roles = []
     for c in cells:
-        key = squash(c)
+        key = squash(LABEL_UNIT_RE.sub("", c))
         role = HEADER_ROLES.get(key)
         if role is None:
             for label, r in HEADER_ROLES.items():
                 if key.startswith(squash(label)) and len(label) >= 4:
                     role = r
                     break
+        if role is None and (grid_role := grid_column_role(key)):
+            role = f"grid:{grid_role}:{key}"
         roles.append(role or key)
     return roles
+
+
+def header_amount_unit(lines: list[Line], header_lines: list[int]) -> tuple[str, list[Span]] | None:
+    """The amount unit printed in the column header, as in 总计（万元）."""
+    for i in header_lines:
+        mt = lines[i].mtext
+        for m in _HEADER_UNIT_RE.finditer(mt.s):
+            return m.group("unit"), mt.spans(m.start("unit"), m.end("unit"))
+    return None
 
 
 _HEADER_WORDS = ("总计", "财政拨款", "财政专户", "其他资金", "绩效目标", "绩效指标", "项目名称", "资金使用单位")
@@ -148,4 +165,6 @@ def read_head(lines: list[Line], limit: int) -> Head:
         if y and head.year is None:
             head.year = int(y.group("year"))
             head.year_span = mt.spans(y.start("year"), y.end("year"))
+            # "（2024年度）", "预算年度：2024": the words around the year are its label
+            head.syntax.extend(mt.spans(y.start(), y.start("year")) + mt.spans(y.end("year"), y.end()))
     return head

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from .vocab import squash
 
-__all__ = ["FIELD_LABELS", "GROUP_LABELS", "GRID_WORDS", "LabelMatch", "match_label", "strip_noise"]
+__all__ = ["FIELD_LABELS", "GROUP_LABELS", "GRID_WORDS", "LABEL_UNIT_RE", "LabelMatch", "match_label", "strip_noise"]
 
 # label → role; "field" labels go to Project.fields, others feed a model field.
 FIELD_LABELS: dict[str, str] = {
@@ -20,7 +20,8 @@ FIELD_LABELS: dict[str, str] = {
     "填报单位": "department", "部门名称": "department", "单位名称": "department",
     "申报单位": "department", "预算单位": "department", "部门": "department",
     "部门(单位)名称": "department", "单位(部门)名称": "department",
-    "主管部门": "field",
+    "主管部门": "field", "主管部门及代码": "field", "主管部门名称": "field", "项目主管部门": "field",
+    "实施单位及代码": "unit", "预算部门": "department", "预算部门名称": "department",
     "项目负责人": "field", "联系人": "field", "联系电话": "field",
     "项目属性": "field", "项目类型": "field", "项目类别": "field", "资金用途": "field",
     "起始时间": "field", "项目起始时间": "field", "开始时间": "field", "项目开始时间": "field",
@@ -68,6 +69,8 @@ GRID_WORDS = {
     "计量单位": "extra", "备注": "extra", "评分标准": "extra", "指标方向": "extra", "指标性质": "extra",
 }
 
+# "年度资金总额（万元）": the label with the unit its amounts are in
+LABEL_UNIT_RE = re.compile(r"[(（]\s*(?:单位\s*[:：]\s*)?(?P<unit>万元|元|千元|亿元)\s*[)）]\s*$")
 _NOISE_RE = re.compile(r"[\[\]|!！·•。._\-—~～:：;；,，'\"`*#]")
 _PAREN_NOTE_RE = re.compile(r"[(（]\s*(?:盖章|公章|签章|签字)\s*[)）]")
 
@@ -109,7 +112,7 @@ def _kind(label: str) -> str:
 @lru_cache(maxsize=4096)
 def match_label(text: str, *, fuzzy: bool = True) -> LabelMatch | None:
     """The known label ``text`` is (exactly, or misread by OCR), else None."""
-    key = strip_noise(text)
+    key = strip_noise(LABEL_UNIT_RE.sub("", text))
     if not key or len(key) > 16:
         return None
     exact = _ALL.get(key)

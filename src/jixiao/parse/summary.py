@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from ..model import AMOUNT_KEYS, Amounts, Issue, Project, Span, Unit
 from .amounts import amount_cells, amount_options, resolve_by_column_totals
+from .grid import GridResult, indicators_from_cells
 from .header import is_header_line
 from .indicators import TRUNCATED, find_indicator_start, parse_indicators
 from .lines import Line, clean_cell, is_chrome, split_cells
@@ -47,6 +48,9 @@ class Row:
     indicators: MText | None = None
     extra: dict[str, MText] = field(default_factory=dict)
     line: int = 0
+    #: a summary that prints its indicators as a grid beside the projects (一级指标 | … | 指标值):
+    #: one dict per printed row, column role → cell
+    grid: list[dict[str, MText]] = field(default_factory=list)
 
 
 @dataclass
@@ -71,8 +75,12 @@ def _row_from_cells(cells: list[MText], columns: list[str], line: int) -> Row | 
         by_role: dict[str, MText] = {}
         extra: dict[str, MText] = {}
         amounts: list[MText] = []
+        grid_cells: dict[str, MText] = {}
         for role, cell in zip(columns, cells, strict=True):
-            if role in AMOUNT_KEYS:
+            if role.startswith("grid:"):
+                if cell.s:
+                    grid_cells[role] = cell
+            elif role in AMOUNT_KEYS:
                 amounts.append(cell)
             elif role in ("name", "goal", "indicators") and role not in by_role:
                 by_role[role] = cell
@@ -80,7 +88,8 @@ def _row_from_cells(cells: list[MText], columns: list[str], line: int) -> Row | 
                 extra[role] = cell
         if all(_is_amount_like(a) for a in amounts):
             return Row(by_role.get("name", MText.plain("")), amounts, True,
-                       by_role.get("goal") or None, by_role.get("indicators") or None, extra, line)
+                       by_role.get("goal") or None, by_role.get("indicators") or None, extra, line,
+                       [grid_cells] if grid_cells else [])
     # cells dropped: name first, then amount-like cells, then text cells by content
     if not cells or not cells[0].s:
         return None
@@ -101,6 +110,24 @@ def _row_from_cells(cells: list[MText], columns: list[str], line: int) -> Row | 
     return row
 
 
+def _continue_grid_row(row: Row, cells: list[MText], columns: list[str]) -> None:
+    """A row of a summary with grid columns whose project cells are empty: the project's next
+    indicator (and, if any, more of its goal). A row that dropped its empty cells lost the
+    leading ones: its cells are the last columns."""
+    placed = zip(columns[len(columns) - len(cells):], cells, strict=True) if len(cells) <= len(columns) \
+        else zip(columns, cells, strict=False)
+    grid_cells: dict[str, MText] = {}
+    for role, cell in placed:
+        if not cell.s:
+            continue
+        if role.startswith("grid:"):
+            grid_cells[role] = cell
+        elif role == "goal":
+            row.goal = cell if row.goal is None else MText.join_lines([row.goal, cell])
+    if grid_cells:
+        row.grid.append(grid_cells)
+
+
 def _continue_row(row: Row, cells: list[MText]) -> None:
     """A row whose name and amount cells are empty carries on the row above (a page broke it)."""
     for cell in cells[1:]:
@@ -118,6 +145,7 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
     """Rows of a table whose cells are separated by tabs or ``|``."""
     rows: list[Row] = []
     previous_was_row = False
+    has_grid = any(c.startswith("grid:") for c in columns)
     for line in lines[start:]:
         if line.is_blank() or is_chrome(line.text):
             previous_was_row = False
@@ -138,6 +166,9 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
             continue
         if is_header_line(line.text):  # the header repeated on a new page
             syntax.extend(line.mtext.spans())
+            continue
+        if rows and not cells[0].s and has_grid:
+            _continue_grid_row(rows[-1], cells, columns)
             continue
         if rows and not cells[0].s and all(_is_amount_like(c) for c in cells[1:5]) and any(c.s for c in cells[1:]):
             _continue_row(rows[-1], cells)
@@ -285,7 +316,7 @@ def build_summary(rows: list[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> Su
 
     for row in rows:
         label = squash(row.name.s)
-        has_text = row.goal is not None or row.indicators is not None
+        has_text = row.goal is not None or row.indicators is not None or bool(row.grid)
         if label in TOTAL_ROW_NAMES and not has_text:
             opts, doubt = options(row, None)
             out.total = opts[0]
@@ -322,6 +353,12 @@ def build_summary(rows: list[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> Su
                 project.warnings.append(Issue(code="indicators-unread",
                                               message="绩效指标未能分条读出 / indicator text could not be split",
                                               line=row.line))
+        if row.grid:
+            grid = GridResult()
+            indicators_from_cells(row.grid, grid)
+            project.indicators.extend(grid.indicators)
+            project.warnings.extend(grid.warnings)
+            out.syntax.extend(grid.syntax)
         for label_, mt in row.extra.items():
             project.fields[label_] = mt.s
             project.field_spans[label_] = mt.spans()
