@@ -37,7 +37,7 @@ _TASK_GRID = {"部门职能", "年度目标任务", "支出项目名称", "预�
 _AMOUNT_UNIT_LINE_RE = re.compile(r"^\s*[|]?\s*(?:金额)?单位\s*[:：]\s*(?:万元|元|千元|亿元)\s*[|]?\s*$")
 _SUPERVISOR_LABELS = ("主管部门", "主管部门及代码", "主管部门名称", "项目主管部门")
 _TOTAL_LABELS = ("本年度预算金额", "年度预算金额", "年度资金总额", "本年度资金", "资金总额",
-                 "总金额", "项目总金额", "项目资金总额", "预算金额", "合计")
+                 "总金额", "项目总金额", "项目资金总额", "预算金额", "合计", "项目资金")
 _PART_LABELS = {"财政拨款": "fiscal", "其中:财政拨款": "fiscal", "其中：财政拨款": "fiscal",
                 "一般公共预算": "fiscal", "财政专户拨款": "special", "其他资金": "other"}
 
@@ -90,6 +90,47 @@ def _merge_fragments(cells: list[Cell]) -> list[Cell]:
     return out
 
 
+def _pair_label(head: str, first: bool) -> tuple[str, str] | None:
+    lab = _label_of(head) if first else match_label(head, fuzzy=False)
+    if lab is None:
+        return None
+    label, kind = lab
+    if kind == "field" or (kind == "group" and LABEL_UNIT_RE.search(head)):
+        return label, "field"  # 项目资金（万元）：800 is the project's money, not a heading
+    return None
+
+
+def _inline_pairs(mt: MText, col: int, syntax: list[Span]) -> list[Cell] | None:
+    """"填报单位(盖章):济南市电化教育馆", "主管部门：某局  实施单位：某中心": labels and their
+    values in one cell. A later pair starts at a known label (matched exactly) after white space."""
+    s = mt.s
+    if _label_of(s):
+        return None
+    cuts: list[tuple[int, int, int, tuple[str, str]]] = []
+    for m in _COLON_RE.finditer(s):
+        if cuts:
+            start = max(s.rfind(ch, cuts[-1][2], m.start()) for ch in " \t\u3000") + 1
+            if start == 0:
+                continue
+        else:
+            start = 0
+        head = s[start: m.start()]
+        lab = _pair_label(head, not cuts) if head.strip() else None
+        if lab is None and not cuts:
+            return None
+        if lab is not None:
+            cuts.append((start, m.start(), m.end(), lab))
+    if not cuts:
+        return None
+    cells = []
+    for i, (start, colon, after, lab) in enumerate(cuts):
+        end = cuts[i + 1][0] if i + 1 < len(cuts) else len(s)
+        syntax.extend(mt.spans(colon, after))
+        cells.append(Cell(mt.slice(start, colon).strip(), col, *lab))
+        cells.append(Cell(mt.slice(after, end).strip(), col, inline=True))
+    return cells
+
+
 def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Cell]]]:
     rows: list[tuple[Line, list[Cell]]] = []
     vertical: list[Line] = []
@@ -130,14 +171,8 @@ def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Ce
             raw = [clean_cell(line.mtext, syntax).strip()]
         cells = []
         for k, mt in enumerate(raw):
-            # "填报单位(盖章):济南市电化教育馆": a label and its value in one cell
-            m = _COLON_RE.search(mt.s)
-            if m and m.start() > 0 and not _label_of(mt.s) and (lab := _label_of(mt.s[: m.start()])) and lab[1] == "field":
-                syntax.extend(mt.spans(m.start(), m.end()))
-                cells.append(Cell(mt.slice(0, m.start()).strip(), k, *lab))
-                cells.append(Cell(mt.slice(m.end()).strip(), k, inline=True))
-            else:
-                cells.append(Cell(mt, k))
+            pairs = _inline_pairs(mt, k, syntax)
+            cells.extend(pairs if pairs else [Cell(mt, k)])
         for c in cells:
             if c.label:
                 continue

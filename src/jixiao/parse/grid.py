@@ -438,6 +438,29 @@ def parse_prose(lines: list[Line]) -> GridResult:
     return out
 
 
+def _space_cells(row: MText, header: list[str]) -> list[MText]:
+    """A grid row whose cells are separated by spaces, placed under the header's columns:
+    leading 一级/二级 words where the row prints them (continuation rows leave them out), the
+    values from the right, and what lies between is the 三级 name (which may hold a space)."""
+    tokens = [t for t in row.split_re(_SPACES_RE) if t.s]
+    roles = [_grid_role(h) for h in header]
+    if len(tokens) == len(roles) or "name" not in roles:
+        return tokens
+    empty = MText.plain("")
+    name_at = roles.index("name")
+    cells: list[MText] = []
+    for role in roles[:name_at]:
+        word = strip_noise(re.sub(r"^\d{1,3}\s*[-－—.、]\s*", "", tokens[0].s)) if tokens else ""
+        fits = is_level1(word) if role == "level1" else is_level2(word) if role == "level2" else False
+        cells.append(tokens.pop(0) if fits and len(tokens) > 1 else empty)
+    after = len(roles) - name_at - 1
+    tail = tokens[len(tokens) - after:] if 0 < after < len(tokens) else []
+    middle = tokens[: len(tokens) - len(tail)]
+    cells.append(MText.join(middle, " ") if middle else empty)
+    cells.extend([empty] * (after - len(tail)) + tail)
+    return cells
+
+
 def parse_grid(lines: list[Line]) -> GridResult:
     out = GridResult()
     stream_at = find_stream_header(lines)
@@ -451,6 +474,7 @@ def parse_grid(lines: list[Line]) -> GridResult:
     rows: list[list[MText]] = []
     full_rows: list[list[MText]] = []
     header: list[str] = []
+    spaced = False
     for line in lines:
         if line.is_blank() or is_chrome(line.text):
             continue
@@ -459,7 +483,10 @@ def parse_grid(lines: list[Line]) -> GridResult:
             # a group label written one character per line (绩/效/指/标) beside the grid
             out.syntax.extend(line.mtext.spans())
             continue
-        full = split_cells(line, out.syntax) or [clean_cell(line.mtext, out.syntax).strip()]
+        full = split_cells(line, out.syntax)
+        if full is None:
+            whole = clean_cell(line.mtext, out.syntax).strip()
+            full = _space_cells(whole, header) if spaced else [whole]
         cells = list(full)
         while cells and not cells[-1].s:
             cells = cells[:-1]
@@ -468,6 +495,9 @@ def parse_grid(lines: list[Line]) -> GridResult:
         if is_grid_header([c.s for c in cells]):
             out.syntax.extend(line.mtext.spans())
             header = [c.s for c in full]
+            if len(full) == 1 and len(header[0].split()) >= 3:
+                # "一级指标 二级指标 三级指标 指标值": the rows under it are split by spaces too
+                header, spaced = header[0].split(), True
             continue
         rows.append(cells)
         full_rows.append(full)
