@@ -174,9 +174,21 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
             _continue_row(rows[-1], cells)
             continue
         row = _row_from_cells(cells, columns, line.no)
+        if row is not None and has_grid and rows and row.grid and _repeats_project(rows[-1], row):
+            # a table that prints the project's cells again on each of its indicator rows
+            rows[-1].grid.extend(row.grid)
+            for mt in (row.name, *row.amounts, *([row.goal] if row.goal else [])):
+                syntax.extend(mt.spans())
+            continue
         if row is not None:
             rows.append(row)
     return rows
+
+
+def _repeats_project(previous: Row, row: Row) -> bool:
+    def key(r: Row) -> tuple[str, ...]:
+        return (squash(r.name.s), *(squash(a.s) for a in r.amounts), squash(r.goal.s) if r.goal else "")
+    return bool(row.name.s) and key(previous) == key(row)
 
 
 # -- wrapped rows (PDF text) -----------------------------------------------------
