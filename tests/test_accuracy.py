@@ -47,3 +47,17 @@ def test_layout_matches_expected(expected: Path) -> None:
     pred = jixiao.parse(src).to_canonical()
     f1, misses = score(SCORER, src.stem, json.loads(expected.read_text(encoding="utf-8")), pred)
     assert f1 == 1.0, f"F1 {f1:.4f}\n" + "\n".join(misses[:20])
+
+
+# the same table in another format (HTML with rowspan/colspan …) beside its text: same answer
+OTHER_FORMATS = sorted(p for p in LAYOUTS.iterdir() if p.suffix in (".html", ".docx", ".xlsx", ".pdf"))
+
+
+@needs_shared
+@pytest.mark.parametrize("src", OTHER_FORMATS, ids=[p.name for p in OTHER_FORMATS])
+def test_layout_in_other_format_matches_expected(src: Path) -> None:
+    expected = json.loads(src.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    pred = jixiao.parse(src).to_canonical()
+    pred["source"] = expected["source"]
+    f1, misses = score(SCORER, src.stem, expected, pred)
+    assert f1 == 1.0, f"F1 {f1:.4f}\n" + "\n".join(misses[:20])

@@ -107,7 +107,7 @@ def _parse(source: Source) -> Document:
                 syntax.extend(lines[i].mtext.spans())
         keys = tuple(c for c in columns if c in AMOUNT_KEYS) or AMOUNT_KEYS
         if _is_tabular(text, lines, start):
-            rows = tabular_rows(lines, start, columns, syntax)
+            rows = tabular_rows(lines, start, columns, syntax, tuple(found[2]) if found else ())
         else:
             rows = wrapped_rows(lines, start, syntax)
         result = build_summary(rows, keys=keys)

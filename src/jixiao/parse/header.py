@@ -103,8 +103,31 @@ def find_column_header(lines: list[Line], start: int = 0, stop: int | None = Non
     stop = len(lines) if stop is None else stop
     found = _find_header_line(lines, start, stop)
     if found is not None:
-        return found[0], found[1], [found[0]]
+        return _with_sub_header(lines, found[0], found[1], stop)
     return _vertical_header(lines, stop)
+
+
+_KNOWN_ROLES = {"name", "total", "fiscal", "special", "other", "goal", "indicators"}
+
+
+def _with_sub_header(lines: list[Line], at: int, roles: list[str], stop: int) -> tuple[int, list[str], list[int]]:
+    """A header printed over two rows: group cells (资金情况, 绩效指标) spanning the columns named
+    in the row under them (总计 | 财政拨款, 一级指标 | … | 指标值). Each column takes the lower
+    row's name where it has one."""
+    used = [at]
+    nxt = next((k for k in range(at + 1, min(stop, at + 4)) if not lines[k].is_blank()), None)
+    if nxt is None:
+        return at, roles, used
+    cells = split_cells(lines[nxt], [])
+    if cells is None or len(cells) != len(roles):
+        return at, roles, used
+    lower = _header_roles([c.s for c in cells])
+    texts = [r for r, c in zip(lower, cells, strict=True) if c.s]
+    known = [r for r in texts if r in _KNOWN_ROLES or r.startswith("grid:")]
+    if len(known) < 2 or len(known) < len(texts) - 1:
+        return at, roles, used
+    merged = [low if cell.s else up for up, low, cell in zip(roles, lower, cells, strict=True)]
+    return nxt, merged, [at, nxt]
 
 
 def is_header_line(text: str) -> bool:

@@ -141,8 +141,11 @@ def _continue_row(row: Row, cells: list[MText]) -> None:
             row.goal = MText.join_lines([row.goal, cell])
 
 
-def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list[Span]) -> list[Row]:
+def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list[Span],
+                 header_lines: tuple[int, ...] = ()) -> list[Row]:
     """Rows of a table whose cells are separated by tabs or ``|``."""
+    # every row of the header, repeated on a new page, is the header again
+    header_texts = {squash(lines[i].text) for i in header_lines}
     rows: list[Row] = []
     previous_was_row = False
     has_grid = any(c.startswith("grid:") for c in columns)
@@ -164,7 +167,7 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
         previous_was_row = True
         if not any(c.s for c in cells):
             continue
-        if is_header_line(line.text):  # the header repeated on a new page
+        if is_header_line(line.text) or (header_texts and squash(line.text) in header_texts):
             syntax.extend(line.mtext.spans())
             continue
         if rows and not cells[0].s and has_grid:
