@@ -80,3 +80,32 @@ def test_value_is_parsed_into_a_target() -> None:
 def test_find_indicator_start_needs_a_level_word() -> None:
     assert find_indicator_start("1.推动人工智能和教育深度融合；2.培育人才") is None
     assert find_indicator_start("目标文字。1、产出指标：x，年度指标值：1。") == 5
+
+
+# -- the loose grammars (parse/loose_indicators.py) ---------------------------------------
+
+def _loose(text: str) -> list[tuple]:
+    from jixiao.parse.loose_indicators import parse_loose_indicators
+    found = parse_loose_indicators(MText.plain(text)).indicators
+    return [(i.seq, i.level1, i.level2, i.name, i.annual_value) for i in found]
+
+
+def test_loose_labelled_items_carry_their_level() -> None:
+    assert _loose("一级指标：1-产出指标；二级指标：11-数量指标；三级指标：场次；指标值：≥20场。三级指标：人次；指标值：5000") == [
+        (1, "产出指标", "数量指标", "场次", "≥20场"), (2, "产出指标", "数量指标", "人次", "5000")]
+
+
+def test_loose_nested_keeps_a_name_that_is_a_level_stem() -> None:
+    assert _loose("满意度指标：服务对象满意度指标：满意度：≥90%；产出指标：数量指标：人数：3人") == [
+        (1, "满意度指标", "服务对象满意度指标", "满意度", "≥90%"), (2, "产出指标", "数量指标", "人数", "3人")]
+
+
+def test_loose_bracket_items_take_the_value_after_a_colon() -> None:
+    assert _loose("（1）产出指标-数量指标-页数：≥10万页（2）满意度 ≥90%") == [
+        (1, "产出指标", "数量指标", "页数", "≥10万页"), (2, "产出指标", "数量指标", "满意度", "≥90%")]
+
+
+def test_loose_grammars_leave_other_text_alone() -> None:
+    assert _loose("完成培训任务：按时完成；提高服务质量") == []
+    assert _loose("项目负责人：张三；联系电话：12345") == []
+    assert _loose("（1）只有一条") == []

@@ -23,6 +23,7 @@ from .grid import GridResult, indicators_from_cells
 from .header import is_header_line
 from .indicators import TRUNCATED, find_indicator_start, parse_indicators
 from .lines import Line, clean_cell, is_chrome, split_cells
+from .loose_indicators import parse_loose_indicators
 from .mtext import MText
 from .vocab import TOTAL_ROW_NAMES, parse_amount, squash
 
@@ -357,6 +358,8 @@ def build_summary(rows: list[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> Su
             project.spans["goal"] = row.goal.spans()
         if row.indicators is not None:
             parsed = parse_indicators(row.indicators)
+            if not parsed.indicators:
+                parsed = parse_loose_indicators(row.indicators)
             project.indicators = parsed.indicators
             out.syntax.extend(parsed.syntax)
             for ind in parsed.indicators:
