@@ -35,6 +35,7 @@ _NOISE_TOKEN_RE = re.compile(r"^(?:[A-Za-z]|\d{1,2}|[^\w\s]+)$")
 # the task grid of a 部门整体 form: the spec keeps it in ``fields``
 _TASK_GRID = {"部门职能", "年度目标任务", "支出项目名称", "预算金额"}
 _AMOUNT_UNIT_LINE_RE = re.compile(r"^\s*[|]?\s*(?:金额)?单位\s*[:：]\s*(?:万元|元|千元|亿元)\s*[|]?\s*$")
+_DEPARTMENT_CODE_RE = re.compile(r"^\s*[\[［【(（]\s*\d{2,12}\s*[\]］】)）]\s*")
 _SUPERVISOR_LABELS = ("主管部门", "主管部门及代码", "主管部门名称", "项目主管部门")
 _TOTAL_LABELS = ("本年度预算金额", "年度预算金额", "年度资金总额", "本年度资金", "资金总额",
                  "总金额", "项目总金额", "项目资金总额", "预算金额", "合计", "项目资金")
@@ -335,11 +336,18 @@ def looks_like_form(lines: list[Line]) -> bool:
     return len(seen) >= 4
 
 
-def _amount(text: str) -> tuple[float, str | None] | None:
-    m = _AMOUNT_VALUE_RE.match(nfkc(text))
+def _amount(text: str) -> tuple[float, str | None, bool] | None:
+    """The amount a money field states, its unit, and whether the field held several
+    columns of amounts (年初预算数 | 全年预算数): the first is the budget the targets go with."""
+    folded = nfkc(text)
+    m = _AMOUNT_VALUE_RE.match(folded)
+    columns = False
     if not m:
-        return None
-    return float(m.group(1).replace(",", "")), m.group(2)
+        cells = folded.split()
+        if len(cells) < 2 or not all(_AMOUNT_VALUE_RE.match(c) for c in cells):
+            return None
+        m, columns = _AMOUNT_VALUE_RE.match(cells[0]), True
+    return float(m.group(1).replace(",", "")), m.group(2), columns
 
 
 def _segments(lines: list[Line]) -> list[list[Line]]:
@@ -418,7 +426,12 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
                                           message=f"项目名称的标签未能识别，按位置推定为“{t}” / project name taken from an unlabelled cell"))
     # no 填报单位 on the form: its 主管部门 is the department (and stays a field too)
     if result.department is None:
-        result.department = next((by_label[k] for k in _SUPERVISOR_LABELS if k in by_label), None)
+        supervisor = next((by_label[k] for k in _SUPERVISOR_LABELS if k in by_label), None)
+        if supervisor is not None and (code := _DEPARTMENT_CODE_RE.match(supervisor.s)):
+            # 主管部门及代码 "[110]北京市…": the code is not the department's name
+            syntax.extend(supervisor.spans(0, code.end()))
+            supervisor = supervisor.slice(code.end())
+        result.department = supervisor
     goal = next((by_label[k] for k, r in FIELD_LABELS.items() if r == "goal_annual" and k in by_label), None)
     if goal is None:
         goal = next((by_label[k] for k, r in FIELD_LABELS.items() if r == "goal_total" and k in by_label), None)
@@ -469,15 +482,22 @@ def _unit_in_labels(rows: list[tuple[Line, list[Cell]]]) -> str | None:
 
 def _form_amounts(project: Project, result: FormResult) -> Amounts:
     a = Amounts()
+    columns = False
     for label in _TOTAL_LABELS:
         if label in project.fields and (got := _amount(project.fields[label])):
             a.total = got[0]
+            columns |= got[2]
             if got[1] and result.amount_unit is None:
                 result.amount_unit = got[1]
             break
     for label, key in _PART_LABELS.items():
         if label in project.fields and (got := _amount(project.fields[label])) and getattr(a, key) is None:
             setattr(a, key, got[0])
+            columns |= got[2]
+    if columns:
+        project.warnings.append(Issue(
+            code="amount-columns",
+            message="资金有多列（如年初预算数、全年预算数），取第一列 / several amount columns; the first is taken"))
     return a
 
 

@@ -41,6 +41,7 @@ _QUALITATIVE = {
 }
 _NAME_NOISE_RE = re.compile(r"[!！。·•|\[\]]|^[A-Z](?=[\u4e00-\u9fff])")
 _SPACES_RE = re.compile(r"[ \t\u3000]+")
+_NAME_NUMBER_RE = re.compile(r"^\s*指标\s*\d{1,3}\s*[:：]\s*")
 
 
 def _grid_role(cell: str) -> str | None:
@@ -272,6 +273,10 @@ def _place_row(grid: _Grid, cells: list[MText], roles: list[str | None], labels:
     if "name" not in by:
         return
     name = by["name"]
+    if (number := _NAME_NUMBER_RE.match(name.s)) and number.end() < len(name.s):
+        # "指标1：培训人次": the template's numbering within the group, not part of the name
+        syntax.extend(name.spans(0, number.end()))
+        name = name.slice(number.end()).strip()
     ind = Indicator(seq=len(grid.indicators) + 1, level1=grid.level1, level1_code=grid.level1_code,
                     level2=grid.level2, level2_code=grid.level2_code, name=name.s)
     ind.spans["name"] = name.spans()

@@ -26,7 +26,7 @@ FIELD_LABELS: dict[str, str] = {
     "项目属性": "field", "项目类型": "field", "项目类别": "field", "资金用途": "field",
     "起始时间": "field", "项目起始时间": "field", "开始时间": "field", "项目开始时间": "field",
     "项目结束时间": "field", "结束时间": "field", "完成时间": "field",
-    "项目期限": "field", "实施期限": "field", "项目周期": "field", "实施周期": "field",
+    "项目期限": "field", "项目期": "field", "实施期限": "field", "项目周期": "field", "实施周期": "field",
     "总金额": "field", "项目总金额": "field", "项目资金总额": "field", "资金总额": "field",
     "本年度预算金额": "field", "年度预算金额": "field", "年度资金总额": "field",
     "本年度资金": "field", "中期资金总额": "field", "预算金额": "field",
@@ -57,6 +57,8 @@ GROUP_LABELS = {
     "基本信息", "立项依据及必要性", "项目资金来源", "项目支出明细", "绩效指标表",
     "部门整体支出绩效目标", "年度任务", "长期绩效目标", "任务", "年度预算申请", "年度预算", "预算申请",
     "年度主要任务", "部门整体绩效目标",
+    # the columns of a form's money rows
+    "年初预算数", "全年预算数", "全年执行数", "预算数", "执行数", "调整后预算数",
 }
 # Column words of the indicator grid.
 GRID_WORDS = {
