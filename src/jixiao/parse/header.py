@@ -62,7 +62,14 @@ def _header_roles(cells: list[str]) -> list[str]:
         if role is None and (grid_role := grid_column_role(key)):
             role = f"grid:{grid_role}:{key}"
         roles.append(role or key)
+    if roles.count("name") >= 2:
+        # 单位名称 | 项目名称: the first names each row's 资金使用单位, the second its project
+        roles = ["unit" if r == "name" and squash(LABEL_UNIT_RE.sub("", c)) in _UNIT_COLUMNS else r
+                 for r, c in zip(roles, cells, strict=True)]
     return roles
+
+
+_UNIT_COLUMNS = {"资金使用单位", "单位名称", "预算单位", "实施单位", "单位"}
 
 
 def header_amount_unit(lines: list[Line], header_lines: list[int]) -> tuple[str, list[Span]] | None:

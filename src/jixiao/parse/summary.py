@@ -36,6 +36,7 @@ _ANCHOR_RE = re.compile(
     r"(?:[ \t\u3000]+(?P<tail>[\u4e00-\u9fff（(“《<\d].*?))?[ \t\u3000]*$"
 )
 _SPACE_RE = re.compile(r"[ \t\u3000]+")
+_SEQ_NUMBER_RE = re.compile(r"^\s*[(（]?\s*\d{1,4}\s*[)）.、]?\s*$")
 _DIGIT_RE = re.compile(r"\d")
 _SENTENCE_END = ("。", "。)", "。）", ";", "；")
 
@@ -52,6 +53,8 @@ class Row:
     #: a summary that prints its indicators as a grid beside the projects (一级指标 | … | 指标值):
     #: one dict per printed row, column role → cell
     grid: list[dict[str, MText]] = field(default_factory=list)
+    #: the 资金使用单位 printed in a column of the project's own row (单位名称 | 项目名称 | …)
+    unit: MText | None = None
 
 
 @dataclass
@@ -72,7 +75,7 @@ def _is_amount_like(mt: MText) -> bool:
 
 def _row_from_cells(cells: list[MText], columns: list[str], line: int) -> Row | None:
     n_amount_cols = sum(1 for c in columns if c in AMOUNT_KEYS) or 4
-    if columns and len(cells) == len(columns) and columns[0] == "name":
+    if columns and len(cells) == len(columns) and "name" in columns:
         by_role: dict[str, MText] = {}
         extra: dict[str, MText] = {}
         amounts: list[MText] = []
@@ -83,14 +86,14 @@ def _row_from_cells(cells: list[MText], columns: list[str], line: int) -> Row | 
                     grid_cells[role] = cell
             elif role in AMOUNT_KEYS:
                 amounts.append(cell)
-            elif role in ("name", "goal", "indicators") and role not in by_role:
+            elif role in ("name", "unit", "goal", "indicators") and role not in by_role:
                 by_role[role] = cell
             elif cell.s:
                 extra[role] = cell
         if all(_is_amount_like(a) for a in amounts):
             return Row(by_role.get("name", MText.plain("")), amounts, True,
                        by_role.get("goal") or None, by_role.get("indicators") or None, extra, line,
-                       [grid_cells] if grid_cells else [])
+                       [grid_cells] if grid_cells else [], by_role.get("unit") or None)
     # cells dropped: name first, then amount-like cells, then text cells by content
     if not cells or not cells[0].s:
         return None
@@ -149,7 +152,11 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
     header_texts = {squash(lines[i].text) for i in header_lines}
     rows: list[Row] = []
     previous_was_row = False
+    numbered = bool(columns) and columns[0] == "seq"
+    if numbered:
+        columns = columns[1:]
     has_grid = any(c.startswith("grid:") for c in columns)
+    name_at = columns.index("name") if "name" in columns else 0
     for line in lines[start:]:
         if line.is_blank() or is_chrome(line.text):
             previous_was_row = False
@@ -166,12 +173,17 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
                     last.goal = MText.join_lines([last.goal, extra])
             continue
         previous_was_row = True
+        if numbered:
+            cells = _without_seq_cell(cells, syntax)
         if not any(c.s for c in cells):
             continue
         if is_header_line(line.text) or (header_texts and squash(line.text) in header_texts):
             syntax.extend(line.mtext.spans())
             continue
-        if rows and not cells[0].s and has_grid:
+        if name_at:
+            cells = _total_into_name_column(cells, name_at)
+        no_name = not cells[name_at if len(cells) > name_at else 0].s
+        if rows and no_name and has_grid:
             _continue_grid_row(rows[-1], cells, columns)
             continue
         if rows and not cells[0].s and all(_is_amount_like(c) for c in cells[1:5]) and any(c.s for c in cells[1:]):
@@ -185,8 +197,37 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
                 syntax.extend(mt.spans())
             continue
         if row is not None:
+            if "unit" in columns and row.unit is None and rows and rows[-1].unit is not None:
+                # the unit's cell merged down over its projects: printed on the first only
+                row.unit = MText.plain(rows[-1].unit.s)
             rows.append(row)
     return rows
+
+
+def _without_seq_cell(cells: list[MText], syntax: list[Span]) -> list[MText]:
+    """A row without its 序号 cell. The number is syntax; a 合计 printed across the 序号 and
+    name columns (its name cell empty) is the row's name."""
+    if not cells:
+        return cells
+    first, rest = cells[0], cells[1:]
+    if not first.s or _SEQ_NUMBER_RE.match(first.s):
+        syntax.extend(first.spans())
+        return rest
+    if rest and not rest[0].s:
+        return [first, *rest[1:]]
+    return cells
+
+
+def _total_into_name_column(cells: list[MText], name_at: int) -> list[MText]:
+    """合计 printed in a column before the name's (单位名称, or merged over both)."""
+    if len(cells) <= name_at or cells[name_at].s:
+        return cells
+    for k in range(name_at):
+        if squash(cells[k].s) in TOTAL_ROW_NAMES:
+            cells = list(cells)
+            cells[name_at], cells[k] = cells[k], cells[name_at]
+            break
+    return cells
 
 
 def _repeats_project(previous: Row, row: Row) -> bool:
@@ -352,6 +393,10 @@ def build_summary(rows: list[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> Su
         opts, doubt = options(row, unit.amounts if unit else out.total)
         project = Project(name=row.name.s or None, unit=unit.name if unit else None, amounts=opts[0])
         project.spans["name"] = row.name.spans()
+        if row.unit is not None:
+            project.unit = row.unit.s
+            if row.unit.spans():
+                project.spans["unit"] = row.unit.spans()
         groups[-1][1].append((project, opts, doubt, row.line))
         if row.goal is not None:
             project.goal = row.goal.s

@@ -100,6 +100,7 @@ HEADER_ROLES = {
     "其他资金": "other", "其他": "other",
     "绩效目标": "goal", "年度绩效目标": "goal", "项目绩效目标": "goal",
     "绩效指标": "indicators", "年度绩效指标": "indicators",
+    "序号": "seq", "编号": "seq",
 }
 
 TOTAL_ROW_NAMES = {"合计", "总计", "合计数", "总合计"}
