@@ -35,6 +35,8 @@ _ANCHOR_RE = re.compile(
     # the row's goal (and indicators) may follow on the same line
     r"(?:[ \t\u3000]+(?P<tail>[\u4e00-\u9fff（(“《<\d].*?))?[ \t\u3000]*$"
 )
+# the same row with its 序号 first: "1 网络运维 50.00 50.00 保障…"
+_NUMBERED_ANCHOR_RE = re.compile(r"^[ \u3000]*(?P<seq>\d{1,4})[ \t\u3000]+" + _ANCHOR_RE.pattern.removeprefix("^"))
 _SPACE_RE = re.compile(r"[ \t\u3000]+")
 _SEQ_NUMBER_RE = re.compile(r"^\s*[(（]?\s*\d{1,4}\s*[)）.、]?\s*$")
 _DIGIT_RE = re.compile(r"\d")
@@ -239,11 +241,11 @@ def _repeats_project(previous: Row, row: Row) -> bool:
 # -- wrapped rows (PDF text) -----------------------------------------------------
 
 
-def _anchor(line: Line) -> re.Match[str] | None:
+def _anchor(line: Line, numbered: bool = False) -> re.Match[str] | None:
     # an anchor ends in amounts: a line without a digit (most lines of a goal) is not tried
     if "\t" in line.text or not _DIGIT_RE.search(line.text):
         return None
-    m = _ANCHOR_RE.match(line.text)
+    m = (numbered and _NUMBERED_ANCHOR_RE.match(line.text)) or _ANCHOR_RE.match(line.text)
     if not m or ("。" in line.text and not m.group("tail")):
         return None
     if m.group("tail") and (m.group("tail")[0].isdigit() and find_indicator_start(m.group("tail")) != 0):
@@ -264,10 +266,11 @@ def _ends_content(text: str) -> bool:
     return t.endswith(_SENTENCE_END)
 
 
-def wrapped_rows(lines: list[Line], start: int, syntax: list[Span]) -> list[Row]:
-    """Rows of a table whose cells are wrapped over lines (page chrome is left to the residue)."""
+def wrapped_rows(lines: list[Line], start: int, syntax: list[Span], numbered: bool = False) -> list[Row]:
+    """Rows of a table whose cells are wrapped over lines (page chrome is left to the residue).
+    ``numbered``: the header's first column is 序号, so a row's line may start with its number."""
     body = lines[start:]
-    found = [(k, m) for k, ln in enumerate(body) if (m := _anchor(ln))]
+    found = [(k, m) for k, ln in enumerate(body) if (m := _anchor(ln, numbered))]
     if not found:
         return []
     chrome = [is_chrome(ln.text) for ln in body]
@@ -317,6 +320,8 @@ def wrapped_rows(lines: list[Line], start: int, syntax: list[Span]) -> list[Row]
         ns = starts[idx]
         name_parts = [body[j].mtext.strip() for j in range(ns, k) if not body[j].is_blank() and not chrome[j]]
         line_mt = body[k].mtext
+        if m.re is _NUMBERED_ANCHOR_RE:
+            syntax.extend(line_mt.spans(*m.span("seq")))
         name_parts.append(line_mt.slice(m.start("name"), m.end("name")).strip())
         name = MText.join_lines([clean_cell(p, syntax) for p in name_parts])
         nums = line_mt.slice(m.start("nums"), m.end("nums"))
