@@ -419,7 +419,8 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
             project.fields["项目属性"] = t
             project.field_spans["项目属性"] = mt.spans()
             continue
-        if project.name is None and len(squash(t)) >= 4 and not _amount(t) and not re.search(r"\d{4}", t):
+        if (project.name is None and not department and len(squash(t)) >= 4 and not _amount(t)
+                and not re.search(r"\d{4}", t)):
             project.name = t
             project.spans["name"] = mt.spans()
             project.warnings.append(Issue(code="name-unlabelled",

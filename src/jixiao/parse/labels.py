@@ -49,6 +49,7 @@ FIELD_LABELS: dict[str, str] = {
     "本年度绩效目标": "goal_annual",
     "部门职能": "field", "年度目标任务": "field", "支出项目名称": "field",
     "部门职责": "field", "职能职责": "field", "任务名称": "field", "主要内容": "field",
+    "基本支出": "field", "项目支出": "field", "人员经费": "field", "公用经费": "field",
 }
 # Labels of a group of rows, or of a grid's columns: structure, never a field.
 GROUP_LABELS = {
@@ -58,6 +59,7 @@ GROUP_LABELS = {
     "部门整体支出绩效目标", "年度任务", "长期绩效目标", "任务", "年度预算申请", "年度预算", "预算申请",
     "年度主要任务", "部门整体绩效目标",
     # the columns of a form's money rows
+    "按收入性质分", "按支出性质分", "按资金来源分",
     "年初预算数", "全年预算数", "全年执行数", "预算数", "执行数", "调整后预算数",
 }
 # Column words of the indicator grid.
