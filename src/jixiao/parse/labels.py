@@ -49,7 +49,6 @@ FIELD_LABELS: dict[str, str] = {
     "本年度绩效目标": "goal_annual",
     "部门职能": "field", "年度目标任务": "field", "支出项目名称": "field",
     "部门职责": "field", "职能职责": "field", "任务名称": "field", "主要内容": "field",
-    "基本支出": "field", "项目支出": "field", "人员经费": "field", "公用经费": "field",
 }
 # Labels of a group of rows, or of a grid's columns: structure, never a field.
 GROUP_LABELS = {
