@@ -109,7 +109,8 @@ def _parse(source: Source) -> Document:
         if _is_tabular(text, lines, start):
             rows = tabular_rows(lines, start, columns, syntax, tuple(found[2]) if found else ())
         else:
-            rows = wrapped_rows(lines, start, syntax, numbered=bool(columns) and columns[0] == "seq")
+            rows = wrapped_rows(lines, start, syntax, numbered=bool(columns) and columns[0] == "seq",
+                                glued=len(columns) == 1)
         result = build_summary(rows, keys=keys)
         doc.form = "summary"
         doc.total = result.total

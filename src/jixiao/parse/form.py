@@ -16,8 +16,15 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Amounts, Issue, Project, Span
-from .grid import find_prose_targets, find_stream_header, is_grid_header, parse_grid, parse_prose
-from .labels import FIELD_LABELS, GROUP_LABELS, LABEL_UNIT_RE, match_label, strip_noise
+from .grid import (
+    find_prose_targets,
+    find_stream_header,
+    glued_grid_header,
+    is_grid_header,
+    parse_grid,
+    parse_prose,
+)
+from .labels import FIELD_LABELS, GLUED_LABEL_RE, GROUP_LABELS, LABEL_UNIT_RE, match_label, strip_noise
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
 from .vocab import nfkc, squash
@@ -132,6 +139,18 @@ def _inline_pairs(mt: MText, col: int, syntax: list[Span]) -> list[Cell] | None:
     return cells
 
 
+def _glued_pair(mt: MText, col: int) -> list[Cell] | None:
+    """"项目名称城市道路养护": a label run into its value, as text extraction leaves a form
+    whose cells lost their separators."""
+    if _label_of(mt.s):
+        return None
+    m = GLUED_LABEL_RE.match(mt.s)
+    # glued means nothing between: "项目总目标 年度绩效目标" is two labels over one value
+    if not m or not mt.s[m.end():m.end() + 1].strip() or (lab := _pair_label(m.group(), True)) is None:
+        return None
+    return [Cell(mt.slice(0, m.end()).strip(), col, *lab), Cell(mt.slice(m.end()).strip(), col, inline=True)]
+
+
 def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Cell]]]:
     rows: list[tuple[Line, list[Cell]]] = []
     vertical: list[Line] = []
@@ -172,7 +191,7 @@ def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Ce
             raw = [clean_cell(line.mtext, syntax).strip()]
         cells = []
         for k, mt in enumerate(raw):
-            pairs = _inline_pairs(mt, k, syntax)
+            pairs = _inline_pairs(mt, k, syntax) or _glued_pair(mt, k)
             cells.extend(pairs if pairs else [Cell(mt, k)])
         for c in cells:
             if c.label:
@@ -329,9 +348,11 @@ def looks_like_form(lines: list[Line]) -> bool:
             s = c.s.strip()
             head = _COLON_RE.split(s, 1)[0] if _COLON_RE.search(s) else s
             lab = match_label(head, fuzzy=False)
+            if lab is None and (glued := GLUED_LABEL_RE.match(s)):
+                lab = match_label(glued.group(), fuzzy=False)
             if lab and lab.kind in ("field", "group"):
                 seen.add(lab.label)
-        if is_grid_header([c.s for c in cells]):
+        if is_grid_header([c.s for c in cells]) or glued_grid_header(line.text):
             seen.add("grid")
     return len(seen) >= 4
 
@@ -374,7 +395,7 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
     grid_at = None
     for k, line in enumerate(lines):
         cells = split_cells(line, []) or [line.mtext]
-        if is_grid_header([clean_cell(c, []).s for c in cells]):
+        if is_grid_header([clean_cell(c, []).s for c in cells]) or glued_grid_header(line.text):
             grid_at = k
             break
     prose = False

@@ -24,9 +24,9 @@ from .labels import GRID_WORDS, strip_noise
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
 from .values import parse_target
-from .vocab import LEVEL_WORD_RE, is_level1, is_level2, squash
+from .vocab import LEVEL1_WORDS, LEVEL2_WORDS, LEVEL_WORD_RE, is_level1, is_level2, squash
 
-__all__ = ["GridResult", "find_prose_targets", "find_stream_header", "grid_column_role", "indicators_from_cells",
+__all__ = ["GridResult", "find_prose_targets", "find_stream_header", "glued_grid_header", "grid_column_role", "indicators_from_cells",
            "is_grid_header", "parse_grid", "parse_prose"]
 
 _VALUE_TOKEN_RE = re.compile(
@@ -59,6 +59,26 @@ def _grid_role(cell: str) -> str | None:
 def grid_column_role(cell: str) -> str | None:
     """The role of an indicator grid's column in a summary table's header (一级指标 → level1)."""
     return _grid_role(cell)
+
+
+_GRID_WORDS_LONGEST_FIRST = sorted(GRID_WORDS, key=len, reverse=True)
+
+
+def glued_grid_header(text: str) -> list[str] | None:
+    """"一级指标二级指标三级指标指标值": a grid header whose cells lost their separators,
+    split into its column words; None unless the words cover the whole line."""
+    rest = squash(text).strip("|")
+    if not rest or len(rest) > 80 or "\t" in text:
+        return None
+    words: list[str] = []
+    while rest:
+        word = next((w for w in _GRID_WORDS_LONGEST_FIRST if rest.startswith(w)), None)
+        if word is None:
+            return None
+        words.append(word)
+        rest = rest[len(word):]
+    roles = {GRID_WORDS[w] for w in words}
+    return words if len(words) >= 3 and "name" in roles and roles & {"annual", "period"} else None
 
 
 def is_grid_header(cells: list[str]) -> bool:
@@ -443,6 +463,61 @@ def parse_prose(lines: list[Line]) -> GridResult:
     return out
 
 
+_GLUED_LEVEL1_RE = re.compile(r"\s*(?:\d{1,3}\s*[-－—]?\s*)?(?:" + "|".join(
+    sorted(map(re.escape, LEVEL1_WORDS), key=len, reverse=True)) + ")")
+_GLUED_LEVEL2_RE = re.compile(r"\s*(?:\d{1,3}\s*[-－—]?\s*)?(?:" + "|".join(
+    sorted(map(re.escape, LEVEL2_WORDS), key=len, reverse=True)) + ")")
+_VALUE_START_RE = re.compile(r"[<>≤≥＜＞=≧≦]|不低于|不少于|不高于|不超过|不大于|不小于|大于|小于|达到|低于|高于")
+_TRAILING_NUMBER_RE = re.compile(r"\d[\d.,]*\s*(?:%|％|‰|[^\d\s%％‰]{0,4})$")
+# qualitative values as they end a glued row: "明显提升", "有效改善", "良好以上"
+_QUALITATIVE_ENDINGS = sorted(
+    {w for w in _QUALITATIVE if len(w) >= 2}
+    | {a + v for a in ("明显", "有效", "显著", "逐步", "稳步", "持续", "有所", "进一步", "不断", "大幅")
+       for v in ("提升", "提高", "改善", "增强", "增加", "下降", "降低", "减少", "优化")},
+    key=len, reverse=True)
+
+
+def _value_start(s: str, pos: int) -> int:
+    """Where the value begins in a name run into its value ("市民满意度≥90%", "养护里程120公里",
+    "出行便利度明显提升"); ``len(s)`` when no value can be told apart."""
+    m = _VALUE_START_RE.search(s, pos + 1)
+    if m:
+        return m.start()
+    m = _TRAILING_NUMBER_RE.search(s, pos + 1)
+    if m:
+        return m.start()
+    for word in _QUALITATIVE_ENDINGS:
+        for ending in (word, word + "以上"):
+            if s.endswith(ending) and len(s) - len(ending) > pos:
+                return len(s) - len(ending)
+    return len(s)
+
+
+def _glued_cells(row: MText, header: list[str]) -> list[MText]:
+    """A grid row whose cells lost their separators, cut under the glued header's columns by
+    the level vocabulary and the shape of a value."""
+    roles = [_grid_role(h) for h in header]
+    s, pos = row.s, 0
+    empty = MText.plain("")
+    cells: list[MText] = []
+    value_roles = [k for k, r in enumerate(roles) if r in ("annual", "period", "mid", "long")]
+    for k, role in enumerate(roles):
+        if role in ("level1", "level2"):
+            m = (_GLUED_LEVEL1_RE if role == "level1" else _GLUED_LEVEL2_RE).match(s, pos)
+            cells.append(row.slice(pos, m.end()).strip() if m else empty)
+            pos = m.end() if m else pos
+        elif role == "name":
+            end = _value_start(s, pos)
+            cells.append(row.slice(pos, end).strip())
+            pos = end
+        elif value_roles and k == value_roles[-1]:
+            cells.append(row.slice(pos).strip())
+            pos = len(s)
+        else:
+            cells.append(empty)
+    return cells
+
+
 def _space_cells(row: MText, header: list[str]) -> list[MText]:
     """A grid row whose cells are separated by spaces, placed under the header's columns:
     leading 一级/二级 words where the row prints them (continuation rows leave them out), the
@@ -480,6 +555,7 @@ def parse_grid(lines: list[Line]) -> GridResult:
     full_rows: list[list[MText]] = []
     header: list[str] = []
     spaced = False
+    glued: list[str] | None = None
     for line in lines:
         if line.is_blank() or is_chrome(line.text):
             continue
@@ -489,9 +565,14 @@ def parse_grid(lines: list[Line]) -> GridResult:
             out.syntax.extend(line.mtext.spans())
             continue
         full = split_cells(line, out.syntax)
+        # a glued header (first, or again on a new page) unless the grid has a separated one
+        if full is None and not (header and glued is None) and (words := glued_grid_header(line.text)):
+            out.syntax.extend(line.mtext.spans())
+            header = glued = words
+            continue
         if full is None:
             whole = clean_cell(line.mtext, out.syntax).strip()
-            full = _space_cells(whole, header) if spaced else [whole]
+            full = _glued_cells(whole, header) if glued else _space_cells(whole, header) if spaced else [whole]
         cells = list(full)
         while cells and not cells[-1].s:
             cells = cells[:-1]

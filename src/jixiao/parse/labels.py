@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from .vocab import squash
 
-__all__ = ["FIELD_LABELS", "GROUP_LABELS", "GRID_WORDS", "LABEL_UNIT_RE", "LabelMatch", "match_label", "strip_noise"]
+__all__ = ["FIELD_LABELS", "GLUED_LABEL_RE", "GROUP_LABELS", "GRID_WORDS", "LABEL_UNIT_RE", "LabelMatch", "match_label", "strip_noise"]
 
 # label → role; "field" labels go to Project.fields, others feed a model field.
 FIELD_LABELS: dict[str, str] = {
@@ -74,6 +74,15 @@ GRID_WORDS = {
 
 # "年度资金总额（万元）": the label with the unit its amounts are in
 LABEL_UNIT_RE = re.compile(r"[(（]\s*(?:单位\s*[:：]\s*)?(?P<unit>万元|元|千元|亿元)\s*[)）]\s*$")
+def _glued_label_re() -> re.Pattern[str]:
+    # labels long enough not to begin an ordinary value ("合计", "其他", "部门" are left out)
+    words = sorted({k for k in FIELD_LABELS if len(k) >= 4} | {"项目资金"}, key=len, reverse=True)
+    return re.compile(r"^\s*(?:" + "|".join(map(re.escape, words)) + r")"
+                      r"(?:\s*[(（]\s*(?:单位\s*[:：]\s*)?(?:万元|元|千元|亿元)\s*[)）])?")
+
+
+#: a label written with its value and no separator at all: "项目名称城市道路养护"
+GLUED_LABEL_RE = _glued_label_re()
 _NOISE_RE = re.compile(r"[\[\]|!！·•。._\-—~～:：;；,，'\"`*#]")
 _PAREN_NOTE_RE = re.compile(r"[(（]\s*(?:盖章|公章|签章|签字)\s*[)）]")
 

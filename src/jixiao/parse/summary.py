@@ -38,6 +38,15 @@ _ANCHOR_RE = re.compile(
 # the same row with its 序号 first: "1 网络运维 50.00 50.00 保障…"
 _NUMBERED_ANCHOR_RE = re.compile(r"^[ \u3000]*(?P<seq>\d{1,4})[ \t\u3000]+" + _ANCHOR_RE.pattern.removeprefix("^"))
 _SPACE_RE = re.compile(r"[ \t\u3000]+")
+# a row whose cells lost their separators: "网络运维50.0050.00保障网络正常运行。1、…"; only amounts
+# with two decimals can be told apart when run together, and a name holds no digit
+_GLUED_AMOUNT = r"(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}"
+_GLUED_AMOUNT_RE = re.compile(_GLUED_AMOUNT)
+_GLUED_AMOUNTS_RE = re.compile(rf"(?:{_GLUED_AMOUNT}){{2,4}}")
+_GLUED_ANCHOR_RE = re.compile(
+    rf"^(?P<indent>[ \u3000]*)(?P<name>[^\d\s]*?[\u4e00-\u9fff)）])(?P<nums>(?:{_GLUED_AMOUNT}){{1,4}})"
+    r"(?P<tail>[\u4e00-\u9fff（(“《].*?)?\s*$"
+)
 _SEQ_NUMBER_RE = re.compile(r"^\s*[(（]?\s*\d{1,4}\s*[)）.、]?\s*$")
 _DIGIT_RE = re.compile(r"\d")
 _SENTENCE_END = ("。", "。)", "。）", ";", "；")
@@ -241,11 +250,13 @@ def _repeats_project(previous: Row, row: Row) -> bool:
 # -- wrapped rows (PDF text) -----------------------------------------------------
 
 
-def _anchor(line: Line, numbered: bool = False) -> re.Match[str] | None:
+def _anchor(line: Line, numbered: bool = False, glued: bool = False) -> re.Match[str] | None:
     # an anchor ends in amounts: a line without a digit (most lines of a goal) is not tried
     if "\t" in line.text or not _DIGIT_RE.search(line.text):
         return None
     m = (numbered and _NUMBERED_ANCHOR_RE.match(line.text)) or _ANCHOR_RE.match(line.text)
+    if m is None and glued and not _SPACE_RE.search(line.text.strip()):
+        return _GLUED_ANCHOR_RE.match(line.text)
     if not m or ("。" in line.text and not m.group("tail")):
         return None
     if m.group("tail") and (m.group("tail")[0].isdigit() and find_indicator_start(m.group("tail")) != 0):
@@ -261,16 +272,26 @@ def _anchor(line: Line, numbered: bool = False) -> re.Match[str] | None:
     return m
 
 
+def _amount_pieces(nums: MText) -> list[MText]:
+    """The amounts of an anchor: split at spaces, or, run together ("50.0050.00"), after each
+    one's two decimals."""
+    if _SPACE_RE.search(nums.s) or not _GLUED_AMOUNTS_RE.fullmatch(nums.s):
+        return [p for p in nums.split_re(_SPACE_RE) if p.s]
+    return [nums.slice(*m.span()) for m in _GLUED_AMOUNT_RE.finditer(nums.s)]
+
+
 def _ends_content(text: str) -> bool:
     t = text.rstrip()
     return t.endswith(_SENTENCE_END)
 
 
-def wrapped_rows(lines: list[Line], start: int, syntax: list[Span], numbered: bool = False) -> list[Row]:
+def wrapped_rows(lines: list[Line], start: int, syntax: list[Span], numbered: bool = False,
+                 glued: bool = False) -> list[Row]:
     """Rows of a table whose cells are wrapped over lines (page chrome is left to the residue).
-    ``numbered``: the header's first column is 序号, so a row's line may start with its number."""
+    ``numbered``: the header's first column is 序号, so a row's line may start with its number;
+    ``glued``: the header's cells ran together, and so may a row's."""
     body = lines[start:]
-    found = [(k, m) for k, ln in enumerate(body) if (m := _anchor(ln, numbered))]
+    found = [(k, m) for k, ln in enumerate(body) if (m := _anchor(ln, numbered, glued))]
     if not found:
         return []
     chrome = [is_chrome(ln.text) for ln in body]
@@ -325,7 +346,7 @@ def wrapped_rows(lines: list[Line], start: int, syntax: list[Span], numbered: bo
         name_parts.append(line_mt.slice(m.start("name"), m.end("name")).strip())
         name = MText.join_lines([clean_cell(p, syntax) for p in name_parts])
         nums = line_mt.slice(m.start("nums"), m.end("nums"))
-        amounts = [p for n in (nums, *more_nums.get(k, [])) for p in n.split_re(_SPACE_RE) if p.s]
+        amounts = [p for n in (nums, *more_nums.get(k, [])) for p in _amount_pieces(n)]
         content_end = starts[idx + 1] if idx + 1 < len(anchors) else len(body)
         tail = line_mt.slice(m.start("tail"), m.end("tail")) if m.group("tail") else None
         parts = [clean_cell(tail, syntax).strip()] if tail is not None else []
