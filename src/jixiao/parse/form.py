@@ -151,8 +151,20 @@ def _glued_pair(mt: MText, col: int) -> list[Cell] | None:
     return [Cell(mt.slice(0, m.end()).strip(), col, *lab), Cell(mt.slice(m.end()).strip(), col, inline=True)]
 
 
+def _cells_run_together(lines: list[Line]) -> bool:
+    """True for a form printed with no separator at all: no tab or pipe anywhere, and lines
+    that start with a label run into its value. Only then is a label at a line's start cut
+    from what follows: in other forms a value may begin with a label's words (实施周期内…)."""
+    if any("\t" in ln.text or "|" in ln.text for ln in lines):
+        return False
+    glued = {m.group().strip() for ln in lines if (m := GLUED_LABEL_RE.match(ln.text))
+             and ln.text[m.end():m.end() + 1].strip()}
+    return len(glued) >= 3
+
+
 def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Cell]]]:
     rows: list[tuple[Line, list[Cell]]] = []
+    glued = _cells_run_together(lines)
     vertical: list[Line] = []
 
     def flush_vertical() -> None:
@@ -191,7 +203,7 @@ def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Ce
             raw = [clean_cell(line.mtext, syntax).strip()]
         cells = []
         for k, mt in enumerate(raw):
-            pairs = _inline_pairs(mt, k, syntax) or _glued_pair(mt, k)
+            pairs = _inline_pairs(mt, k, syntax) or (glued and _glued_pair(mt, k))
             cells.extend(pairs if pairs else [Cell(mt, k)])
         for c in cells:
             if c.label:
