@@ -55,8 +55,9 @@ def test_two_imports_at_once_lose_and_duplicate_nothing(db_url, sample_dir, tmp_
     assert all(p.returncode == 0 for p in procs)
     n_files = len(SAMPLES) + len(list(more.iterdir()))
     statuses = [o["status"] for r in results for o in r["outcomes"]]
-    assert statuses.count("imported") == n_files          # each file stored by exactly one of them
-    assert statuses.count("unchanged") == n_files          # and seen as already there by the other
+    outcomes = [(o["status"], o.get("reason")) for r in results for o in r["outcomes"]]
+    assert statuses.count("imported") == n_files, outcomes  # each file stored by exactly one of them
+    assert statuses.count("unchanged") == n_files, outcomes  # and seen as already there by the other
     engine = open_store(db_url)
     counts = table_counts(engine)
     assert counts["documents"] == n_files
