@@ -28,7 +28,9 @@ from jixiao.parse.residue import all_spans
 from jixiao.read import read_text, text_source
 
 SAMPLES = sorted((Path(jixiao.__file__).parent / "samples").glob("*.txt"))
-SAMPLE_TEXTS = [read_text(p).text for p in SAMPLES]
+# mutated: the samples and our own tables of other layouts (tests/data/layouts)
+LAYOUT_TABLES = sorted((Path(__file__).parent / "data" / "layouts").glob("*.txt"))
+SAMPLE_TEXTS = [read_text(p).text for p in [*SAMPLES, *LAYOUT_TABLES]]
 
 # What residue.py calls punctuation-only (``_PUNCT_ONLY_RE = ^[\s\W_]*$``): a
 # piece made only of these characters is structure, never residue.

@@ -171,6 +171,16 @@ def _body_fields(body: MText, levels: _Levels) -> tuple[MText | None, MText | No
 # -- 产出指标：数量指标：名称：值；… --------------------------------------------------
 
 
+def _part_bounds(s: str) -> list[tuple[int, int]]:
+    """``[a, b)`` of the parts of ``s`` between colons."""
+    bounds, pos = [], 0
+    for m in _PART_RE.finditer(s):
+        bounds.append((pos, m.start()))
+        pos = m.end()
+    bounds.append((pos, len(s)))
+    return bounds
+
+
 def _nested(block: MText, out: ParsedIndicators) -> None:
     found: list[tuple[Indicator, int, int]] = []
     levels = _Levels()
@@ -181,19 +191,22 @@ def _nested(block: MText, out: ParsedIndicators) -> None:
         piece = block.slice(pos, end)
         start = pos
         pos = seg.end() if seg else end
-        parts = [p for p in piece.split_re(_PART_RE) if p.s.strip(_TRIM)]
-        while len(parts) > 2 and (kind := _level_word(parts[0])):
+        bounds = [(a, b) for a, b in _part_bounds(piece.s) if piece.s[a:b].strip(_TRIM)]
+        while len(bounds) > 2 and (kind := _level_word(piece.slice(*bounds[0]))):
             saw_level = True
+            level = piece.slice(*bounds.pop(0))
             if kind == "level1":
-                levels.level1, levels.level2 = parts.pop(0), None
+                levels.level1, levels.level2 = level, None
             else:
-                levels.level2 = parts.pop(0)
-        if len(parts) < 2:
-            if parts:
+                levels.level2 = level
+        if len(bounds) < 2:
+            if bounds:
                 return  # a piece that is no "名称：值": not this grammar
             continue
-        name = MText.join(parts[:-1], "：")
-        found.append((_indicator(len(found) + 1, levels, name, {"annual_value": parts[-1].strip(_TRIM)}), start, end))
+        # "名称：细目：值": the name keeps its inner colon as printed
+        name = piece.slice(bounds[0][0], bounds[-2][1]).strip(_TRIM)
+        value = piece.slice(*bounds[-1]).strip(_TRIM)
+        found.append((_indicator(len(found) + 1, levels, name, {"annual_value": value}), start, end))
     if not saw_level:
         return  # "名称：值" alone is any labelled text, not indicators
     for ind, a, b in found:
