@@ -188,7 +188,7 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
             cells = _without_seq_cell(cells, syntax)
         if not any(c.s for c in cells):
             continue
-        if is_header_line(line.text) or (header_texts and squash(line.text) in header_texts):
+        if is_header_line(line.text) or (header_texts and len(line.text) <= 200 and squash(line.text) in header_texts):
             syntax.extend(line.mtext.spans())
             continue
         if name_at:
