@@ -369,6 +369,10 @@ def wrapped_rows(lines: list[Line], start: int, syntax: list[Span], numbered: bo
 # -- rows → units, 合计, projects ---------------------------------------------
 
 
+# 财政拨款 in three columns: the canonical fiscal amount is 一般公共预算's; the others stay fields
+_OTHER_FISCAL_COLUMNS = ("政府性基金", "国有资本经营")
+
+
 def _placement_warning(doubt: str, what: str, line: int) -> Issue:
     if doubt == "sum":
         msg = f"{what}：总计与各项资金之和不符，金额按列顺序放置 / total ≠ sum of parts; amounts placed left to right"
@@ -451,6 +455,10 @@ def build_summary(rows: list[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> Su
         for label_, mt in row.extra.items():
             project.fields[label_] = mt.s
             project.field_spans[label_] = mt.spans()
+            if label_.startswith(_OTHER_FISCAL_COLUMNS) and parse_amount(mt.s):
+                project.warnings.append(Issue(
+                    code="fiscal-split", line=row.line,
+                    message=f"“{label_}”另列 {mt.s}，未计入财政拨款 / a {label_} column is not added to 财政拨款"))
         out.projects.append(project)
 
     for governing, members in groups:
