@@ -53,8 +53,31 @@ _LABEL_FIELD = {
 }
 _ITEM_BOUNDARY = set("。；;.．!！?？ \t\n\u3000)）")
 _LEVEL1_SET = {squash(w) for w in LEVEL1_WORDS}
-# what Indicator(**fields) calls, without BaseModel.__init__ around it
-_new_indicator = Indicator.__pydantic_validator__.validate_python
+# Span is a named tuple; tuple.__new__ skips its generated __new__ (this runs per field)
+_new_span = tuple.__new__
+_new_object = object.__new__
+_set = object.__setattr__
+# an Indicator's fields in declared order (the order validation gives ``__dict__``)
+_INDICATOR_FIELDS = dict.fromkeys(Indicator.model_fields)
+
+
+def _indicator(fields: dict, spans: dict, extra: dict[str, str]) -> Indicator:
+    """What ``Indicator(**fields)`` builds, then ``spans`` and ``extra`` assigned, without validating.
+
+    Every value is already of its field's type (text cut from the cell, an int, Targets that were
+    validated when first read), so validation would only copy them, and it cost as much as the rest
+    of an item. ``test_indicators`` checks that a validated Indicator compares equal.
+    """
+    d = _INDICATOR_FIELDS.copy()
+    d.update(fields)
+    d["extra"] = extra
+    d["spans"] = spans
+    ind = _new_object(Indicator)
+    _set(ind, "__dict__", d)
+    _set(ind, "__pydantic_fields_set__", {*fields, "spans", "extra"} if extra else {*fields, "spans"})
+    _set(ind, "__pydantic_extra__", None)
+    _set(ind, "__pydantic_private__", None)
+    return ind
 
 
 @dataclass
@@ -132,17 +155,37 @@ def _bounds(s: str, a: int, b: int) -> tuple[int, int]:
 
 def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
     """One indicator's text (after its number) → Indicator with spans."""
-    return _parse_item(item, 0, len(item.s), seq)
+    return _parse_item(item, 0, len(item.s), seq, _shift(item, 0, len(item.s)))
 
 
-def _parse_item(text: MText, start: int, stop: int, seq: int | None) -> Indicator:
+def _shift(text: MText, a: int, b: int) -> int | None:
+    """``source offset - text offset`` when ``text.s[a:b]`` comes from one run of the source, else None.
+
+    Within one run a field's spans are one span moved by this much; most items lie in one run
+    (every item of a tab-separated cell), so their fields skip the run look-up of :meth:`MText.spans`.
+    """
+    runs = text.runs
+    if not runs or a >= b:
+        return None
+    t0, s0, m = runs[text._run_at(a)]
+    return s0 - t0 if t0 <= a and b <= t0 + m else None
+
+
+def _spans(text: MText, shift: int | None, a: int, b: int) -> list[Span]:
+    """``text.spans(a, b)`` for ``a < b`` inside the range that ``shift`` was found for."""
+    if shift is None:
+        return text.spans(a, b)
+    return [_new_span(Span, (a + shift, b + shift))]
+
+
+def _parse_item(text: MText, start: int, stop: int, seq: int | None, shift: int | None) -> Indicator:
     """The indicator written in ``text.s[start:stop]`` → Indicator with spans.
 
     Works on offsets into ``text`` (the patterns take ``pos``/``endpos``; none looks behind
     ``pos``) and maps only the final fields back to the source: this runs once per
     indicator, thousands of times a second, and a cell's items are not sliced out of it.
+    ``shift`` is :func:`_shift` of a range holding ``[start, stop)``.
     """
-    # fields are gathered here and the model built once: pydantic's __setattr__ costs per call
     kw: dict = {"seq": seq}
     spans: dict = {}
     extra: dict[str, str] = {}
@@ -167,10 +210,10 @@ def _parse_item(text: MText, start: int, stop: int, seq: int | None) -> Indicato
         )
         key = "level2" if as_level2 else "level1"
         kw[key] = word
-        spans[key] = text.spans(*m.span("word"))
+        spans[key] = _spans(text, shift, *m.span("word"))
         if code is not None:
             kw[key + "_code"] = code
-            spans[key + "_code"] = text.spans(*m.span("code"))
+            spans[key + "_code"] = _spans(text, shift, *m.span("code"))
     end = stop
     # an excerpt cut inside a label ("…；实施周期指标"): the fragment is not part of the name
     cut = _TRUNCATED_LABEL_RE.search(s, pos, stop)
@@ -186,11 +229,11 @@ def _parse_item(text: MText, start: int, stop: int, seq: int | None) -> Indicato
             va, vb = _bounds(s, m.end(), nb)
             if va < vb:
                 kw["annual_value"] = s[va:vb]
-                spans["annual_value"] = text.spans(va, vb)
+                spans["annual_value"] = _spans(text, shift, va, vb)
             na, nb = _bounds(s, na, m.start())
     if na < nb:
         kw["name"] = s[na:nb]
-        spans["name"] = text.spans(na, nb)
+        spans["name"] = _spans(text, shift, na, nb)
     for k, lab in enumerate(labels):
         va, vb = _bounds(s, lab.end(), labels[k + 1].start() if k + 1 < len(labels) else end)
         label = lab.group("label") or lab.group("bare")
@@ -201,15 +244,10 @@ def _parse_item(text: MText, start: int, stop: int, seq: int | None) -> Indicato
             continue
         if va < vb:
             kw[key] = s[va:vb]
-            spans[key] = text.spans(va, vb)
+            spans[key] = _spans(text, shift, va, vb)
     kw["annual_target"] = _target(kw.get("annual_value"))
     kw["period_target"] = _target(kw.get("period_value"))
-    ind = _new_indicator(kw)
-    # assigned, not passed: validating every span tuple again would cost more than it checks
-    ind.spans = spans
-    if extra:
-        ind.extra = extra
-    return ind
+    return _indicator(kw, spans, extra)
 
 
 def parse_indicators(block: MText) -> ParsedIndicators:
@@ -223,8 +261,9 @@ def parse_indicators(block: MText) -> ParsedIndicators:
         return out
     for k, m in enumerate(starts):
         end = starts[k + 1].start() if k + 1 < len(starts) else len(s)
-        ind = _parse_item(block, m.end(), end, int(m.group(1)))
-        ind.spans["seq"] = block.spans(m.start(1), m.end(1))
+        shift = _shift(block, m.start(), end)
+        ind = _parse_item(block, m.end(), end, int(m.group(1)), shift)
+        ind.spans["seq"] = _spans(block, shift, m.start(1), m.end(1))
         out.indicators.append(ind)
-        out.syntax.extend(block.spans(m.start(), end))
+        out.syntax.extend(_spans(block, shift, m.start(), end))
     return out
