@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
+from operator import add
 
 from ..model import AMOUNT_KEYS, Amounts, Span
 from .mtext import MText
+from .trusted import trusted
 from .vocab import parse_amount
 
 __all__ = ["AmountCell", "Placement", "amount_options", "place_amounts", "resolve_by_column_totals"]
@@ -23,6 +25,8 @@ __all__ = ["AmountCell", "Placement", "amount_options", "place_amounts", "resolv
 _TOLERANCE = 0.005
 #: more undecided rows than this under one unit is not searched (recursion depth, time)
 _MAX_OPEN_ROWS = 60
+# Span is a named tuple; tuple.__new__ skips its generated __new__
+_new_span = tuple.__new__
 
 
 @dataclass
@@ -60,21 +64,29 @@ def _values(cells: list[AmountCell], slots: tuple[int, ...], keys: tuple[str, ..
     return vals
 
 
-def _build(cells: list[AmountCell], slots: tuple[int, ...], keys: tuple[str, ...]) -> Amounts:
-    # one constructor call with the placed columns (the fields it sets), not a setattr per column
-    placed: dict[str, float | None] = {}
+def _cell_span(cell: AmountCell) -> Span | None:
+    """The source range of a cell that holds an amount."""
+    if cell.mt is None or cell.value is None:
+        return None
+    spans = cell.mt.spans()
+    return _new_span(Span, (spans[0].start, spans[-1].end)) if spans else None
+
+
+def _build(cells: list[AmountCell], cell_spans: list[Span | None], slots: tuple[int, ...],
+           keys: tuple[str, ...]) -> Amounts:
+    """``Amounts(**placed)`` with the placed cells' spans (see :mod:`.trusted`)."""
+    values: dict = dict.fromkeys(AMOUNT_KEYS)
     spans: dict[str, Span] = {}
-    for cell, slot in zip(cells, slots, strict=True):
+    placed: set[str] = set()
+    for cell, span, slot in zip(cells, cell_spans, slots, strict=True):
         key = keys[slot]
         if key in AMOUNT_KEYS:
-            placed[key] = cell.value
-            if cell.mt is not None and cell.value is not None:
-                cell_spans: list[Span] = cell.mt.spans()
-                if cell_spans:
-                    spans[key] = Span(start=cell_spans[0].start, end=cell_spans[-1].end)
-    a = Amounts(**placed)
-    a.spans.update(spans)  # into the default dict: span tuples are not validated again
-    return a
+            values[key] = cell.value
+            placed.add(key)
+            if span is not None:
+                spans[key] = span
+    values["spans"] = spans
+    return trusted(Amounts, values, placed)
 
 
 def amount_options(
@@ -92,8 +104,9 @@ def amount_options(
     cells = cells[: len(keys)]
     if not cells:
         return [Amounts()], None
+    cell_spans = [_cell_span(c) for c in cells]
     if complete or len(cells) == len(keys):
-        a = _build(cells, tuple(range(len(cells))), keys)
+        a = _build(cells, cell_spans, tuple(range(len(cells))), keys)
         return [a], None if _adds_up(a.values()) else "sum"
     empty_columns = empty_columns or set()
     # 总计 is printed first and never dropped when the row has money at all
@@ -105,8 +118,8 @@ def amount_options(
         if _adds_up(vals) and _fits_columns(vals, empty_columns):
             unique.setdefault(tuple(vals.items()), slots)
     if not unique:
-        return [_build(cells, options[0], keys)], "sum"
-    return [_build(cells, slots, keys) for slots in unique.values()], None
+        return [_build(cells, cell_spans, options[0], keys)], "sum"
+    return [_build(cells, cell_spans, slots, keys) for slots in unique.values()], None
 
 
 def place_amounts(
@@ -178,14 +191,18 @@ def resolve_by_column_totals(
             return True
         row_bounds = bounds[i]
         for j, vec in enumerate(rows[i]):
-            nxt = [s + v for s, v in zip(sums, vec, strict=True)]
-            if not _within(nxt, row_bounds):
-                continue
-            picked.append(j)
-            ok = walk(i + 1, nxt)
-            picked.pop()
-            if not ok:
-                return False
+            nxt = list(map(add, sums, vec))
+            # no column over its ceiling, none that the remaining rows cannot lift to its floor
+            # (inline: this runs up to ``limit`` times per unit)
+            for n, (ceiling, floor, reach) in zip(nxt, row_bounds, strict=True):
+                if n > ceiling or n + reach < floor:
+                    break
+            else:
+                picked.append(j)
+                ok = walk(i + 1, nxt)
+                picked.pop()
+                if not ok:
+                    return False
         return True
 
     complete_search = walk(0, [0.0] * len(cols))
@@ -195,14 +212,6 @@ def resolve_by_column_totals(
     for i, j in zip(open_rows, found[0], strict=True):
         picks[i] = j
     return picks
-
-
-def _within(sums: list[float], bounds: list[tuple[float, float, float]]) -> bool:
-    """No column over its ceiling, none that the remaining rows cannot lift to its floor."""
-    for n, (ceiling, floor, reach) in zip(sums, bounds, strict=True):
-        if n > ceiling or n + reach < floor:
-            return False
-    return True
 
 
 def amount_cells(mts: list[MText]) -> list[AmountCell]:

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from ..model import Indicator, Span
 from .mtext import MText
+from .trusted import trusted
 from .values import parse_target
 from .vocab import LEVEL1_WORDS, LEVEL_WORD_RE, squash
 
@@ -55,29 +56,17 @@ _ITEM_BOUNDARY = set("。；;.．!！?？ \t\n\u3000)）")
 _LEVEL1_SET = {squash(w) for w in LEVEL1_WORDS}
 # Span is a named tuple; tuple.__new__ skips its generated __new__ (this runs per field)
 _new_span = tuple.__new__
-_new_object = object.__new__
-_set = object.__setattr__
-# an Indicator's fields in declared order (the order validation gives ``__dict__``)
+# an Indicator's fields in declared order, all defaulting to None but extra and spans
 _INDICATOR_FIELDS = dict.fromkeys(Indicator.model_fields)
 
 
 def _indicator(fields: dict, spans: dict, extra: dict[str, str]) -> Indicator:
-    """What ``Indicator(**fields)`` builds, then ``spans`` and ``extra`` assigned, without validating.
-
-    Every value is already of its field's type (text cut from the cell, an int, Targets that were
-    validated when first read), so validation would only copy them, and it cost as much as the rest
-    of an item. ``test_indicators`` checks that a validated Indicator compares equal.
-    """
+    """What ``Indicator(**fields)`` builds, then ``spans`` and ``extra`` assigned (see :mod:`.trusted`)."""
     d = _INDICATOR_FIELDS.copy()
     d.update(fields)
     d["extra"] = extra
     d["spans"] = spans
-    ind = _new_object(Indicator)
-    _set(ind, "__dict__", d)
-    _set(ind, "__pydantic_fields_set__", {*fields, "spans", "extra"} if extra else {*fields, "spans"})
-    _set(ind, "__pydantic_extra__", None)
-    _set(ind, "__pydantic_private__", None)
-    return ind
+    return trusted(Indicator, d, {*fields, "spans", "extra"} if extra else {*fields, "spans"})
 
 
 @dataclass
