@@ -21,7 +21,7 @@ from ..model import AMOUNT_KEYS, Amounts, Issue, Project, Span, Unit
 from .amounts import amount_cells, amount_options, resolve_by_column_totals
 from .header import is_header_line
 from .indicators import TRUNCATED, find_indicator_start, parse_indicators
-from .lines import Line, clean_cell, is_chrome, split_cells
+from .lines import Line, clean_cell, clean_line, is_chrome, split_cells
 from .mtext import MText
 from .vocab import TOTAL_ROW_NAMES, parse_amount, squash
 
@@ -236,7 +236,7 @@ def wrapped_rows(lines: list[Line], start: int, syntax: list[Span]) -> list[Row]
         content_end = starts[idx + 1] if idx + 1 < len(anchors) else len(body)
         tail = line_mt.slice(m.start("tail"), m.end("tail")) if m.group("tail") else None
         parts = [clean_cell(tail, syntax).strip()] if tail is not None else []
-        parts.extend(clean_cell(body[j].mtext, syntax).strip()
+        parts.extend(clean_line(body[j], syntax)
                      for j in range(last_line[k] + 1, content_end) if not body[j].is_blank() and not chrome[j])
         content = MText.join_lines(parts)
         row = Row(name, amounts, False, line=body[k].no)
