@@ -34,7 +34,8 @@ _ANCHOR_RE = re.compile(
     r"(?:[ \t\u3000]+(?P<tail>[\u4e00-\u9fff（(“《<\d].*?))?[ \t\u3000]*$"
 )
 _SPACE_RE = re.compile(r"[ \t\u3000]+")
-_DIGIT_RE = re.compile(r"\d")
+# where the amounts of an anchor can begin: a digit at the start of the line or after a space
+_NUMBER_START_RE = re.compile(r"(?<!\S)\d")
 _SENTENCE_END = ("。", "。)", "。）", ";", "；")
 
 
@@ -152,8 +153,9 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
 
 
 def _anchor(line: Line) -> re.Match[str] | None:
-    # an anchor ends in amounts: a line without a digit (most lines of a goal) is not tried
-    if "\t" in line.text or not _DIGIT_RE.search(line.text):
+    # an anchor ends in amounts: a line where no number starts a word (most lines of a goal or of
+    # indicators) is not tried
+    if "\t" in line.text or not _NUMBER_START_RE.search(line.text):
         return None
     m = _ANCHOR_RE.match(line.text)
     if not m or ("。" in line.text and not m.group("tail")):
