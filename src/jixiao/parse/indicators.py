@@ -39,6 +39,8 @@ _LABEL_RE = re.compile(
     r"|(?P<bare>实施周期指标值|年度指标值)(?=[^\s；;，,。：:])"
 )
 _TRUNCATED_LABEL_RE = re.compile(r"[；;，,]\s*(?:实施周期指?标?值?|年度指?标?值?|实施周?期?)$")
+# what a text that _TRUNCATED_LABEL_RE matches can end with (``$`` also matches before a final newline)
+_CUT_LAST = frozenset("施周期指标值度\n")
 _COLON_RE = re.compile(r"[：:]")
 #: key in Indicator.extra marking text cut off inside a label (an excerpt ending mid-table)
 TRUNCATED = "截断"
@@ -144,7 +146,9 @@ def _bounds(s: str, a: int, b: int) -> tuple[int, int]:
 
 def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
     """One indicator's text (after its number) → Indicator with spans."""
-    return _parse_item(item, 0, len(item.s), seq, _shift(item, 0, len(item.s)))
+    fields, ranges, extra = _read_item(item.s, 0, len(item.s))
+    fields["seq"] = seq
+    return _indicator(fields, _spans_of(item, _shift(item, 0, len(item.s)), ranges), extra)
 
 
 def _shift(text: MText, a: int, b: int) -> int | None:
@@ -160,25 +164,23 @@ def _shift(text: MText, a: int, b: int) -> int | None:
     return s0 - t0 if t0 <= a and b <= t0 + m else None
 
 
-def _spans(text: MText, shift: int | None, a: int, b: int) -> list[Span]:
-    """``text.spans(a, b)`` for ``a < b`` inside the range that ``shift`` was found for."""
+def _spans_of(text: MText, shift: int | None, ranges: list[tuple[str, int, int]]) -> dict[str, list[Span]]:
+    """Field → its spans, for fields at ``[a, b)`` of ``text`` inside the range ``shift`` was found for."""
     if shift is None:
-        return text.spans(a, b)
-    return [_new_span(Span, (a + shift, b + shift))]
+        return {key: text.spans(a, b) for key, a, b in ranges}
+    return {key: [_new_span(Span, (a + shift, b + shift))] for key, a, b in ranges}
 
 
-def _parse_item(text: MText, start: int, stop: int, seq: int | None, shift: int | None) -> Indicator:
-    """The indicator written in ``text.s[start:stop]`` → Indicator with spans.
+def _read_item(s: str, start: int, stop: int) -> tuple[dict, list[tuple[str, int, int]], dict[str, str]]:
+    """The indicator written in ``s[start:stop]`` → its fields, their ranges in ``s``, its extra texts.
 
-    Works on offsets into ``text`` (the patterns take ``pos``/``endpos``; none looks behind
-    ``pos``) and maps only the final fields back to the source: this runs once per
-    indicator, thousands of times a second, and a cell's items are not sliced out of it.
-    ``shift`` is :func:`_shift` of a range holding ``[start, stop)``.
+    Works on offsets into ``s`` (the patterns take ``pos``/``endpos``; none looks behind
+    ``pos``), and the caller maps the ranges back to the source all at once: this runs once
+    per indicator, thousands of times a second, and a cell's items are not sliced out of it.
     """
-    kw: dict = {"seq": seq}
-    spans: dict = {}
+    kw: dict = {}
+    ranges: list[tuple[str, int, int]] = []
     extra: dict[str, str] = {}
-    s = text.s
     pos = start
     parts: list[re.Match[str]] = []
     while len(parts) < 2:
@@ -199,13 +201,13 @@ def _parse_item(text: MText, start: int, stop: int, seq: int | None, shift: int 
         )
         key = "level2" if as_level2 else "level1"
         kw[key] = word
-        spans[key] = _spans(text, shift, *m.span("word"))
+        ranges.append((key, *m.span("word")))
         if code is not None:
             kw[key + "_code"] = code
-            spans[key + "_code"] = _spans(text, shift, *m.span("code"))
+            ranges.append((key + "_code", *m.span("code")))
     end = stop
     # an excerpt cut inside a label ("…；实施周期指标"): the fragment is not part of the name
-    cut = _TRUNCATED_LABEL_RE.search(s, pos, stop)
+    cut = _TRUNCATED_LABEL_RE.search(s, pos, stop) if stop > pos and s[stop - 1] in _CUT_LAST else None
     if cut:
         end = cut.start()
         extra[TRUNCATED] = "指标文字在标签处截断 / text cut inside a label"
@@ -218,11 +220,11 @@ def _parse_item(text: MText, start: int, stop: int, seq: int | None, shift: int 
             va, vb = _bounds(s, m.end(), nb)
             if va < vb:
                 kw["annual_value"] = s[va:vb]
-                spans["annual_value"] = _spans(text, shift, va, vb)
+                ranges.append(("annual_value", va, vb))
             na, nb = _bounds(s, na, m.start())
     if na < nb:
         kw["name"] = s[na:nb]
-        spans["name"] = _spans(text, shift, na, nb)
+        ranges.append(("name", na, nb))
     for k, lab in enumerate(labels):
         va, vb = _bounds(s, lab.end(), labels[k + 1].start() if k + 1 < len(labels) else end)
         label = lab.group("label") or lab.group("bare")
@@ -233,10 +235,10 @@ def _parse_item(text: MText, start: int, stop: int, seq: int | None, shift: int 
             continue
         if va < vb:
             kw[key] = s[va:vb]
-            spans[key] = _spans(text, shift, va, vb)
+            ranges.append((key, va, vb))
     kw["annual_target"] = _target(kw.get("annual_value"))
     kw["period_target"] = _target(kw.get("period_value"))
-    return _indicator(kw, spans, extra)
+    return kw, ranges, extra
 
 
 def parse_indicators(block: MText) -> ParsedIndicators:
@@ -250,9 +252,11 @@ def parse_indicators(block: MText) -> ParsedIndicators:
         return out
     for k, m in enumerate(starts):
         end = starts[k + 1].start() if k + 1 < len(starts) else len(s)
-        shift = _shift(block, m.start(), end)
-        ind = _parse_item(block, m.end(), end, int(m.group(1)), shift)
-        ind.spans["seq"] = _spans(block, shift, m.start(1), m.end(1))
-        out.indicators.append(ind)
-        out.syntax.extend(_spans(block, shift, m.start(), end))
+        fields, ranges, extra = _read_item(s, m.end(), end)
+        fields["seq"] = int(m.group(1))
+        ranges.append(("seq", *m.span(1)))
+        item = m.start()
+        shift = _shift(block, item, end)
+        out.indicators.append(_indicator(fields, _spans_of(block, shift, ranges), extra))
+        out.syntax.extend(block.spans(item, end) if shift is None else [_new_span(Span, (item + shift, end + shift))])
     return out
