@@ -148,7 +148,7 @@ def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
     """One indicator's text (after its number) → Indicator with spans."""
     fields, ranges, extra = _read_item(item.s, 0, len(item.s))
     fields["seq"] = seq
-    return _indicator(fields, _spans_of(item, _shift(item, 0, len(item.s)), ranges), extra)
+    return _indicator(fields, _spans_of(item, 0, len(item.s), ranges), extra)
 
 
 def _shift(text: MText, a: int, b: int) -> int | None:
@@ -164,11 +164,23 @@ def _shift(text: MText, a: int, b: int) -> int | None:
     return s0 - t0 if t0 <= a and b <= t0 + m else None
 
 
-def _spans_of(text: MText, shift: int | None, ranges: list[tuple[str, int, int]]) -> dict[str, list[Span]]:
-    """Field → its spans, for fields at ``[a, b)`` of ``text`` inside the range ``shift`` was found for."""
-    if shift is None:
-        return {key: text.spans(a, b) for key, a, b in ranges}
-    return {key: [_new_span(Span, (a + shift, b + shift))] for key, a, b in ranges}
+def _spans_of(text: MText, a: int, b: int, ranges: list[tuple[str, int, int]]) -> dict[str, list[Span]]:
+    """Field → its spans, for fields at ``ranges`` of ``text`` inside ``[a, b)``."""
+    shift = _shift(text, a, b)
+    if shift is not None:
+        return {key: [_new_span(Span, (x + shift, y + shift))] for key, x, y in ranges}
+    # An item of a wrapped cell crosses a line or two: its few runs are looked up once, and a field
+    # inside one of them (most are) is moved by that run's shift.
+    runs = text.runs[text._run_at(a):text._run_at(b) + 1]
+    out: dict[str, list[Span]] = {}
+    for key, x, y in ranges:
+        for t0, s0, m in runs:
+            if t0 <= x and y <= t0 + m:
+                out[key] = [_new_span(Span, (x + s0 - t0, y + s0 - t0))]
+                break
+        else:
+            out[key] = text.spans(x, y)
+    return out
 
 
 def _read_item(s: str, start: int, stop: int) -> tuple[dict, list[tuple[str, int, int]], dict[str, str]]:
@@ -255,8 +267,6 @@ def parse_indicators(block: MText) -> ParsedIndicators:
         fields, ranges, extra = _read_item(s, m.end(), end)
         fields["seq"] = int(m.group(1))
         ranges.append(("seq", *m.span(1)))
-        item = m.start()
-        shift = _shift(block, item, end)
-        out.indicators.append(_indicator(fields, _spans_of(block, shift, ranges), extra))
-        out.syntax.extend(block.spans(item, end) if shift is None else [_new_span(Span, (item + shift, end + shift))])
+        out.indicators.append(_indicator(fields, _spans_of(block, m.start(), end, ranges), extra))
+        out.syntax.extend(block.spans(m.start(), end))
     return out
