@@ -27,6 +27,7 @@ _TOLERANCE = 0.005
 _MAX_OPEN_ROWS = 60
 # Span is a named tuple; tuple.__new__ skips its generated __new__
 _new_span = tuple.__new__
+_KEY_INDEX = {k: i for i, k in enumerate(AMOUNT_KEYS)}
 
 
 @dataclass
@@ -42,26 +43,27 @@ class Placement:
     doubt: str | None = None
 
 
-def _adds_up(vals: dict[str, float | None]) -> bool:
-    total = vals["total"]
-    parts = [vals[k] for k in AMOUNT_KEYS[1:] if vals[k] is not None]
+def _adds_up(vals: tuple[float | None, ...]) -> bool:
+    """Whether 总计 is the sum of the parts printed; ``vals`` in ``AMOUNT_KEYS`` order."""
+    total = vals[0]
+    parts = [v for v in vals[1:] if v is not None]
     if total is None or not parts:
         return True
     return abs(total - sum(parts)) < _TOLERANCE * max(1, len(parts))
 
 
-def _fits_columns(vals: dict[str, float | None], empty_columns: set[str]) -> bool:
-    return all(vals[k] in (None, 0) for k in empty_columns)
+def _values(cells: list[AmountCell], slots: tuple[int, ...],
+            columns: list[int | None]) -> tuple[float | None, ...]:
+    """The amounts of one placement in ``AMOUNT_KEYS`` order; ``columns`` maps a slot to its index there.
 
-
-def _values(cells: list[AmountCell], slots: tuple[int, ...], keys: tuple[str, ...]) -> dict[str, float | None]:
-    """The amounts of one placement, as ``Amounts.values()`` would give them."""
-    vals: dict[str, float | None] = dict.fromkeys(AMOUNT_KEYS)
+    Tuples, not dicts or models: every placement of every row is built and compared.
+    """
+    vals: list[float | None] = [None] * len(AMOUNT_KEYS)
     for cell, slot in zip(cells, slots, strict=True):
-        key = keys[slot]
-        if key in AMOUNT_KEYS:
-            vals[key] = cell.value
-    return vals
+        i = columns[slot]
+        if i is not None:
+            vals[i] = cell.value
+    return tuple(vals)
 
 
 def _cell_span(cell: AmountCell) -> Span | None:
@@ -107,16 +109,18 @@ def amount_options(
     cell_spans = [_cell_span(c) for c in cells]
     if complete or len(cells) == len(keys):
         a = _build(cells, cell_spans, tuple(range(len(cells))), keys)
-        return [a], None if _adds_up(a.values()) else "sum"
-    empty_columns = empty_columns or set()
+        return [a], None if _adds_up(tuple(a.values().values())) else "sum"
+    columns = [_KEY_INDEX.get(k) for k in keys]
+    empty = [_KEY_INDEX[k] for k in empty_columns or ()]
     # 总计 is printed first and never dropped when the row has money at all
     options = [(0, *rest) for rest in combinations(range(1, len(keys)), len(cells) - 1)]
     # placements are compared by their values; a model is built only for the ones kept
     unique: dict[tuple, tuple[int, ...]] = {}
     for slots in options:
-        vals = _values(cells, slots, keys)
-        if _adds_up(vals) and _fits_columns(vals, empty_columns):
-            unique.setdefault(tuple(vals.items()), slots)
+        vals = _values(cells, slots, columns)
+        # it adds up, and leaves empty what the governing row leaves empty
+        if _adds_up(vals) and all(vals[i] in (None, 0) for i in empty):
+            unique.setdefault(vals, slots)
     if not unique:
         return [_build(cells, cell_spans, options[0], keys)], "sum"
     return [_build(cells, cell_spans, slots, keys) for slots in unique.values()], None
