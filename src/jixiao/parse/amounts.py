@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from operator import add
+from operator import add, gt, lt
 
 from ..model import AMOUNT_KEYS, Amounts, Span
 from .mtext import MText
@@ -179,7 +179,6 @@ def resolve_by_column_totals(
     # total (``sum + reach < floor`` prunes). Bounds computed once, not per step.
     ceilings = [t + tol for t in target]
     floors = [t - tol for t in target]
-    bounds = [list(zip(ceilings, floors, reach[i + 1], strict=True)) for i in range(len(rows))]
     found: list[list[int]] = []
     picked: list[int] = []
     steps = 0
@@ -193,20 +192,18 @@ def resolve_by_column_totals(
             if all(abs(s - t) <= tol for s, t in zip(sums, target, strict=True)):
                 found.append(list(picked))
             return True
-        row_bounds = bounds[i]
+        later = reach[i + 1]
         for j, vec in enumerate(rows[i]):
             nxt = list(map(add, sums, vec))
-            # no column over its ceiling, none that the remaining rows cannot lift to its floor
-            # (inline: this runs up to ``limit`` times per unit)
-            for n, (ceiling, floor, reach) in zip(nxt, row_bounds, strict=True):
-                if n > ceiling or n + reach < floor:
-                    break
-            else:
-                picked.append(j)
-                ok = walk(i + 1, nxt)
-                picked.pop()
-                if not ok:
-                    return False
+            # a column over its ceiling, or one that the rows after i cannot lift to its floor
+            # (compared column by column in C: this runs up to ``limit`` times per unit)
+            if any(map(gt, nxt, ceilings)) or any(map(lt, map(add, nxt, later), floors)):
+                continue
+            picked.append(j)
+            ok = walk(i + 1, nxt)
+            picked.pop()
+            if not ok:
+                return False
         return True
 
     complete_search = walk(0, [0.0] * len(cols))
