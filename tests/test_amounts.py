@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jixiao.model import Amounts
 from jixiao.parse.amounts import AmountCell, amount_options, place_amounts, resolve_by_column_totals
+from jixiao.parse.mtext import MText
 
 
 def cells(*values: float | None) -> list[AmountCell]:
@@ -46,3 +47,17 @@ def test_column_totals_decide_between_placements() -> None:
     # two projects of 500 under a unit with 500 + 500 in two columns: either way fits, so no answer
     twins = [amount_options(cells(500.0, 500.0))[0]] * 2
     assert resolve_by_column_totals(twins, Amounts(total=1000, fiscal=500, special=500)) is None
+
+
+def test_placements_built_without_validation_equal_validated_ones() -> None:
+    source = "100.00 80.00 20.00"
+    amount_cells = [AmountCell(float(t), MText.of(source, i, i + len(t)))
+                    for i, t in ((0, "100.00"), (7, "80.00"), (13, "20.00"))]
+    for complete in (True, False):
+        for a in amount_options(amount_cells, complete=complete)[0]:
+            validated = Amounts(**{k: getattr(a, k) for k in a.model_fields_set})
+            validated.spans.update(a.spans)
+            assert validated == a
+            assert validated.model_fields_set == a.model_fields_set
+            assert list(vars(validated)) == list(vars(a))
+            assert validated.model_dump_json() == a.model_dump_json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from jixiao.model import Indicator
 from jixiao.parse.indicators import find_indicator_start, parse_indicators
 from jixiao.parse.mtext import MText
 
@@ -80,6 +81,19 @@ def test_value_is_parsed_into_a_target() -> None:
 def test_find_indicator_start_needs_a_level_word() -> None:
     assert find_indicator_start("1.推动人工智能和教育深度融合；2.培育人才") is None
     assert find_indicator_start("目标文字。1、产出指标：x，年度指标值：1。") == 5
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[str(i) for i in range(len(CASES))])
+def test_indicators_built_without_validation_equal_validated_ones(text: str, expected: list[tuple]) -> None:
+    # the parser skips pydantic's validator for speed; validating the same fields must change nothing
+    for ind in parse(text):
+        validated = Indicator.model_validate(ind.model_dump())
+        assert validated == ind
+        assert validated.model_dump_json() == ind.model_dump_json()
+        assert list(vars(validated)) == list(vars(ind))
+        # as if built by Indicator(seq=…, <the fields read>, annual_target=…, period_target=…)
+        read = {k for k, v in vars(ind).items() if v is not None and v != {}}
+        assert ind.model_fields_set == read | {"seq", "annual_target", "period_target", "spans"}
 
 
 # -- the loose grammars (parse/loose_indicators.py) ---------------------------------------

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
+from operator import add, gt, lt
 
 from ..model import AMOUNT_KEYS, Amounts, Span
 from .mtext import MText
+from .trusted import trusted
 from .vocab import parse_amount
 
 __all__ = ["AmountCell", "Placement", "amount_options", "place_amounts", "resolve_by_column_totals"]
@@ -23,6 +25,9 @@ __all__ = ["AmountCell", "Placement", "amount_options", "place_amounts", "resolv
 _TOLERANCE = 0.005
 #: more undecided rows than this under one unit is not searched (recursion depth, time)
 _MAX_OPEN_ROWS = 60
+# Span is a named tuple; tuple.__new__ skips its generated __new__
+_new_span = tuple.__new__
+_KEY_INDEX = {k: i for i, k in enumerate(AMOUNT_KEYS)}
 
 
 @dataclass
@@ -38,43 +43,52 @@ class Placement:
     doubt: str | None = None
 
 
-def _adds_up(vals: dict[str, float | None]) -> bool:
-    total = vals["total"]
-    parts = [vals[k] for k in AMOUNT_KEYS[1:] if vals[k] is not None]
+def _adds_up(vals: tuple[float | None, ...]) -> bool:
+    """Whether 总计 is the sum of the parts printed; ``vals`` in ``AMOUNT_KEYS`` order."""
+    total = vals[0]
+    parts = [v for v in vals[1:] if v is not None]
     if total is None or not parts:
         return True
     return abs(total - sum(parts)) < _TOLERANCE * max(1, len(parts))
 
 
-def _fits_columns(vals: dict[str, float | None], empty_columns: set[str]) -> bool:
-    return all(vals[k] in (None, 0) for k in empty_columns)
+def _values(cells: list[AmountCell], slots: tuple[int, ...],
+            columns: list[int | None]) -> tuple[float | None, ...]:
+    """The amounts of one placement in ``AMOUNT_KEYS`` order; ``columns`` maps a slot to its index there.
 
-
-def _values(cells: list[AmountCell], slots: tuple[int, ...], keys: tuple[str, ...]) -> dict[str, float | None]:
-    """The amounts of one placement, as ``Amounts.values()`` would give them."""
-    vals: dict[str, float | None] = dict.fromkeys(AMOUNT_KEYS)
+    Tuples, not dicts or models: every placement of every row is built and compared.
+    """
+    vals: list[float | None] = [None] * len(AMOUNT_KEYS)
     for cell, slot in zip(cells, slots, strict=True):
-        key = keys[slot]
-        if key in AMOUNT_KEYS:
-            vals[key] = cell.value
-    return vals
+        i = columns[slot]
+        if i is not None:
+            vals[i] = cell.value
+    return tuple(vals)
 
 
-def _build(cells: list[AmountCell], slots: tuple[int, ...], keys: tuple[str, ...]) -> Amounts:
-    # one constructor call with the placed columns (the fields it sets), not a setattr per column
-    placed: dict[str, float | None] = {}
+def _cell_span(cell: AmountCell) -> Span | None:
+    """The source range of a cell that holds an amount."""
+    if cell.mt is None or cell.value is None:
+        return None
+    spans = cell.mt.spans()
+    return _new_span(Span, (spans[0].start, spans[-1].end)) if spans else None
+
+
+def _build(cells: list[AmountCell], cell_spans: list[Span | None], slots: tuple[int, ...],
+           keys: tuple[str, ...]) -> Amounts:
+    """``Amounts(**placed)`` with the placed cells' spans (see :mod:`.trusted`)."""
+    values: dict = dict.fromkeys(AMOUNT_KEYS)
     spans: dict[str, Span] = {}
-    for cell, slot in zip(cells, slots, strict=True):
+    placed: set[str] = set()
+    for cell, span, slot in zip(cells, cell_spans, slots, strict=True):
         key = keys[slot]
         if key in AMOUNT_KEYS:
-            placed[key] = cell.value
-            if cell.mt is not None and cell.value is not None:
-                cell_spans: list[Span] = cell.mt.spans()
-                if cell_spans:
-                    spans[key] = Span(start=cell_spans[0].start, end=cell_spans[-1].end)
-    a = Amounts(**placed)
-    a.spans.update(spans)  # into the default dict: span tuples are not validated again
-    return a
+            values[key] = cell.value
+            placed.add(key)
+            if span is not None:
+                spans[key] = span
+    values["spans"] = spans
+    return trusted(Amounts, values, placed)
 
 
 def amount_options(
@@ -92,21 +106,24 @@ def amount_options(
     cells = cells[: len(keys)]
     if not cells:
         return [Amounts()], None
+    cell_spans = [_cell_span(c) for c in cells]
     if complete or len(cells) == len(keys):
-        a = _build(cells, tuple(range(len(cells))), keys)
-        return [a], None if _adds_up(a.values()) else "sum"
-    empty_columns = empty_columns or set()
+        a = _build(cells, cell_spans, tuple(range(len(cells))), keys)
+        return [a], None if _adds_up(tuple(a.values().values())) else "sum"
+    columns = [_KEY_INDEX.get(k) for k in keys]
+    empty = [_KEY_INDEX[k] for k in empty_columns or ()]
     # 总计 is printed first and never dropped when the row has money at all
     options = [(0, *rest) for rest in combinations(range(1, len(keys)), len(cells) - 1)]
     # placements are compared by their values; a model is built only for the ones kept
     unique: dict[tuple, tuple[int, ...]] = {}
     for slots in options:
-        vals = _values(cells, slots, keys)
-        if _adds_up(vals) and _fits_columns(vals, empty_columns):
-            unique.setdefault(tuple(vals.items()), slots)
+        vals = _values(cells, slots, columns)
+        # it adds up, and leaves empty what the governing row leaves empty
+        if _adds_up(vals) and all(vals[i] in (None, 0) for i in empty):
+            unique.setdefault(vals, slots)
     if not unique:
-        return [_build(cells, options[0], keys)], "sum"
-    return [_build(cells, slots, keys) for slots in unique.values()], None
+        return [_build(cells, cell_spans, options[0], keys)], "sum"
+    return [_build(cells, cell_spans, slots, keys) for slots in unique.values()], None
 
 
 def place_amounts(
@@ -162,7 +179,6 @@ def resolve_by_column_totals(
     # total (``sum + reach < floor`` prunes). Bounds computed once, not per step.
     ceilings = [t + tol for t in target]
     floors = [t - tol for t in target]
-    bounds = [list(zip(ceilings, floors, reach[i + 1], strict=True)) for i in range(len(rows))]
     found: list[list[int]] = []
     picked: list[int] = []
     steps = 0
@@ -176,10 +192,12 @@ def resolve_by_column_totals(
             if all(abs(s - t) <= tol for s, t in zip(sums, target, strict=True)):
                 found.append(list(picked))
             return True
-        row_bounds = bounds[i]
+        later = reach[i + 1]
         for j, vec in enumerate(rows[i]):
-            nxt = [s + v for s, v in zip(sums, vec, strict=True)]
-            if not _within(nxt, row_bounds):
+            nxt = list(map(add, sums, vec))
+            # a column over its ceiling, or one that the rows after i cannot lift to its floor
+            # (compared column by column in C: this runs up to ``limit`` times per unit)
+            if any(map(gt, nxt, ceilings)) or any(map(lt, map(add, nxt, later), floors)):
                 continue
             picked.append(j)
             ok = walk(i + 1, nxt)
@@ -195,14 +213,6 @@ def resolve_by_column_totals(
     for i, j in zip(open_rows, found[0], strict=True):
         picks[i] = j
     return picks
-
-
-def _within(sums: list[float], bounds: list[tuple[float, float, float]]) -> bool:
-    """No column over its ceiling, none that the remaining rows cannot lift to its floor."""
-    for n, (ceiling, floor, reach) in zip(sums, bounds, strict=True):
-        if n > ceiling or n + reach < floor:
-            return False
-    return True
 
 
 def amount_cells(mts: list[MText]) -> list[AmountCell]:

@@ -331,6 +331,8 @@ def indicators_from_cells(rows: list[dict[str, MText]], out: GridResult) -> None
     the group above, as in a form's grid."""
     grid = _Grid()
     for row in rows:
+        # a summary's residue leaves its indicators' fields out (their items are syntax): so are these cells
+        out.syntax.extend(sp for cell in row.values() for sp in cell.spans())
         keys = list(row)
         _place_row(grid, [row[k] for k in keys], [k.split(":", 2)[1] for k in keys],
                    [k.split(":", 2)[2] for k in keys], out.syntax)

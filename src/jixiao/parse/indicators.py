@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from ..model import Indicator, Span
 from .mtext import MText
+from .trusted import trusted
 from .values import parse_target
 from .vocab import LEVEL1_WORDS, LEVEL_WORD_RE, squash
 
@@ -25,7 +26,10 @@ __all__ = ["TRUNCATED", "ParsedIndicators", "find_indicator_start", "parse_indic
 
 _SEP = "；;，,：:、。 \t\n\u3000"
 # A candidate item number: "1、", "2.", "3．" (not the "2.0" of a version number: a head must follow).
-_SEQ_RE = re.compile(r"(\d{1,3})\s*[、.．]\s*")
+# Written \d\d{0,2}, not \d{1,3}: a pattern that starts with a character class lets the regex
+# engine skip to the next digit when searching; one that starts with a repeat is tried at every
+# character of the cell (twice as slow).
+_SEQ_RE = re.compile(r"(\d\d{0,2})\s*[、.．]\s*")
 # the dash between code and word is optional: OCR loses it ("14成本指标")
 _HEAD_PART_RE = re.compile(
     rf"\s*(?:(?P<code>\d{{1,3}})\s*[-－—]?\s*)?(?P<word>{LEVEL_WORD_RE})\s*(?P<sep>[；;：:，,]|(?=\d{{1,3}}\s*[-－—]))\s*"
@@ -38,6 +42,8 @@ _LABEL_RE = re.compile(
     r"|(?P<bare>实施周期指标值|年度指标值)(?=[^\s；;，,。：:])"
 )
 _TRUNCATED_LABEL_RE = re.compile(r"[；;，,]\s*(?:实施周期指?标?值?|年度指?标?值?|实施周?期?)$")
+# what a text that _TRUNCATED_LABEL_RE matches can end with (``$`` also matches before a final newline)
+_CUT_LAST = frozenset("施周期指标值度\n")
 _COLON_RE = re.compile(r"[：:]")
 #: key in Indicator.extra marking text cut off inside a label (an excerpt ending mid-table)
 TRUNCATED = "截断"
@@ -53,8 +59,19 @@ _LABEL_FIELD = {
 }
 _ITEM_BOUNDARY = set("。；;.．!！?？ \t\n\u3000)）")
 _LEVEL1_SET = {squash(w) for w in LEVEL1_WORDS}
-# what Indicator(**fields) calls, without BaseModel.__init__ around it
-_new_indicator = Indicator.__pydantic_validator__.validate_python
+# Span is a named tuple; tuple.__new__ skips its generated __new__ (this runs per field)
+_new_span = tuple.__new__
+# an Indicator's fields in declared order, all defaulting to None but extra and spans
+_INDICATOR_FIELDS = dict.fromkeys(Indicator.model_fields)
+
+
+def _indicator(fields: dict, spans: dict, extra: dict[str, str]) -> Indicator:
+    """What ``Indicator(**fields)`` builds, then ``spans`` and ``extra`` assigned (see :mod:`.trusted`)."""
+    d = _INDICATOR_FIELDS.copy()
+    d.update(fields)
+    d["extra"] = extra
+    d["spans"] = spans
+    return trusted(Indicator, d, {*fields, "spans", "extra"} if extra else {*fields, "spans"})
 
 
 @dataclass
@@ -132,21 +149,53 @@ def _bounds(s: str, a: int, b: int) -> tuple[int, int]:
 
 def parse_indicator(item: MText, seq: int | None = None) -> Indicator:
     """One indicator's text (after its number) → Indicator with spans."""
-    return _parse_item(item, 0, len(item.s), seq)
+    fields, ranges, extra = _read_item(item.s, 0, len(item.s))
+    fields["seq"] = seq
+    return _indicator(fields, _spans_of(item, 0, len(item.s), ranges), extra)
 
 
-def _parse_item(text: MText, start: int, stop: int, seq: int | None) -> Indicator:
-    """The indicator written in ``text.s[start:stop]`` → Indicator with spans.
+def _shift(text: MText, a: int, b: int) -> int | None:
+    """``source offset - text offset`` when ``text.s[a:b]`` comes from one run of the source, else None.
 
-    Works on offsets into ``text`` (the patterns take ``pos``/``endpos``; none looks behind
-    ``pos``) and maps only the final fields back to the source: this runs once per
-    indicator, thousands of times a second, and a cell's items are not sliced out of it.
+    Within one run a field's spans are one span moved by this much; most items lie in one run
+    (every item of a tab-separated cell), so their fields skip the run look-up of :meth:`MText.spans`.
     """
-    # fields are gathered here and the model built once: pydantic's __setattr__ costs per call
-    kw: dict = {"seq": seq}
-    spans: dict = {}
+    runs = text.runs
+    if not runs or a >= b:
+        return None
+    t0, s0, m = runs[text._run_at(a)]
+    return s0 - t0 if t0 <= a and b <= t0 + m else None
+
+
+def _spans_of(text: MText, a: int, b: int, ranges: list[tuple[str, int, int]]) -> dict[str, list[Span]]:
+    """Field → its spans, for fields at ``ranges`` of ``text`` inside ``[a, b)``."""
+    shift = _shift(text, a, b)
+    if shift is not None:
+        return {key: [_new_span(Span, (x + shift, y + shift))] for key, x, y in ranges}
+    # An item of a wrapped cell crosses a line or two: its few runs are looked up once, and a field
+    # inside one of them (most are) is moved by that run's shift.
+    runs = text.runs[text._run_at(a):text._run_at(b) + 1]
+    out: dict[str, list[Span]] = {}
+    for key, x, y in ranges:
+        for t0, s0, m in runs:
+            if t0 <= x and y <= t0 + m:
+                out[key] = [_new_span(Span, (x + s0 - t0, y + s0 - t0))]
+                break
+        else:
+            out[key] = text.spans(x, y)
+    return out
+
+
+def _read_item(s: str, start: int, stop: int) -> tuple[dict, list[tuple[str, int, int]], dict[str, str]]:
+    """The indicator written in ``s[start:stop]`` → its fields, their ranges in ``s``, its extra texts.
+
+    Works on offsets into ``s`` (the patterns take ``pos``/``endpos``; none looks behind
+    ``pos``), and the caller maps the ranges back to the source all at once: this runs once
+    per indicator, thousands of times a second, and a cell's items are not sliced out of it.
+    """
+    kw: dict = {}
+    ranges: list[tuple[str, int, int]] = []
     extra: dict[str, str] = {}
-    s = text.s
     pos = start
     parts: list[re.Match[str]] = []
     while len(parts) < 2:
@@ -167,13 +216,13 @@ def _parse_item(text: MText, start: int, stop: int, seq: int | None) -> Indicato
         )
         key = "level2" if as_level2 else "level1"
         kw[key] = word
-        spans[key] = text.spans(*m.span("word"))
+        ranges.append((key, *m.span("word")))
         if code is not None:
             kw[key + "_code"] = code
-            spans[key + "_code"] = text.spans(*m.span("code"))
+            ranges.append((key + "_code", *m.span("code")))
     end = stop
     # an excerpt cut inside a label ("…；实施周期指标"): the fragment is not part of the name
-    cut = _TRUNCATED_LABEL_RE.search(s, pos, stop)
+    cut = _TRUNCATED_LABEL_RE.search(s, pos, stop) if stop > pos and s[stop - 1] in _CUT_LAST else None
     if cut:
         end = cut.start()
         extra[TRUNCATED] = "指标文字在标签处截断 / text cut inside a label"
@@ -186,11 +235,11 @@ def _parse_item(text: MText, start: int, stop: int, seq: int | None) -> Indicato
             va, vb = _bounds(s, m.end(), nb)
             if va < vb:
                 kw["annual_value"] = s[va:vb]
-                spans["annual_value"] = text.spans(va, vb)
+                ranges.append(("annual_value", va, vb))
             na, nb = _bounds(s, na, m.start())
     if na < nb:
         kw["name"] = s[na:nb]
-        spans["name"] = text.spans(na, nb)
+        ranges.append(("name", na, nb))
     for k, lab in enumerate(labels):
         va, vb = _bounds(s, lab.end(), labels[k + 1].start() if k + 1 < len(labels) else end)
         label = lab.group("label") or lab.group("bare")
@@ -201,15 +250,10 @@ def _parse_item(text: MText, start: int, stop: int, seq: int | None) -> Indicato
             continue
         if va < vb:
             kw[key] = s[va:vb]
-            spans[key] = text.spans(va, vb)
+            ranges.append((key, va, vb))
     kw["annual_target"] = _target(kw.get("annual_value"))
     kw["period_target"] = _target(kw.get("period_value"))
-    ind = _new_indicator(kw)
-    # assigned, not passed: validating every span tuple again would cost more than it checks
-    ind.spans = spans
-    if extra:
-        ind.extra = extra
-    return ind
+    return kw, ranges, extra
 
 
 def parse_indicators(block: MText) -> ParsedIndicators:
@@ -223,8 +267,9 @@ def parse_indicators(block: MText) -> ParsedIndicators:
         return out
     for k, m in enumerate(starts):
         end = starts[k + 1].start() if k + 1 < len(starts) else len(s)
-        ind = _parse_item(block, m.end(), end, int(m.group(1)))
-        ind.spans["seq"] = block.spans(m.start(1), m.end(1))
-        out.indicators.append(ind)
+        fields, ranges, extra = _read_item(s, m.end(), end)
+        fields["seq"] = int(m.group(1))
+        ranges.append(("seq", *m.span(1)))
+        out.indicators.append(_indicator(fields, _spans_of(block, m.start(), end, ranges), extra))
         out.syntax.extend(block.spans(m.start(), end))
     return out

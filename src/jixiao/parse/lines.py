@@ -13,9 +13,9 @@ import re
 from typing import NamedTuple
 
 from ..model import Span
-from .mtext import MText
+from .mtext import _SPACE, MText
 
-__all__ = ["Line", "clean_cell", "is_chrome", "split_cells", "split_lines"]
+__all__ = ["Line", "clean_cell", "clean_line", "is_chrome", "split_cells", "split_lines"]
 
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|<!--.*?-->")
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -128,6 +128,20 @@ def clean_cell(mt: MText, syntax: list[Span]) -> MText:
         syntax.extend(mt.spans(0, m.end()))
         mt = mt.slice(m.end())
     return mt
+
+
+def clean_line(line: Line, syntax: list[Span]) -> MText:
+    """``clean_cell(line.mtext, syntax).strip()``: a whole line as one cell.
+
+    Most lines of a wrapped table hold no tag, entity or heading mark; they are stripped and
+    mapped in one step (this runs for every line of every cell).
+    """
+    text = line.text
+    if "<" in text or "&" in text or "#" in text:
+        return clean_cell(line.mtext, syntax).strip()
+    b = len(text.rstrip(_SPACE))
+    a = b - len(text[:b].lstrip(_SPACE))
+    return MText(text[a:b], [(0, line.start + a, b - a)] if a < b else [])
 
 
 def split_cells(line: Line, syntax: list[Span]) -> list[MText] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
+from itertools import islice
 
 from ..model import Span
 
@@ -162,14 +163,17 @@ class MText:
         src_runs = self.runs
         if not src_runs:
             return []
-        k = self._run_at(a)
+        # _run_at, inline: this runs once per field
+        k = bisect_right(src_runs, (a, 1 << 62, 0)) - 1 if len(src_runs) > 1 else 0
+        if k < 0:
+            k = 0
         t0, s0, m = src_runs[k]
         if b <= t0 + m or k + 1 == len(src_runs):  # within one run (most fields): one span
             lo = a if a > t0 else t0
             hi = b if b < t0 + m else t0 + m
             return [_new_span(Span, (s0 + (lo - t0), s0 + (hi - t0)))] if lo < hi else []
         out: list[Span] = []
-        for t0, s0, m in src_runs[k:]:
+        for t0, s0, m in islice(src_runs, k, None):
             if t0 >= b:
                 break
             lo = a if a > t0 else t0

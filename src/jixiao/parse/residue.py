@@ -67,8 +67,9 @@ def find_residue(source: str, lines: list[Line], spans: Iterable[Span]) -> list[
     return out
 
 
-def all_spans(doc: Document) -> Iterator[Span]:
-    """Every field span of a document: header fields, units, projects, amounts, indicators."""
+def all_spans(doc: Document, *, indicators: bool = True) -> Iterator[Span]:
+    """Every field span of a document: header fields, units, projects, amounts, indicators
+    (the indicators' only when ``indicators``)."""
     for spans in doc.spans.values():
         yield from spans
     for u in doc.units:
@@ -83,6 +84,8 @@ def all_spans(doc: Document) -> Iterator[Span]:
         for spans in p.field_spans.values():
             yield from spans
         yield from p.amounts.spans.values()
+        if not indicators:
+            continue
         for ind in p.indicators:
             for spans in ind.spans.values():
                 yield from spans

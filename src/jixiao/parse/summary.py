@@ -22,7 +22,7 @@ from .amounts import amount_cells, amount_options, resolve_by_column_totals
 from .grid import GridResult, indicators_from_cells
 from .header import is_header_line
 from .indicators import TRUNCATED, find_indicator_start, parse_indicators
-from .lines import Line, clean_cell, is_chrome, split_cells
+from .lines import Line, clean_cell, clean_line, is_chrome, split_cells
 from .loose_indicators import parse_loose_indicators
 from .mtext import MText
 from .vocab import TOTAL_ROW_NAMES, parse_amount, squash
@@ -49,6 +49,8 @@ _GLUED_ANCHOR_RE = re.compile(
 )
 _SEQ_NUMBER_RE = re.compile(r"^\s*[(（]?\s*\d{1,4}\s*[)）.、]?\s*$")
 _DIGIT_RE = re.compile(r"\d")
+# where the amounts of an anchor can begin: a digit at the start of the line or after a space
+_NUMBER_START_RE = re.compile(r"(?<!\S)\d")
 _SENTENCE_END = ("。", "。)", "。）", ";", "；")
 
 
@@ -251,8 +253,9 @@ def _repeats_project(previous: Row, row: Row) -> bool:
 
 
 def _anchor(line: Line, numbered: bool = False, glued: bool = False) -> re.Match[str] | None:
-    # an anchor ends in amounts: a line without a digit (most lines of a goal) is not tried
-    if "\t" in line.text or not _DIGIT_RE.search(line.text):
+    # an anchor ends in amounts: a line where no number starts a word (most lines of a goal or of
+    # indicators) is not tried; in a glued table a number starts right after the name
+    if "\t" in line.text or not (_DIGIT_RE if glued else _NUMBER_START_RE).search(line.text):
         return None
     m = (numbered and _NUMBERED_ANCHOR_RE.match(line.text)) or _ANCHOR_RE.match(line.text)
     if m is None and glued and not _SPACE_RE.search(line.text.strip()):
@@ -350,7 +353,7 @@ def wrapped_rows(lines: list[Line], start: int, syntax: list[Span], numbered: bo
         content_end = starts[idx + 1] if idx + 1 < len(anchors) else len(body)
         tail = line_mt.slice(m.start("tail"), m.end("tail")) if m.group("tail") else None
         parts = [clean_cell(tail, syntax).strip()] if tail is not None else []
-        parts.extend(clean_cell(body[j].mtext, syntax).strip()
+        parts.extend(clean_line(body[j], syntax)
                      for j in range(last_line[k] + 1, content_end) if not body[j].is_blank() and not chrome[j])
         content = MText.join_lines(parts)
         row = Row(name, amounts, False, line=body[k].no)
