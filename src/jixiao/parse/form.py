@@ -417,7 +417,10 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
         grid_at = find_prose_targets(lines)
         prose = grid_at is not None
     head_lines = lines if grid_at is None else lines[:grid_at]
-    rows = form_rows([ln for ln in head_lines if not _TITLE_RE.search(squash(ln.text))], syntax)
+    titles = [ln for ln in head_lines if _TITLE_RE.search(squash(ln.text))]
+    # the title printed again over a second form on the page is the same heading, not residue
+    syntax.extend(sp for ln in titles for sp in ln.mtext.spans())
+    rows = form_rows([ln for ln in head_lines if ln not in titles], syntax)
     values, orphans = read_form(rows, syntax)
     if result.amount_unit is None:
         result.amount_unit = _unit_in_labels(rows)
