@@ -19,6 +19,15 @@ def fields(ind):
 
 
 CASES = [
+    # level words joined to the name by dashes
+    ("1、产出指标-数量指标-数字化页数：≥10万页；2、满意度指标/利用者满意度：≥90%",
+     [(1, "产出指标", None, "数量指标", None, "数字化页数", None, "≥10万页"),
+      (2, "满意度指标", None, None, None, "利用者满意度", None, "≥90%")]),
+    # a value run into its name, told by its comparator; a name holding a number is left whole
+    ("1.培训人数≥100人；2.培训合格率不低于95%；3.完成2期培训",
+     [(1, None, None, None, None, "培训人数", None, "≥100人"),
+      (2, None, None, None, None, "培训合格率", None, "不低于95%"),
+      (3, None, None, None, None, "完成2期培训", None, None)]),
     ("1、满意度指标：用户满意度，年度指标值：100%。",
      [(1, "满意度指标", None, None, None, "用户满意度", None, "100%")]),
     ("1、1-产出指标；12-质量指标；服务质量；实施周期指标值：良好以上；年度指标值：良好以上。",

@@ -32,7 +32,9 @@ _SEP = "；;，,：:、。 \t\n\u3000"
 _SEQ_RE = re.compile(r"(\d\d{0,2})\s*[、.．]\s*")
 # the dash between code and word is optional: OCR loses it ("14成本指标")
 _HEAD_PART_RE = re.compile(
-    rf"\s*(?:(?P<code>\d{{1,3}})\s*[-－—]?\s*)?(?P<word>{LEVEL_WORD_RE})\s*(?P<sep>[；;：:，,]|(?=\d{{1,3}}\s*[-－—]))\s*"
+    # "产出指标-数量指标-名称": a dash or slash after a level word separates too (not before a code)
+    rf"\s*(?:(?P<code>\d{{1,3}})\s*[-－—]?\s*)?(?P<word>{LEVEL_WORD_RE})\s*"
+    rf"(?P<sep>[；;：:，,]|[-－—/](?!\s*\d)|(?=\d{{1,3}}\s*[-－—]))\s*"
 )
 _HEAD_START_RE = re.compile(rf"\s*(?:\d{{1,3}}\s*[-－—]?\s*)?(?:{LEVEL_WORD_RE})")
 _LABEL_RE = re.compile(
@@ -45,6 +47,7 @@ _TRUNCATED_LABEL_RE = re.compile(r"[；;，,]\s*(?:实施周期指?标?值?|年�
 # what a text that _TRUNCATED_LABEL_RE matches can end with (``$`` also matches before a final newline)
 _CUT_LAST = frozenset("施周期指标值度\n")
 _COLON_RE = re.compile(r"[：:]")
+_GLUED_VALUE_RE = re.compile(r"(?:[≥≤＞＜<>≧≦]=?|不低于|不少于|不高于|不超过|不大于|不小于|大于|小于|低于|高于)\s*\d[^；;，,]*$")
 #: key in Indicator.extra marking text cut off inside a label (an excerpt ending mid-table)
 TRUNCATED = "截断"
 # Tables repeat their values (100%, 良好以上, the period value beside an equal annual one);
@@ -237,6 +240,11 @@ def _read_item(s: str, start: int, stop: int) -> tuple[dict, list[tuple[str, int
                 kw["annual_value"] = s[va:vb]
                 ranges.append(("annual_value", va, vb))
             na, nb = _bounds(s, na, m.start())
+    if not labels and "annual_value" not in kw and (glued := _GLUED_VALUE_RE.search(s, na + 1, nb)):
+        # "培训人数≥100人": a value run into its name, told by its comparator
+        kw["annual_value"] = s[glued.start():nb]
+        ranges.append(("annual_value", glued.start(), nb))
+        na, nb = _bounds(s, na, glued.start())
     if na < nb:
         kw["name"] = s[na:nb]
         ranges.append(("name", na, nb))
