@@ -106,7 +106,9 @@ def test_database_made_by_this_version_still_opens(tmp_path):
         doc = load_document(c, 1)
         ctx = MigrationContext.configure(c, opts=compare_options(c.dialect.name))
         assert compare_metadata(ctx, metadata) == []
-    assert doc == parse_source(read(SAMPLES[3]))
+    # what was stored comes back whole; only the parser's own bookkeeping of structure (syntax) may
+    # differ from what today's parser records
+    assert doc.model_dump(exclude={"syntax"}) == parse_source(read(SAMPLES[3])).model_dump(exclude={"syntax"})
     assert any(_searches(engine).values())
     engine.dispose()
 
