@@ -81,16 +81,16 @@ def _first_free_ids(conn: Connection) -> tuple[int, int]:
 
 
 def _unchanged(conn: Connection, source_path: str, sha256: str) -> Saved | None:
-    latest = conn.execute(select(DocumentRow.id, DocumentRow.version, DocumentRow.sha256)
-                          .where(DocumentRow.source_path == source_path, DocumentRow.is_latest)).first()
-    if latest is not None and latest.sha256 == sha256:
-        return Saved("unchanged", latest.id, latest.version)
-    twin = conn.execute(select(DocumentRow.id, DocumentRow.version)
-                        .where(DocumentRow.sha256 == sha256, DocumentRow.is_latest)
-                        .order_by(DocumentRow.id).limit(1)).first()
-    if twin is not None:
-        return Saved("duplicate", twin.id, twin.version, same_as=twin.id)
-    return None
+    """The latest version of this path if it has these bytes, else the first latest document that has them."""
+    same_path = DocumentRow.source_path == source_path
+    hit = conn.execute(select(DocumentRow.id, DocumentRow.version, same_path.label("same_path"))
+                       .where(DocumentRow.sha256 == sha256, DocumentRow.is_latest)
+                       .order_by(same_path.desc(), DocumentRow.id).limit(1)).first()
+    if hit is None:
+        return None
+    if hit.same_path:
+        return Saved("unchanged", hit.id, hit.version)
+    return Saved("duplicate", hit.id, hit.version, same_as=hit.id)
 
 
 def find_unchanged(engine: Engine, source_path: str, sha256: str) -> Saved | None:
