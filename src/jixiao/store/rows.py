@@ -167,8 +167,8 @@ def entry_rows(doc: Document, document_id: int, project_ids: Sequence[int],
                 out.append(({**row, "id": T.entry_id("indicator", iid), "indicator_id": iid},
                             render(fields, itags)))
     # FTS5 writes out its pending terms whenever a rowid is lower than the last one: in document
-    # order (name, goal, indicators: tiers 0, 2, 1) that was twice per project, and cost a
-    # third of an import into SQLite in segments written and merged again.
+    # order (name, goal, indicators: tiers 0, 2, 1) that was twice per project, and the segments
+    # written and merged again were a quarter of the SQLite writer's time.
     out.sort(key=lambda e: e[0]["id"])
     return out
 

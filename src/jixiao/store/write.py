@@ -110,8 +110,8 @@ class Prepared:
 
     Built without a database (in a worker process, when importing in
     parallel) with *local* ids: project and indicator numbers within the
-    document, and 0 for the document itself. :func:`_insert_prepared`
-    swaps in the ids the database hands out.
+    document, and 0 for the document itself. :func:`_write` swaps in the
+    ids the database hands out (on SQLite, the INSERT statements do).
     """
 
     document: dict
