@@ -54,40 +54,43 @@ _SEQUENCES: dict[tuple[str, str], str] = {}
 
 
 def _reserve_ids(conn: Connection, *wanted: tuple[object, int]) -> list[list[int]]:
-    """``n`` fresh primary keys for each ``(table, n)``, so children can point at parents without RETURNING."""
-    if conn.dialect.name == "postgresql":
-        # One round trip for all tables; each table's sequence name looked up once per database.
-        names = []
-        for table, _n in wanted:
-            key = (conn.engine.url.render_as_string(), table.name)
-            if key not in _SEQUENCES:
-                _SEQUENCES[key] = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"),
-                                               {"t": table.name}).scalar_one()
-            names.append(_SEQUENCES[key])
-        sql = "SELECT " + ", ".join(f"ARRAY(SELECT nextval(:s{k}) FROM generate_series(1, :n{k}))"
-                                    for k in range(len(wanted)))
-        params = {**{f"s{k}": name for k, name in enumerate(names)},
-                  **{f"n{k}": n for k, (_t, n) in enumerate(wanted)}}
-        return [list(ids) for ids in conn.execute(text(sql), params).one()]
-    out = []
-    for table, n in wanted:
-        # SQLite: this transaction holds the write lock (BEGIN IMMEDIATE), so max(id) cannot move under us.
-        start = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1 if n else 0
-        out.append(list(range(start, start + n)))
-    return out
+    """PostgreSQL: ``n`` fresh primary keys for each ``(table, n)``, so children can point at parents
+    without RETURNING. One round trip for all tables; each table's sequence name looked up once per database.
+    """
+    names = []
+    for table, _n in wanted:
+        key = (conn.engine.url.render_as_string(), table.name)
+        if key not in _SEQUENCES:
+            _SEQUENCES[key] = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"),
+                                           {"t": table.name}).scalar_one()
+        names.append(_SEQUENCES[key])
+    sql = "SELECT " + ", ".join(f"ARRAY(SELECT nextval(:s{k}) FROM generate_series(1, :n{k}))"
+                                for k in range(len(wanted)))
+    params = {**{f"s{k}": name for k, name in enumerate(names)},
+              **{f"n{k}": n for k, (_t, n) in enumerate(wanted)}}
+    return [list(ids) for ids in conn.execute(text(sql), params).one()]
+
+
+def _first_free_ids(conn: Connection) -> tuple[int, int]:
+    """SQLite: the first free project and indicator id; the ids after them are this document's.
+
+    This transaction holds the write lock (BEGIN IMMEDIATE), so neither can move under us.
+    """
+    return conn.exec_driver_sql("SELECT (SELECT coalesce(max(id), 0) + 1 FROM projects), "
+                                "(SELECT coalesce(max(id), 0) + 1 FROM indicators)").one()
 
 
 def _unchanged(conn: Connection, source_path: str, sha256: str) -> Saved | None:
-    latest = conn.execute(select(DocumentRow.id, DocumentRow.version, DocumentRow.sha256)
-                          .where(DocumentRow.source_path == source_path, DocumentRow.is_latest)).first()
-    if latest is not None and latest.sha256 == sha256:
-        return Saved("unchanged", latest.id, latest.version)
-    twin = conn.execute(select(DocumentRow.id, DocumentRow.version)
-                        .where(DocumentRow.sha256 == sha256, DocumentRow.is_latest)
-                        .order_by(DocumentRow.id).limit(1)).first()
-    if twin is not None:
-        return Saved("duplicate", twin.id, twin.version, same_as=twin.id)
-    return None
+    """The latest version of this path if it has these bytes, else the first latest document that has them."""
+    same_path = DocumentRow.source_path == source_path
+    hit = conn.execute(select(DocumentRow.id, DocumentRow.version, same_path.label("same_path"))
+                       .where(DocumentRow.sha256 == sha256, DocumentRow.is_latest)
+                       .order_by(same_path.desc(), DocumentRow.id).limit(1)).first()
+    if hit is None:
+        return None
+    if hit.same_path:
+        return Saved("unchanged", hit.id, hit.version)
+    return Saved("duplicate", hit.id, hit.version, same_as=hit.id)
 
 
 def find_unchanged(engine: Engine, source_path: str, sha256: str) -> Saved | None:
@@ -107,8 +110,8 @@ class Prepared:
 
     Built without a database (in a worker process, when importing in
     parallel) with *local* ids: project and indicator numbers within the
-    document, and 0 for the document itself. :func:`_insert_prepared`
-    swaps in the ids the database hands out.
+    document, and 0 for the document itself. :func:`_write` swaps in the
+    ids the database hands out (on SQLite, the INSERT statements do).
     """
 
     document: dict
@@ -171,7 +174,7 @@ def prepare(doc: Document, findings: Sequence[Finding] = (), *, dialect: str = "
 
 def _remap(table: str, columns: list[str], rows: list[tuple], doc_id: int, project_ids: list[int],
            indicator_ids: list[int]) -> list[tuple]:
-    """The rows with the database's ids in place of the document-local ones."""
+    """PostgreSQL: the rows with the database's ids in place of the document-local ones."""
     ids = {"projects": project_ids, "indicators": indicator_ids}.get(table)
     at = {c: k for k, c in enumerate(columns)}
     doc_at = at.get("document_id")
@@ -197,19 +200,39 @@ def _remap(table: str, columns: list[str], rows: list[tuple], doc_id: int, proje
     return out
 
 
-def _copy_or_insert(conn: Connection, table: str, columns: list[str], rows: list[tuple]) -> None:
+def _copy(conn: Connection, table: str, columns: list[str], rows: list[tuple]) -> None:
     if not rows:
         return
-    if conn.dialect.name == "postgresql":
-        # COPY: several times faster than executemany for thousands of rows
-        with conn.connection.driver_connection.cursor() as cur, \
-                cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for v in rows:
-                copy.write_row(v)
+    # COPY: several times faster than executemany for thousands of rows
+    with conn.connection.driver_connection.cursor() as cur, \
+            cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for v in rows:
+            copy.write_row(v)
+
+
+def _insert_shifted(conn: Connection, table: str, columns: list[str], rows: list[tuple], doc_id: int,
+                    first_project: int, first_indicator: int) -> None:
+    """SQLite: insert the rows as prepared, SQLite itself turning document-local ids into the database's.
+
+    Local ids count from 0, and this document's ids are consecutive from the first free one, so
+    each id is the local one plus an offset: added in the statement, not row by row in Python.
+    """
+    if not rows:
         return
+    shift = {"document_id": doc_id, "project_id": first_project, "indicator_id": first_indicator}
+    if table in ("projects", "indicators"):
+        shift["id"] = first_project if table == "projects" else first_indicator
+    values = []
+    for k, c in enumerate(columns, 1):
+        if c in shift:
+            values.append(f"?{k} + {shift[c]}")  # NULL + n stays NULL
+        elif c in ("id", "rowid"):  # a search entry: tier << 40 | local id of its project or indicator
+            values.append(f"?{k} + CASE ?{k} >> {T.TIER_SHIFT} WHEN {T.KIND_TIERS['indicator']} "
+                          f"THEN {first_indicator} ELSE {first_project} END")
+        else:
+            values.append(f"?{k}")
     # executemany straight on the driver: SQLAlchemy's per-row bind processing doubled the import time
-    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                         rows)
+    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})", rows)
 
 
 def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, size: int | None,
@@ -229,10 +252,15 @@ def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, s
     doc_row = {**prep.document, "source_path": source_path, "version": version, "is_latest": True,
                "sha256": sha256, "size_bytes": size, "format": fmt, "imported_at": datetime.now(UTC)}
     doc_id = conn.execute(insert(DocumentRow.__table__).returning(DocumentRow.id), doc_row).scalar_one()
-    project_ids, indicator_ids = _reserve_ids(conn, (ProjectRow.__table__, prep.n_projects),
-                                              (IndicatorRow.__table__, prep.n_indicators))
-    for table, (columns, rows) in prep.tables.items():
-        _copy_or_insert(conn, table, columns, _remap(table, columns, rows, doc_id, project_ids, indicator_ids))
+    if conn.dialect.name == "postgresql":
+        project_ids, indicator_ids = _reserve_ids(conn, (ProjectRow.__table__, prep.n_projects),
+                                                  (IndicatorRow.__table__, prep.n_indicators))
+        for table, (columns, rows) in prep.tables.items():
+            _copy(conn, table, columns, _remap(table, columns, rows, doc_id, project_ids, indicator_ids))
+    else:
+        first_project, first_indicator = _first_free_ids(conn)
+        for table, (columns, rows) in prep.tables.items():
+            _insert_shifted(conn, table, columns, rows, doc_id, first_project, first_indicator)
     if os.environ.get(FAULT_ENV) == "kill-before-commit":
         os.kill(os.getpid(), signal.SIGKILL)
     return Saved("imported", doc_id, version)
