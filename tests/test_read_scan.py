@@ -48,9 +48,54 @@ def test_a_turned_page_is_straightened_and_its_rules_found(angle: float) -> None
 def test_a_word_over_a_rule_is_cut_in_two() -> None:
     from jixiao.read.scan import page_objects
 
-    words = [("财政拨款75.60", 0.0, 0.0, 220.0, 20.0)]  # OCR read two cells as one box
-    page = page_objects(words, [], [(110.0, 0.0, 100.0), (0.0, 0.0, 100.0)], 1, 1.0)
+    words = [("财政拨款75.60", 0.0, 0.0, 150.0, 20.0)]  # OCR read two cells as one box
+    page = page_objects(words, [], [(90.0, 0.0, 100.0), (0.0, 0.0, 100.0)], 1, 1.0)
     assert [c.text for c in page.chars] == ["财政拨款", "75.60"]
+
+
+def _inked(width: int, height: int, runs: list[tuple[int, int]], rule: int | None = None):
+    """A page's ink: solid blocks of "text" over the given column runs, and a rule at column ``rule``."""
+    import numpy as np
+
+    ink = np.zeros((height, width), np.uint8)
+    for a, b in runs:
+        ink[6:height - 6, a:b] = 255
+    if rule is not None:
+        ink[:, rule - 1:rule + 1] = 255
+    return ink
+
+
+@needs_ocr
+def test_a_word_is_cut_by_the_length_of_text_on_each_side_of_the_rule() -> None:
+    """Digits print half as wide as CJK characters, and the gap at the rule holds no characters."""
+    from jixiao.read.scan import page_objects
+
+    # "133.18" fills 60 px left of the rule at 100, then a gap, then eight characters over 160 px
+    ink = _inked(400, 40, [(10, 70), (110, 270)], rule=100)
+    words = [("133.18学习总在我身边的", 8.0, 10.0, 272.0, 30.0)]
+    page = page_objects(words, [], [(100.0, 0.0, 40.0)], 1, 1.0, ink)
+    assert [c.text for c in page.chars] == ["133.18", "学习总在我身边的"]
+
+
+@needs_ocr
+def test_a_box_that_only_overhangs_a_rule_is_not_cut() -> None:
+    """The detector pads its boxes: one reaching over a rule with no text of its own there stays whole,
+    and so does one whose padding catches the edge of the next cell's last character."""
+    from jixiao.read.scan import page_objects
+
+    ink = _inked(400, 40, [(70, 73), (112, 300)], rule=100)
+    words = [("保洁频率，年度指标值", 71.0, 10.0, 305.0, 30.0)]
+    page = page_objects(words, [], [(100.0, 0.0, 40.0)], 1, 1.0, ink)
+    assert [c.text for c in page.chars] == ["保洁频率，年度指标值"]
+
+
+def test_only_rules_that_reach_a_word_cut_it() -> None:
+    """A title over a table is not cut by the table's column rules below it."""
+    from jixiao.read.scan import page_objects
+
+    words = [("项目支出绩效目标表", 0.0, 0.0, 180.0, 20.0)]
+    page = page_objects(words, [], [(90.0, 50.0, 500.0)], 1, 1.0)
+    assert [c.text for c in page.chars] == ["项目支出绩效目标表"]
 
 
 @needs_ocr

@@ -21,6 +21,7 @@ a few hundredths of a second per page.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +36,8 @@ __all__ = ["MAX_PIXELS", "OCR_MISSING", "Word", "deskew", "find_rules", "ocr_ava
 MAX_PIXELS = 50_000_000
 _DEFAULT_DPI = 150.0  # an image that does not say its resolution is taken as a 150-dpi scan
 _MAX_SKEW = 5.0  # degrees: a page turned further than this is not straightened from its rules
+_RULE_REACH = 4  # pixels either side of a rule's middle that may be the rule's own ink
+_MIN_TEXT = 0.3  # the narrowest text beside a rule, in box heights (a CJK character is about one)
 OCR_MISSING = ("未安装 OCR 组件（pip install 'jixiao[ocr]'）", "OCR is not installed (pip install 'jixiao[ocr]')")
 
 #: (text, x0, top, x1, bottom) of a recognised text box, in pixels.
@@ -127,29 +130,107 @@ def ocr_words(image) -> list[Word]:
     return words
 
 
-def _split_on_rules(words: list[Word], vxs: list[float]) -> list[Word]:
-    """Cut a word where a vertical rule runs through it (OCR reads two cells side by side as one box);
-    the text is shared out in proportion to the width on each side."""
+def ink_of(gray):
+    """Given a grey page, return its ink as a 0/255 image (dark on light, whatever the paper's shade)."""
+    import cv2
+
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+
+
+def _char_width(ch: str) -> float:
+    """How wide a character prints, in CJK character widths: Latin letters and digits are about half."""
+    return 1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5
+
+
+def _text_ends(ink, word: Word, x: float) -> tuple[float, float] | None:
+    """Given the page's ink and a box a rule at ``x`` runs through, return where its text stops left of
+    the rule and starts right of it, or None when one side holds no text (the box only overhangs).
+
+    The columns the rule itself inks (all the box's height, next to ``x``) are not text.
+    """
+    import numpy as np
+
+    _, x0, top, x1, bottom = word
+    h, w = ink.shape
+    r0, r1 = max(int(top) + 2, 0), min(int(bottom) - 1, h)
+    c0, c1, at = max(int(x0) - 1, 0), min(int(x1) + 2, w), int(round(x))
+    if r1 - r0 < 3 or not c0 < at < c1 - 1:
+        return None
+    cols = (ink[r0:r1, c0:c1] > 0).mean(axis=0)
+    inked = cols > 0
+    # the rule: the strongest column next to x and its shoulders
+    near = range(max(at - _RULE_REACH - c0, 0), min(at + _RULE_REACH - c0 + 1, len(cols)))
+    peak = max(near, key=lambda i: cols[i])
+    if cols[peak] >= 0.7:
+        lo, hi = peak, peak
+        while lo > 0 and cols[lo - 1] >= 0.4:
+            lo -= 1
+        while hi + 1 < len(cols) and cols[hi + 1] >= 0.4:
+            hi += 1
+        inked[lo:hi + 1] = False
+        at = c0 + (lo + hi) // 2
+    text = np.nonzero(inked)[0] + c0
+    left, right = text[text < at], text[text > at]
+    # a glyph's edge inside the padded box, a speck: less than a third of a character is not text
+    least = _MIN_TEXT * (bottom - top)
+    if len(left) < 2 or len(right) < 2 or left[-1] - left[0] < least or right[-1] - right[0] < least:
+        return None
+    return float(left[-1] + 1), float(right[0])
+
+
+def _share(text: str, lengths: list[float]) -> list[str]:
+    """Cut ``text`` into as many parts as ``lengths``, each holding the characters that fill its length."""
+    widths = [_char_width(ch) for ch in text]
+    total, room = sum(widths), sum(lengths)
+    parts, start, done, filled = [], 0, 0.0, 0.0
+    for length in lengths[:-1]:
+        filled += length
+        want, end = total * filled / room, start
+        while end < len(text) and abs(done + widths[end] - want) <= abs(done - want):
+            done += widths[end]
+            end += 1
+        parts.append(text[start:end])
+        start = end
+    parts.append(text[start:])
+    return parts
+
+
+def _split_on_rules(words: list[Word], vrules: list, tol: float, ink=None) -> list[Word]:
+    """Cut a word where a vertical rule runs through it (OCR reads two cells side by side as one box).
+
+    Only rules that reach the word's line count. Where the page's ``ink`` is known, a cut needs text on
+    both sides of the rule (the detector pads its boxes over it), and the characters are shared out by
+    the length of the text on each side, gaps left out; else by the box's width on each side.
+    """
     out = []
-    for text, x0, top, x1, bottom in words:
-        cuts = [x for x in vxs if x0 + 4 * TOL < x < x1 - 4 * TOL]
-        if not cuts or len(text) < 2:
-            out.append((text, x0, top, x1, bottom))
+    for word in words:
+        text, x0, top, x1, bottom = word
+        mid = (top + bottom) / 2
+        xs = cluster([x for x, a, b in vrules if a <= mid <= b and b - a > 20], tol=tol)
+        cuts = []
+        for x in xs:
+            if x0 + 4 * TOL < x < x1 - 4 * TOL and len(text) >= 2:
+                ends = (x, x) if ink is None else _text_ends(ink, word, x)
+                if ends is not None:
+                    cuts.append((x, *ends))
+        if not cuts:
+            out.append(word)
             continue
-        edges, start = [x0, *cuts, x1], 0
-        for a, b in zip(edges, edges[1:], strict=False):
-            end = len(text) if b == x1 else round(len(text) * (b - x0) / (x1 - x0))
-            if text[start:end].strip():
-                out.append((text[start:end].strip(), a, top, b, bottom))
-            start = end
+        edges = [x0, *(e for _, stop, start in cuts for e in (stop, start)), x1]
+        lengths = [max(b - a, 1.0) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+        bounds = [x0, *(x for x, _, _ in cuts), x1]
+        for part, a, b in zip(_share(text, lengths), bounds, bounds[1:], strict=False):
+            if part.strip():
+                out.append((part.strip(), a, top, b, bottom))
     return out
 
 
-def page_objects(words: list[Word], hrules: list, vrules: list, number: int, scale: float) -> PageObjects:
-    """Given one page's words and rules in pixels and points per pixel, return its PageObjects."""
-    vxs = cluster([r[0] for r in vrules if r[2] - r[1] > 20], tol=TOL / scale)
+def page_objects(words: list[Word], hrules: list, vrules: list, number: int, scale: float,
+                 ink=None) -> PageObjects:
+    """Given one page's words and rules in pixels, points per pixel and (if known) the page's ink,
+    return its PageObjects."""
     chars = [Char(t, x0 * scale, top * scale, x1 * scale, bottom * scale)
-             for t, x0, top, x1, bottom in _split_on_rules(words, vxs)]
+             for t, x0, top, x1, bottom in _split_on_rules(words, vrules, TOL / scale, ink)]
     return PageObjects(number, chars,
                        [(y * scale, a * scale, b * scale) for y, a, b in hrules],
                        [(x * scale, a * scale, b * scale) for x, a, b in vrules])
@@ -159,7 +240,7 @@ def scan_page(gray, number: int, scale: float, ocr: Ocr | None = None) -> PageOb
     """Given a grey page image, its page number and points per pixel, return its PageObjects."""
     straight, _ = deskew(gray)
     hrules, vrules = find_rules(straight)
-    return page_objects((ocr or ocr_words)(straight), hrules, vrules, number, scale)
+    return page_objects((ocr or ocr_words)(straight), hrules, vrules, number, scale, ink_of(straight))
 
 
 def read_image(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES, progress=None) -> Source:
