@@ -19,6 +19,9 @@ def fields(ind):
 
 
 CASES = [
+    # OCR read the semicolon after the first level word as a colon: a coded level word follows, not a name
+    ("2、1-产出指标：12-质量指标；保障业务正常运行；实施周期指标值：良好以上；年度指标值：良好以上。",
+     [(2, "产出指标", "1", "质量指标", "12", "保障业务正常运行", "良好以上", "良好以上")]),
     # level words joined to the name by dashes
     ("1、产出指标-数量指标-数字化页数：≥10万页；2、满意度指标/利用者满意度：≥90%",
      [(1, "产出指标", None, "数量指标", None, "数字化页数", None, "≥10万页"),

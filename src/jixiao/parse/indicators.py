@@ -189,6 +189,13 @@ def _spans_of(text: MText, a: int, b: int, ranges: list[tuple[str, int, int]]) -
     return out
 
 
+def _coded_head(s: str, pos: int, stop: int) -> bool:
+    """A level word with its code starts at ``pos`` ("12-质量指标；"): no name is written so, so a colon
+    before it stood for a semicolon (OCR reads one as the other)."""
+    m = _HEAD_PART_RE.match(s, pos, stop)
+    return m is not None and m.group("code") is not None
+
+
 def _read_item(s: str, start: int, stop: int) -> tuple[dict, list[tuple[str, int, int]], dict[str, str]]:
     """The indicator written in ``s[start:stop]`` → its fields, their ranges in ``s``, its extra texts.
 
@@ -210,7 +217,7 @@ def _read_item(s: str, start: int, stop: int) -> tuple[dict, list[tuple[str, int
             break
         parts.append(m)
         pos = m.end()
-        if m.group("sep") in ("：", ":"):
+        if m.group("sep") in ("：", ":") and not _coded_head(s, pos, stop):
             break  # "产出指标：<name>" — what follows a colon is the name
     for k, m in enumerate(parts):
         code, word = m.group("code", "word")
