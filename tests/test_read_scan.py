@@ -148,3 +148,18 @@ def test_damaged_image(tmp_path: Path) -> None:
     with pytest.raises(ReadError) as info:
         read(path)
     assert info.value.code == "image-corrupt"
+
+
+@needs_ocr
+def test_each_part_of_a_cut_word_is_counted_at_its_own_columns_pitch() -> None:
+    """A justified column prints its characters wider apart than the column beside it: the part of a box
+    on each side of the rule holds as many characters as its length holds at that column's pitch."""
+    from jixiao.read.scan import page_objects
+
+    ink = _inked(480, 120, [(145, 255), (265, 445)], rule=260)
+    words = [("一二三四五六七八九十甲乙丙丁戊", 145.0, 10.0, 445.0, 30.0),
+             ("左栏十一个字宽二十二像", 10.0, 50.0, 10.0 + 11 * 22, 70.0),  # 11 characters at 22 px
+             ("右栏九个字十八像素", 265.0, 50.0, 265.0 + 9 * 18, 70.0)]  # 9 at 18 px
+    rules = [(0.0, 0.0, 120.0), (260.0, 0.0, 120.0), (470.0, 0.0, 120.0)]
+    page = page_objects(words, [], rules, 1, 1.0, ink)
+    assert [c.text for c in page.chars][:2] == ["一二三四五", "六七八九十甲乙丙丁戊"]

@@ -20,6 +20,7 @@ a few hundredths of a second per page.
 
 from __future__ import annotations
 
+import bisect
 import os
 import unicodedata
 from collections.abc import Callable
@@ -37,6 +38,7 @@ MAX_PIXELS = 50_000_000
 _DEFAULT_DPI = 150.0  # an image that does not say its resolution is taken as a 150-dpi scan
 _MAX_SKEW = 5.0  # degrees: a page turned further than this is not straightened from its rules
 _RULE_REACH = 4  # pixels either side of a rule's middle that may be the rule's own ink
+_PITCH_CHARS = 8  # characters in a box long enough to measure its column's pitch by
 _MIN_TEXT = 0.3  # the narrowest text beside a rule, in box heights (a CJK character is about one)
 OCR_MISSING = ("未安装 OCR 组件（pip install 'jixiao[ocr]'）", "OCR is not installed (pip install 'jixiao[ocr]')")
 
@@ -169,23 +171,34 @@ def _text_ends(ink, word: Word, x: float) -> tuple[float, float] | None:
             hi += 1
         inked[lo:hi + 1] = False
         at = c0 + (lo + hi) // 2
+    # a glyph the padded box reaches into from the cell beside it, if the box's text does not go on from it
+    for edge, step in ((0, 1), (len(inked) - 1, -1)):
+        while 0 <= edge < len(inked) and inked[edge]:
+            inked[edge] = False
+            edge += step
     text = np.nonzero(inked)[0] + c0
     left, right = text[text < at], text[text > at]
-    # a glyph's edge inside the padded box, a speck: less than a third of a character is not text
+    # a speck, a rule's fringe: less than a third of a character is not text
     least = _MIN_TEXT * (bottom - top)
     if len(left) < 2 or len(right) < 2 or left[-1] - left[0] < least or right[-1] - right[0] < least:
         return None
     return float(left[-1] + 1), float(right[0])
 
 
-def _share(text: str, lengths: list[float]) -> list[str]:
-    """Cut ``text`` into as many parts as ``lengths``, each holding the characters that fill its length."""
+def _width(text: str) -> float:
+    return sum(_char_width(ch) for ch in text)
+
+
+def _share(text: str, fits: list[float]) -> list[str]:
+    """Cut ``text`` into as many parts as ``fits``, the characters each part's room holds (in CJK
+    character widths). Each cut is placed between where the parts before it end and where the parts
+    after it begin, counted from either end: an error in one room does not move every cut."""
     widths = [_char_width(ch) for ch in text]
-    total, room = sum(widths), sum(lengths)
-    parts, start, done, filled = [], 0, 0.0, 0.0
-    for length in lengths[:-1]:
-        filled += length
-        want, end = total * filled / room, start
+    total = sum(widths)
+    parts, start, done = [], 0, 0.0
+    for k in range(len(fits) - 1):
+        want = (sum(fits[: k + 1]) + total - sum(fits[k + 1:])) / 2
+        end = start
         while end < len(text) and abs(done + widths[end] - want) <= abs(done - want):
             done += widths[end]
             end += 1
@@ -195,31 +208,57 @@ def _share(text: str, lengths: list[float]) -> list[str]:
     return parts
 
 
+def _pitches(words: list[Word], xs: list[float]) -> dict[int, float]:
+    """Given a page's words and its column rules, return each column's character pitch (pixels per CJK
+    character width) read off the long boxes that lie in one column: a justified column prints wider."""
+    seen: dict[int, list[float]] = {}
+    for text, x0, top, x1, bottom in words:
+        column = bisect.bisect_left(xs, (x0 + x1) / 2) - 1
+        inside = 0 <= column < len(xs) - 1 and not any(x0 + (bottom - top) < x < x1 - (bottom - top) for x in xs)
+        if inside and len(text) >= _PITCH_CHARS:
+            seen.setdefault(column, []).append((x1 - x0) / _width(text))
+    return {c: sorted(v)[len(v) // 2] for c, v in seen.items()}
+
+
+def _cuts(word: Word, vrules: list, tol: float, ink) -> list[tuple[float, float, float]]:
+    """Where the rules reaching a word's line cut it: ``(rule, text stops, text starts)`` each."""
+    text, x0, top, x1, bottom = word
+    mid = (top + bottom) / 2
+    cuts = []
+    for x in cluster([x for x, a, b in vrules if a <= mid <= b and b - a > 20], tol=tol):
+        if x0 + 4 * TOL < x < x1 - 4 * TOL and len(text) >= 2:
+            ends = (x, x) if ink is None else _text_ends(ink, word, x)
+            if ends is not None:
+                cuts.append((x, *ends))
+    return cuts
+
+
 def _split_on_rules(words: list[Word], vrules: list, tol: float, ink=None) -> list[Word]:
     """Cut a word where a vertical rule runs through it (OCR reads two cells side by side as one box).
 
     Only rules that reach the word's line count. Where the page's ``ink`` is known, a cut needs text on
-    both sides of the rule (the detector pads its boxes over it), and the characters are shared out by
-    the length of the text on each side, gaps left out; else by the box's width on each side.
+    both sides of the rule (the detector pads its boxes over it), and each part gets the characters the
+    length of its text holds at its column's pitch; else the parts share them by the box's width.
     """
+    cut = [_cuts(w, vrules, tol, ink) for w in words]
+    xs = cluster([x for x, a, b in vrules if b - a > 20], tol=tol)
+    pitch = _pitches([w for w, c in zip(words, cut, strict=True) if not c], xs)
     out = []
-    for word in words:
+    for word, cuts in zip(words, cut, strict=True):
         text, x0, top, x1, bottom = word
-        mid = (top + bottom) / 2
-        xs = cluster([x for x, a, b in vrules if a <= mid <= b and b - a > 20], tol=tol)
-        cuts = []
-        for x in xs:
-            if x0 + 4 * TOL < x < x1 - 4 * TOL and len(text) >= 2:
-                ends = (x, x) if ink is None else _text_ends(ink, word, x)
-                if ends is not None:
-                    cuts.append((x, *ends))
         if not cuts:
             out.append(word)
             continue
         edges = [x0, *(e for _, stop, start in cuts for e in (stop, start)), x1]
-        lengths = [max(b - a, 1.0) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+        spans = list(zip(edges[::2], edges[1::2], strict=True))
+        columns = [bisect.bisect_left(xs, (a + b) / 2) - 1 for a, b in spans]
+        if all(c in pitch for c in columns):
+            fits = [max(b - a, 1.0) / pitch[c] for (a, b), c in zip(spans, columns, strict=True)]
+        else:  # no column to measure: the box's own pitch
+            room = sum(max(b - a, 1.0) for a, b in spans)
+            fits = [_width(text) * max(b - a, 1.0) / room for a, b in spans]
         bounds = [x0, *(x for x, _, _ in cuts), x1]
-        for part, a, b in zip(_share(text, lengths), bounds, bounds[1:], strict=False):
+        for part, a, b in zip(_share(text, fits), bounds, bounds[1:], strict=False):
             if part.strip():
                 out.append((part.strip(), a, top, b, bottom))
     return out
