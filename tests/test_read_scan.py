@@ -163,3 +163,24 @@ def test_each_part_of_a_cut_word_is_counted_at_its_own_columns_pitch() -> None:
     rules = [(0.0, 0.0, 120.0), (260.0, 0.0, 120.0), (470.0, 0.0, 120.0)]
     page = page_objects(words, [], rules, 1, 1.0, ink)
     assert [c.text for c in page.chars][:2] == ["一二三四五", "六七八九十甲乙丙丁戊"]
+
+
+@needs_ocr
+def test_a_line_the_detector_passed_over_is_found_between_the_rules() -> None:
+    """Three printed lines in a cell, OCR boxes round the first and the last: the middle one is handed
+    back, one box for the line though a gap cuts it in two; the rules and the found lines are not."""
+    from jixiao.read.scanmissed import missed_lines
+
+    ink = _inked(600, 200, [], rule=300)
+    ink[10:12, :] = 255  # a horizontal rule
+    for top in (40, 80, 120):  # lines of "characters" 20 px high, 18 px apart with 4 px gaps
+        for x in range(20, 280, 22):
+            if top != 80 or not 150 <= x < 200:  # the middle line has a wide gap
+                ink[top:top + 20, x:x + 18] = 255
+    ink[80:100, 320:400] = 255  # the same line goes on in the next cell, across the rule
+    words = [("一" * 12, 18.0, 38.0, 282.0, 62.0), ("三" * 12, 18.0, 118.0, 282.0, 142.0)]
+    lines = missed_lines(ink, words, [(11.0, 0.0, 600.0)], [(300.0, 0.0, 200.0)])
+    assert len(lines) == 2
+    (x0, top, x1, bottom), other = sorted(lines)
+    assert x0 < 20 and 270 < x1 < 300 and top < 80 and 100 < bottom < 118
+    assert other[0] > 300

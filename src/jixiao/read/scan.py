@@ -8,10 +8,13 @@ wheel carries its ONNX models, so nothing is downloaded at run time):
 2. :func:`find_rules` — given the straight page, return its horizontal and
    vertical rules (morphological opening with long thin kernels);
 3. :func:`ocr_words` — given the straight page, return the recognised text
-   boxes;
+   boxes; :func:`~jixiao.read.scanmissed.missed_lines` then finds lines of ink
+   no box covers, and :func:`read_lines` reads them with the recogniser alone;
 4. :func:`page_objects` — given rules and words, return
    :class:`~jixiao.read.pdfgrid.PageObjects` in points, a word that runs over
-   a vertical rule cut in two where it crosses it.
+   a vertical rule cut in two where it crosses it: where text lies on both
+   sides of the rule, each part getting the characters its text's length
+   holds at its column's pitch.
 
 From there :mod:`jixiao.read.pdfgrid` rebuilds the table exactly as for a PDF
 with a text layer. The OCR itself takes nearly all of the time; the rest is
@@ -29,15 +32,17 @@ from pathlib import Path
 from jixiao.read.base import MAX_TEXT_BYTES, Source
 from jixiao.read.files import read_error, read_limited
 from jixiao.read.pdfgrid import TOL, Char, PageObjects, cluster
+from jixiao.read.scanmissed import missed_lines
 
-__all__ = ["MAX_PIXELS", "OCR_MISSING", "Word", "deskew", "find_rules", "ocr_available", "ocr_words",
-           "page_objects", "read_image", "scan_page"]
+__all__ = ["MAX_PIXELS", "OCR_MISSING", "Word", "deskew", "find_rules", "ink_of", "ocr_available", "ocr_words",
+           "page_objects", "read_image", "read_lines", "scan_page"]
 
 #: Pixels in one page image; a 600-dpi A3 page is 70 M, a table scan at 150-300 dpi a few M.
 MAX_PIXELS = 50_000_000
 _DEFAULT_DPI = 150.0  # an image that does not say its resolution is taken as a 150-dpi scan
 _MAX_SKEW = 5.0  # degrees: a page turned further than this is not straightened from its rules
 _RULE_REACH = 4  # pixels either side of a rule's middle that may be the rule's own ink
+_MIN_SCORE = 0.5  # the recogniser's confidence below which a line it reads alone is noise
 _PITCH_CHARS = 8  # characters in a box long enough to measure its column's pitch by
 _MIN_TEXT = 0.3  # the narrowest text beside a rule, in box heights (a CJK character is about one)
 OCR_MISSING = ("未安装 OCR 组件（pip install 'jixiao[ocr]'）", "OCR is not installed (pip install 'jixiao[ocr]')")
@@ -130,6 +135,33 @@ def ocr_words(image) -> list[Word]:
         if text.strip():
             words.append((text.strip(), min(xs), min(ys), max(xs), max(ys)))
     return words
+
+
+def read_lines(image, boxes: list) -> list[Word]:
+    """Given a page image and boxes of single text lines on it (pixels), return what the recogniser
+    reads in each, without the detector: for the lines it passed over."""
+    words = []
+    for x0, top, x1, bottom in boxes:
+        crop = image[max(int(top), 0):int(bottom) + 1, max(int(x0), 0):int(x1) + 1]
+        if crop.size == 0:
+            continue
+        for text, score in _recognise(crop):
+            if text.strip() and score >= _MIN_SCORE:
+                words.append((text.strip(), x0, top, x1, bottom))
+    return words
+
+
+def _recognise(crop) -> list[tuple[str, float]]:
+    import numpy as np
+
+    if not _ENGINE:
+        from rapidocr_onnxruntime import RapidOCR
+
+        _ENGINE.append(RapidOCR())
+    if crop.ndim == 2:
+        crop = np.stack([crop] * 3, axis=-1)
+    found, _ = _ENGINE[0](crop, use_det=False, use_cls=False, use_rec=True)
+    return [(str(text), float(score)) for text, score in found or []]
 
 
 def ink_of(gray):
@@ -279,7 +311,10 @@ def scan_page(gray, number: int, scale: float, ocr: Ocr | None = None) -> PageOb
     """Given a grey page image, its page number and points per pixel, return its PageObjects."""
     straight, _ = deskew(gray)
     hrules, vrules = find_rules(straight)
-    return page_objects((ocr or ocr_words)(straight), hrules, vrules, number, scale, ink_of(straight))
+    ink = ink_of(straight)
+    words = (ocr or ocr_words)(straight)
+    words += read_lines(straight, missed_lines(ink, words, hrules, vrules))
+    return page_objects(words, hrules, vrules, number, scale, ink)
 
 
 def read_image(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES, progress=None) -> Source:
