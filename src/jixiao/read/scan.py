@@ -72,7 +72,7 @@ def deskew(gray):
     import numpy as np
 
     h, w = gray.shape
-    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    ink = ink_of(gray)
     # short enough that a rule turned by a degree or two still shows as runs of this length
     runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (40, 1)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(runs)
@@ -97,7 +97,7 @@ def find_rules(gray) -> tuple[list[tuple[float, float, float]], list[tuple[float
     import cv2
 
     h, w = gray.shape
-    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    ink = ink_of(gray)
     out: list[list[tuple[float, float, float]]] = []
     for size, horizontal in (((max(40, w // 40), 1), True), ((1, max(40, h // 60)), False)):
         lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
