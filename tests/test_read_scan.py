@@ -184,3 +184,23 @@ def test_a_line_the_detector_passed_over_is_found_between_the_rules() -> None:
     (x0, top, x1, bottom), other = sorted(lines)
     assert x0 < 20 and 270 < x1 < 300 and top < 80 and 100 < bottom < 118
     assert other[0] > 300
+
+
+@needs_ocr
+@pytest.mark.parametrize(("second", "kept"), [("施周期指标值：100%", "施周期指标值：100%"),
+                                              ("完全不同的一行字", "用施周期指标值：100%")])
+def test_a_box_reaching_over_a_rule_is_read_again_from_the_rule(monkeypatch: pytest.MonkeyPatch,
+                                                                 second: str, kept: str) -> None:
+    """The first read took the rule and the edge of the next cell's text for a character (用); read from
+    the rule on, the line is kept when the second reading is nearly the first."""
+    import numpy as np
+
+    from jixiao.read import scan
+
+    crops = []
+    monkeypatch.setattr(scan, "_recognise", lambda crop: crops.append(crop.shape) or [(second, 0.9)])
+    ink = _inked(400, 40, [(85, 92), (112, 300)], rule=100)  # the box covers an edge of a glyph left
+    words = [("用施周期指标值：100%", 86.0, 10.0, 305.0, 30.0), ("别的格子里的一行", 120.0, 0.0, 300.0, 8.0)]
+    got = scan.reread_overhangs(np.zeros((40, 400), np.uint8), words, [(100.0, 0.0, 40.0)], 2.0, ink)
+    assert got[0][0] == kept and got[1] == words[1]
+    assert crops == [(21, 306 - 100 - scan._RULE_REACH)]  # read from past the rule to the box's end

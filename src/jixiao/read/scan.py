@@ -42,6 +42,8 @@ MAX_PIXELS = 50_000_000
 _DEFAULT_DPI = 150.0  # an image that does not say its resolution is taken as a 150-dpi scan
 _MAX_SKEW = 5.0  # degrees: a page turned further than this is not straightened from its rules
 _RULE_REACH = 4  # pixels either side of a rule's middle that may be the rule's own ink
+_OVERHANG = 0.4  # how far, in characters, a box may reach over a rule before it is read again without it
+_SAME_LINE = 0.8  # how alike (difflib ratio) a second reading must be to the first to replace it
 _MIN_SCORE = 0.5  # the recogniser's confidence below which a line it reads alone is noise
 _PITCH_CHARS = 8  # characters in a box long enough to measure its column's pitch by
 _MIN_TEXT = 0.3  # the narrowest text beside a rule, in box heights (a CJK character is about one)
@@ -162,6 +164,34 @@ def _recognise(crop) -> list[tuple[str, float]]:
         crop = np.stack([crop] * 3, axis=-1)
     found, _ = _ENGINE[0](crop, use_det=False, use_cls=False, use_rec=True)
     return [(str(text), float(score)) for text, score in found or []]
+
+
+def reread_overhangs(image, words: list[Word], vrules: list, tol: float, ink) -> list[Word]:
+    """Given a page image, its words, rules and ink, return the words with each box that reaches over a
+    rule into the next cell (by more than :data:`_OVERHANG` of a character, no text of its own there)
+    read again by the recogniser from the rule on: the part over the rule held the rule and the edge
+    of the next cell's text, which the first read may have taken for a character, and a mark at the
+    start of the line next to the rule may have been lost beside them. The new reading is kept when it
+    is nearly the old one (the same line read better), else the old one."""
+    from difflib import SequenceMatcher
+
+    out = []
+    for word in words:
+        text, x0, top, x1, bottom = word
+        size, mid = bottom - top, (top + bottom) / 2
+        reach = [x for x in cluster([x for x, a, b in vrules if a <= mid <= b and b - a > 20], tol=tol)
+                 if x0 + _OVERHANG * size < x < x0 + 2 * size or x1 - 2 * size < x < x1 - _OVERHANG * size]
+        if not reach or len(text) < 2 or _cuts(word, vrules, tol, ink):
+            out.append(word)
+            continue
+        a = max([x for x in reach if x < (x0 + x1) / 2], default=x0 - _RULE_REACH) + _RULE_REACH
+        b = min([x for x in reach if x > (x0 + x1) / 2], default=x1 + _RULE_REACH) - _RULE_REACH
+        again = _recognise(image[max(int(top), 0):int(bottom) + 1, max(int(a), 0):int(b) + 1])
+        new = again[0][0].strip() if again else ""
+        if new and SequenceMatcher(None, text, new).ratio() >= _SAME_LINE:
+            word = (new, a, top, b, bottom)
+        out.append(word)
+    return out
 
 
 def ink_of(gray):
@@ -314,6 +344,7 @@ def scan_page(gray, number: int, scale: float, ocr: Ocr | None = None) -> PageOb
     ink = ink_of(straight)
     words = (ocr or ocr_words)(straight)
     words += read_lines(straight, missed_lines(ink, words, hrules, vrules))
+    words = reread_overhangs(straight, words, vrules, TOL / scale, ink)
     return page_objects(words, hrules, vrules, number, scale, ink)
 
 
