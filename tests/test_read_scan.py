@@ -201,6 +201,22 @@ def test_a_box_reaching_over_a_rule_is_read_again_from_the_rule(monkeypatch: pyt
     monkeypatch.setattr(scan, "_recognise", lambda crop: crops.append(crop.shape) or [(second, 0.9)])
     ink = _inked(400, 40, [(85, 92), (112, 300)], rule=100)  # the box covers an edge of a glyph left
     words = [("用施周期指标值：100%", 86.0, 10.0, 305.0, 30.0), ("别的格子里的一行", 120.0, 0.0, 300.0, 8.0)]
-    got = scan.reread_overhangs(np.zeros((40, 400), np.uint8), words, [(100.0, 0.0, 40.0)], 2.0, ink)
+    got = scan.reread_at_rules(np.zeros((40, 400), np.uint8), words, [(100.0, 0.0, 40.0)], 2.0, ink)
     assert got[0][0] == kept and got[1] == words[1]
     assert crops == [(21, 306 - 100 - scan._RULE_REACH)]  # read from past the rule to the box's end
+
+
+@needs_ocr
+def test_a_box_over_two_cells_is_read_again_a_cell_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read alone, each cell's part says where the text parts, whatever its characters' widths."""
+    import numpy as np
+
+    from jixiao.read import scan
+
+    reads = {"left": "保证教学质", "right": "位。4、1-产出指标"}
+    monkeypatch.setattr(scan, "_recognise", lambda crop: [(reads["left" if crop.shape[1] < 100 else "right"], 0.9)])
+    ink = _inked(400, 40, [(10, 90), (110, 300)], rule=100)
+    words = [("保证教学质位。41-产出指标", 8.0, 10.0, 305.0, 30.0)]
+    got = scan.reread_at_rules(np.zeros((40, 400), np.uint8), words, [(100.0, 0.0, 40.0)], 2.0, ink)
+    assert [w[0] for w in got] == ["保证教学质", "位。4、1-产出指标"]
+    assert got[0][3] < 100 < got[1][1]

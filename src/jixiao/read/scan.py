@@ -35,7 +35,7 @@ from jixiao.read.pdfgrid import TOL, Char, PageObjects, cluster
 from jixiao.read.scanmissed import missed_lines
 
 __all__ = ["MAX_PIXELS", "OCR_MISSING", "Word", "deskew", "find_rules", "ink_of", "ocr_available", "ocr_words",
-           "page_objects", "read_image", "read_lines", "scan_page"]
+           "page_objects", "read_image", "read_lines", "reread_at_rules", "scan_page"]
 
 #: Pixels in one page image; a 600-dpi A3 page is 70 M, a table scan at 150-300 dpi a few M.
 MAX_PIXELS = 50_000_000
@@ -166,32 +166,54 @@ def _recognise(crop) -> list[tuple[str, float]]:
     return [(str(text), float(score)) for text, score in found or []]
 
 
-def reread_overhangs(image, words: list[Word], vrules: list, tol: float, ink) -> list[Word]:
-    """Given a page image, its words, rules and ink, return the words with each box that reaches over a
-    rule into the next cell (by more than :data:`_OVERHANG` of a character, no text of its own there)
-    read again by the recogniser from the rule on: the part over the rule held the rule and the edge
-    of the next cell's text, which the first read may have taken for a character, and a mark at the
-    start of the line next to the rule may have been lost beside them. The new reading is kept when it
-    is nearly the old one (the same line read better), else the old one."""
+def reread_at_rules(image, words: list[Word], vrules: list, tol: float, ink) -> list[Word]:
+    """Given a page image, its words, rules and ink, return the words with each box that a rule runs
+    through read again by the recogniser, a cell at a time:
+
+    * a box holding text of two cells side by side: each cell's part read alone, so the text is
+      parted where it was printed, not where character widths would put it;
+    * a box reaching over a rule into the next cell (by more than :data:`_OVERHANG` of a character,
+      no text there): read from the rule on — the first read may have taken the rule and the edge of
+      the next cell's text for a character, or lost a mark at the start of the line beside them.
+
+    The new reading is kept when it is nearly the old one (the same line read better), else the old
+    one, which :func:`page_objects` then parts by character widths."""
     from difflib import SequenceMatcher
 
-    out = []
+    out: list[Word] = []
     for word in words:
         text, x0, top, x1, bottom = word
-        size, mid = bottom - top, (top + bottom) / 2
-        reach = [x for x in cluster([x for x, a, b in vrules if a <= mid <= b and b - a > 20], tol=tol)
-                 if x0 + _OVERHANG * size < x < x0 + 2 * size or x1 - 2 * size < x < x1 - _OVERHANG * size]
-        if not reach or len(text) < 2 or _cuts(word, vrules, tol, ink):
+        parts = _cells_of(word, vrules, tol, ink)
+        if not parts or len(text) < 2:
             out.append(word)
             continue
-        a = max([x for x in reach if x < (x0 + x1) / 2], default=x0 - _RULE_REACH) + _RULE_REACH
-        b = min([x for x in reach if x > (x0 + x1) / 2], default=x1 + _RULE_REACH) - _RULE_REACH
-        again = _recognise(image[max(int(top), 0):int(bottom) + 1, max(int(a), 0):int(b) + 1])
-        new = again[0][0].strip() if again else ""
-        if new and SequenceMatcher(None, text, new).ratio() >= _SAME_LINE:
-            word = (new, a, top, b, bottom)
-        out.append(word)
+        reads = []
+        for a, b in parts:
+            again = _recognise(image[max(int(top), 0):int(bottom) + 1, max(int(a), 0):int(b) + 1])
+            reads.append(again[0][0].strip() if again else "")
+        if all(reads) and SequenceMatcher(None, text, "".join(reads)).ratio() >= _SAME_LINE:
+            out.extend((t, a, top, b, bottom) for t, (a, b) in zip(reads, parts, strict=True))
+        else:
+            out.append(word)
     return out
+
+
+def _cells_of(word: Word, vrules: list, tol: float, ink) -> list[tuple[float, float]]:
+    """The spans of a box that lie in one cell each, rules left out, when a rule runs through it or
+    the box reaches over one; else none."""
+    _, x0, top, x1, bottom = word
+    cuts = [x for x, _, _ in _cuts(word, vrules, tol, ink)]
+    if cuts:
+        edges = [x0, *(e for x in cuts for e in (x - _RULE_REACH, x + _RULE_REACH)), x1]
+        return list(zip(edges[::2], edges[1::2], strict=True))
+    size, mid = bottom - top, (top + bottom) / 2
+    reach = [x for x in cluster([x for x, a, b in vrules if a <= mid <= b and b - a > 20], tol=tol)
+             if x0 + _OVERHANG * size < x < x0 + 2 * size or x1 - 2 * size < x < x1 - _OVERHANG * size]
+    if not reach:
+        return []
+    a = max([x for x in reach if x < (x0 + x1) / 2], default=x0 - _RULE_REACH) + _RULE_REACH
+    b = min([x for x in reach if x > (x0 + x1) / 2], default=x1 + _RULE_REACH) - _RULE_REACH
+    return [(a, b)]
 
 
 def ink_of(gray):
@@ -344,7 +366,7 @@ def scan_page(gray, number: int, scale: float, ocr: Ocr | None = None) -> PageOb
     ink = ink_of(straight)
     words = (ocr or ocr_words)(straight)
     words += read_lines(straight, missed_lines(ink, words, hrules, vrules))
-    words = reread_overhangs(straight, words, vrules, TOL / scale, ink)
+    words = reread_at_rules(straight, words, vrules, TOL / scale, ink)
     return page_objects(words, hrules, vrules, number, scale, ink)
 
 
