@@ -203,7 +203,9 @@ def test_a_box_reaching_over_a_rule_is_read_again_from_the_rule(monkeypatch: pyt
     words = [("用施周期指标值：100%", 86.0, 10.0, 305.0, 30.0), ("别的格子里的一行", 120.0, 0.0, 300.0, 8.0)]
     got = scan.reread_at_rules(np.zeros((40, 400), np.uint8), words, [(100.0, 0.0, 40.0)], 2.0, ink)
     assert got[0][0] == kept and got[1] == words[1]
-    assert crops == [(21, 306 - 100 - scan._RULE_REACH)]  # read from past the rule to the box's end
+    from jixiao.read.scanboxes import RULE_REACH
+
+    assert crops == [(21, 306 - 100 - RULE_REACH)]  # read from past the rule to the box's end
 
 
 @needs_ocr

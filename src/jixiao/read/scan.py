@@ -10,11 +10,13 @@ wheel carries its ONNX models, so nothing is downloaded at run time):
 3. :func:`ocr_words` — given the straight page, return the recognised text
    boxes; :func:`~jixiao.read.scanmissed.missed_lines` then finds lines of ink
    no box covers, and :func:`read_lines` reads them with the recogniser alone;
-4. :func:`page_objects` — given rules and words, return
-   :class:`~jixiao.read.pdfgrid.PageObjects` in points, a word that runs over
-   a vertical rule cut in two where it crosses it: where text lies on both
-   sides of the rule, each part getting the characters its text's length
-   holds at its column's pitch.
+4. :func:`reread_at_rules` — given the words, return them with each box a
+   vertical rule runs through read again a cell at a time (see
+   :mod:`jixiao.read.scanboxes`);
+5. :func:`page_objects` — given rules and words, return
+   :class:`~jixiao.read.pdfgrid.PageObjects` in points, a word that still
+   runs over a vertical rule cut in two where it crosses it, by character
+   widths.
 
 From there :mod:`jixiao.read.pdfgrid` rebuilds the table exactly as for a PDF
 with a text layer. The OCR itself takes nearly all of the time; the rest is
@@ -23,15 +25,14 @@ a few hundredths of a second per page.
 
 from __future__ import annotations
 
-import bisect
 import os
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from jixiao.read.base import MAX_TEXT_BYTES, Source
 from jixiao.read.files import read_error, read_limited
-from jixiao.read.pdfgrid import TOL, Char, PageObjects, cluster
+from jixiao.read.pdfgrid import TOL, Char, PageObjects
+from jixiao.read.scanboxes import cells_of, split_on_rules
 from jixiao.read.scanmissed import missed_lines
 
 __all__ = ["MAX_PIXELS", "OCR_MISSING", "Word", "deskew", "find_rules", "ink_of", "ocr_available", "ocr_words",
@@ -41,12 +42,8 @@ __all__ = ["MAX_PIXELS", "OCR_MISSING", "Word", "deskew", "find_rules", "ink_of"
 MAX_PIXELS = 50_000_000
 _DEFAULT_DPI = 150.0  # an image that does not say its resolution is taken as a 150-dpi scan
 _MAX_SKEW = 5.0  # degrees: a page turned further than this is not straightened from its rules
-_RULE_REACH = 4  # pixels either side of a rule's middle that may be the rule's own ink
-_OVERHANG = 0.4  # how far, in characters, a box may reach over a rule before it is read again without it
 _SAME_LINE = 0.8  # how alike (difflib ratio) a second reading must be to the first to replace it
 _MIN_SCORE = 0.5  # the recogniser's confidence below which a line it reads alone is noise
-_PITCH_CHARS = 8  # characters in a box long enough to measure its column's pitch by
-_MIN_TEXT = 0.3  # the narrowest text beside a rule, in box heights (a CJK character is about one)
 OCR_MISSING = ("未安装 OCR 组件（pip install 'jixiao[ocr]'）", "OCR is not installed (pip install 'jixiao[ocr]')")
 
 #: (text, x0, top, x1, bottom) of a recognised text box, in pixels.
@@ -172,7 +169,7 @@ def reread_at_rules(image, words: list[Word], vrules: list, tol: float, ink) -> 
 
     * a box holding text of two cells side by side: each cell's part read alone, so the text is
       parted where it was printed, not where character widths would put it;
-    * a box reaching over a rule into the next cell (by more than :data:`_OVERHANG` of a character,
+    * a box reaching over a rule into the next cell (by more than a part of a character,
       no text there): read from the rule on — the first read may have taken the rule and the edge of
       the next cell's text for a character, or lost a mark at the start of the line beside them.
 
@@ -183,7 +180,7 @@ def reread_at_rules(image, words: list[Word], vrules: list, tol: float, ink) -> 
     out: list[Word] = []
     for word in words:
         text, x0, top, x1, bottom = word
-        parts = _cells_of(word, vrules, tol, ink)
+        parts = cells_of(word, vrules, tol, ink)
         if not parts or len(text) < 2:
             out.append(word)
             continue
@@ -198,24 +195,6 @@ def reread_at_rules(image, words: list[Word], vrules: list, tol: float, ink) -> 
     return out
 
 
-def _cells_of(word: Word, vrules: list, tol: float, ink) -> list[tuple[float, float]]:
-    """The spans of a box that lie in one cell each, rules left out, when a rule runs through it or
-    the box reaches over one; else none."""
-    _, x0, top, x1, bottom = word
-    cuts = [x for x, _, _ in _cuts(word, vrules, tol, ink)]
-    if cuts:
-        edges = [x0, *(e for x in cuts for e in (x - _RULE_REACH, x + _RULE_REACH)), x1]
-        return list(zip(edges[::2], edges[1::2], strict=True))
-    size, mid = bottom - top, (top + bottom) / 2
-    reach = [x for x in cluster([x for x, a, b in vrules if a <= mid <= b and b - a > 20], tol=tol)
-             if x0 + _OVERHANG * size < x < x0 + 2 * size or x1 - 2 * size < x < x1 - _OVERHANG * size]
-    if not reach:
-        return []
-    a = max([x for x in reach if x < (x0 + x1) / 2], default=x0 - _RULE_REACH) + _RULE_REACH
-    b = min([x for x in reach if x > (x0 + x1) / 2], default=x1 + _RULE_REACH) - _RULE_REACH
-    return [(a, b)]
-
-
 def ink_of(gray):
     """Given a grey page, return its ink as a 0/255 image (dark on light, whatever the paper's shade)."""
     import cv2
@@ -223,137 +202,12 @@ def ink_of(gray):
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
 
 
-def _char_width(ch: str) -> float:
-    """How wide a character prints, in CJK character widths: Latin letters and digits are about half."""
-    return 1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5
-
-
-def _text_ends(ink, word: Word, x: float) -> tuple[float, float] | None:
-    """Given the page's ink and a box a rule at ``x`` runs through, return where its text stops left of
-    the rule and starts right of it, or None when one side holds no text (the box only overhangs).
-
-    The columns the rule itself inks (all the box's height, next to ``x``) are not text.
-    """
-    import numpy as np
-
-    _, x0, top, x1, bottom = word
-    h, w = ink.shape
-    r0, r1 = max(int(top) + 2, 0), min(int(bottom) - 1, h)
-    c0, c1, at = max(int(x0) - 1, 0), min(int(x1) + 2, w), int(round(x))
-    if r1 - r0 < 3 or not c0 < at < c1 - 1:
-        return None
-    cols = (ink[r0:r1, c0:c1] > 0).mean(axis=0)
-    inked = cols > 0
-    # the rule: the strongest column next to x and its shoulders
-    near = range(max(at - _RULE_REACH - c0, 0), min(at + _RULE_REACH - c0 + 1, len(cols)))
-    peak = max(near, key=lambda i: cols[i])
-    if cols[peak] >= 0.7:
-        lo, hi = peak, peak
-        while lo > 0 and cols[lo - 1] >= 0.4:
-            lo -= 1
-        while hi + 1 < len(cols) and cols[hi + 1] >= 0.4:
-            hi += 1
-        inked[lo:hi + 1] = False
-        at = c0 + (lo + hi) // 2
-    # a glyph the padded box reaches into from the cell beside it, if the box's text does not go on from it
-    for edge, step in ((0, 1), (len(inked) - 1, -1)):
-        while 0 <= edge < len(inked) and inked[edge]:
-            inked[edge] = False
-            edge += step
-    text = np.nonzero(inked)[0] + c0
-    left, right = text[text < at], text[text > at]
-    # a speck, a rule's fringe: less than a third of a character is not text
-    least = _MIN_TEXT * (bottom - top)
-    if len(left) < 2 or len(right) < 2 or left[-1] - left[0] < least or right[-1] - right[0] < least:
-        return None
-    return float(left[-1] + 1), float(right[0])
-
-
-def _width(text: str) -> float:
-    return sum(_char_width(ch) for ch in text)
-
-
-def _share(text: str, fits: list[float]) -> list[str]:
-    """Cut ``text`` into as many parts as ``fits``, the characters each part's room holds (in CJK
-    character widths). Each cut is placed between where the parts before it end and where the parts
-    after it begin, counted from either end: an error in one room does not move every cut."""
-    widths = [_char_width(ch) for ch in text]
-    total = sum(widths)
-    parts, start, done = [], 0, 0.0
-    for k in range(len(fits) - 1):
-        want = (sum(fits[: k + 1]) + total - sum(fits[k + 1:])) / 2
-        end = start
-        while end < len(text) and abs(done + widths[end] - want) <= abs(done - want):
-            done += widths[end]
-            end += 1
-        parts.append(text[start:end])
-        start = end
-    parts.append(text[start:])
-    return parts
-
-
-def _pitches(words: list[Word], xs: list[float]) -> dict[int, float]:
-    """Given a page's words and its column rules, return each column's character pitch (pixels per CJK
-    character width) read off the long boxes that lie in one column: a justified column prints wider."""
-    seen: dict[int, list[float]] = {}
-    for text, x0, top, x1, bottom in words:
-        column = bisect.bisect_left(xs, (x0 + x1) / 2) - 1
-        inside = 0 <= column < len(xs) - 1 and not any(x0 + (bottom - top) < x < x1 - (bottom - top) for x in xs)
-        if inside and len(text) >= _PITCH_CHARS:
-            seen.setdefault(column, []).append((x1 - x0) / _width(text))
-    return {c: sorted(v)[len(v) // 2] for c, v in seen.items()}
-
-
-def _cuts(word: Word, vrules: list, tol: float, ink) -> list[tuple[float, float, float]]:
-    """Where the rules reaching a word's line cut it: ``(rule, text stops, text starts)`` each."""
-    text, x0, top, x1, bottom = word
-    mid = (top + bottom) / 2
-    cuts = []
-    for x in cluster([x for x, a, b in vrules if a <= mid <= b and b - a > 20], tol=tol):
-        if x0 + 4 * TOL < x < x1 - 4 * TOL and len(text) >= 2:
-            ends = (x, x) if ink is None else _text_ends(ink, word, x)
-            if ends is not None:
-                cuts.append((x, *ends))
-    return cuts
-
-
-def _split_on_rules(words: list[Word], vrules: list, tol: float, ink=None) -> list[Word]:
-    """Cut a word where a vertical rule runs through it (OCR reads two cells side by side as one box).
-
-    Only rules that reach the word's line count. Where the page's ``ink`` is known, a cut needs text on
-    both sides of the rule (the detector pads its boxes over it), and each part gets the characters the
-    length of its text holds at its column's pitch; else the parts share them by the box's width.
-    """
-    cut = [_cuts(w, vrules, tol, ink) for w in words]
-    xs = cluster([x for x, a, b in vrules if b - a > 20], tol=tol)
-    pitch = _pitches([w for w, c in zip(words, cut, strict=True) if not c], xs)
-    out = []
-    for word, cuts in zip(words, cut, strict=True):
-        text, x0, top, x1, bottom = word
-        if not cuts:
-            out.append(word)
-            continue
-        edges = [x0, *(e for _, stop, start in cuts for e in (stop, start)), x1]
-        spans = list(zip(edges[::2], edges[1::2], strict=True))
-        columns = [bisect.bisect_left(xs, (a + b) / 2) - 1 for a, b in spans]
-        if all(c in pitch for c in columns):
-            fits = [max(b - a, 1.0) / pitch[c] for (a, b), c in zip(spans, columns, strict=True)]
-        else:  # no column to measure: the box's own pitch
-            room = sum(max(b - a, 1.0) for a, b in spans)
-            fits = [_width(text) * max(b - a, 1.0) / room for a, b in spans]
-        bounds = [x0, *(x for x, _, _ in cuts), x1]
-        for part, a, b in zip(_share(text, fits), bounds, bounds[1:], strict=False):
-            if part.strip():
-                out.append((part.strip(), a, top, b, bottom))
-    return out
-
-
 def page_objects(words: list[Word], hrules: list, vrules: list, number: int, scale: float,
                  ink=None) -> PageObjects:
     """Given one page's words and rules in pixels, points per pixel and (if known) the page's ink,
     return its PageObjects."""
     chars = [Char(t, x0 * scale, top * scale, x1 * scale, bottom * scale)
-             for t, x0, top, x1, bottom in _split_on_rules(words, vrules, TOL / scale, ink)]
+             for t, x0, top, x1, bottom in split_on_rules(words, vrules, TOL / scale, ink)]
     return PageObjects(number, chars,
                        [(y * scale, a * scale, b * scale) for y, a, b in hrules],
                        [(x * scale, a * scale, b * scale) for x, a, b in vrules])
