@@ -57,7 +57,8 @@ def _text_ends(ink, word: Word, x: float) -> tuple[float, float] | None:
             hi += 1
         inked[lo:hi + 1] = False
         at = c0 + (lo + hi) // 2
-    # a glyph the padded box reaches into from the cell beside it, if the box's text does not go on from it
+    # ink running out of the box is a glyph it clips: the next cell's (its padding reaches into it) or its
+    # own end one; neither tells text beside the rule from a box that only overhangs it
     for edge, step in ((0, 1), (len(inked) - 1, -1)):
         while 0 <= edge < len(inked) and inked[edge]:
             inked[edge] = False
