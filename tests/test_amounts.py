@@ -61,3 +61,19 @@ def test_placements_built_without_validation_equal_validated_ones() -> None:
             assert validated.model_fields_set == a.model_fields_set
             assert list(vars(validated)) == list(vars(a))
             assert validated.model_dump_json() == a.model_dump_json()
+
+
+def test_a_damaged_number_keeps_its_row_in_place_and_is_reported() -> None:
+    """OCR read 0.17 as 0:17: the row still holds all its cells, so its goal stays the goal; the
+    amount is not guessed but reported."""
+    from jixiao.parse.document import parse_source
+    from jixiao.read.base import Source
+
+    text = ("项目支出绩效目标表\n单位名称：广州开放大学\n"
+            "项目名称（资金使用单位）\t总计\t财政拨款\t财政专户拨款\t其他资金\t绩效目标\t绩效指标\n"
+            "广州开放大学\t0.17\t0.17\t\t\t\t\n"
+            "信息化运维项目\t0:17\t0.17\t\t\t保障各项日常工作稳定开展。\t1、满意度指标：满意率，年度指标值：≥90%。\n")
+    project = parse_source(Source(text, name="summary.txt")).projects[0]
+    assert project.goal == "保障各项日常工作稳定开展。" and not project.fields
+    assert project.amounts.total is None and project.amounts.fiscal == 0.17
+    assert [w.code for w in project.warnings] == ["amount-unread"]

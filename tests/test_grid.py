@@ -24,3 +24,14 @@ def test_prose_targets_keep_their_printed_numbering() -> None:
     inds = doc.projects[0].indicators
     assert [i.seq for i in inds][:4] == [1, 2, 1, 2]
     assert (inds[0].level1, inds[0].level2, inds[0].name, inds[0].annual_value) == ("产出指标", "数量指标", "培训人数", "不少于300人")
+
+
+def test_an_annual_goal_repeating_the_total_goal_but_for_ocr_punctuation_is_not_a_second_field() -> None:
+    from jixiao.parse.document import parse_source
+    from jixiao.read.base import Source
+
+    text = ("2020年预算项目支出绩效目标表\n项目名称\t\t济南市教育信息化\n实施单位\t\t济南市电化教育馆\n"
+            "项目绩效目标\t项目总目标\t完成考试系统建设；完成教室扩建，提供视频分享。\n"
+            "\t年度绩效目标\t完成考试系统建设：完成教室扩建提供视频分享。\n")
+    project = parse_source(Source(text, name="form.txt")).projects[0]
+    assert "年度绩效目标" not in project.fields

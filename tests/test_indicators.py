@@ -19,6 +19,15 @@ def fields(ind):
 
 
 CASES = [
+    # OCR lost the colon after the 一级 word; a name that only starts like a level word is left whole
+    ("1、满意度指标：满意率，年度指标值：大于95%。2、产出指标项目覆盖教师数，年度指标值：不少于500人。",
+     [(1, "满意度指标", None, None, None, "满意率", None, "大于95%"),
+      (2, "产出指标", None, None, None, "项目覆盖教师数", None, "不少于500人")]),
+    ("1.产出指标完成率：100%",
+     [(1, None, None, None, None, "产出指标完成率", None, "100%")]),
+    # OCR read the semicolon after the first level word as a colon: a coded level word follows, not a name
+    ("2、1-产出指标：12-质量指标；保障业务正常运行；实施周期指标值：良好以上；年度指标值：良好以上。",
+     [(2, "产出指标", "1", "质量指标", "12", "保障业务正常运行", "良好以上", "良好以上")]),
     # level words joined to the name by dashes
     ("1、产出指标-数量指标-数字化页数：≥10万页；2、满意度指标/利用者满意度：≥90%",
      [(1, "产出指标", None, "数量指标", None, "数字化页数", None, "≥10万页"),

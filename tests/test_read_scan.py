@@ -48,9 +48,54 @@ def test_a_turned_page_is_straightened_and_its_rules_found(angle: float) -> None
 def test_a_word_over_a_rule_is_cut_in_two() -> None:
     from jixiao.read.scan import page_objects
 
-    words = [("财政拨款75.60", 0.0, 0.0, 220.0, 20.0)]  # OCR read two cells as one box
-    page = page_objects(words, [], [(110.0, 0.0, 100.0), (0.0, 0.0, 100.0)], 1, 1.0)
+    words = [("财政拨款75.60", 0.0, 0.0, 150.0, 20.0)]  # OCR read two cells as one box
+    page = page_objects(words, [], [(90.0, 0.0, 100.0), (0.0, 0.0, 100.0)], 1, 1.0)
     assert [c.text for c in page.chars] == ["财政拨款", "75.60"]
+
+
+def _inked(width: int, height: int, runs: list[tuple[int, int]], rule: int | None = None):
+    """A page's ink: solid blocks of "text" over the given column runs, and a rule at column ``rule``."""
+    import numpy as np
+
+    ink = np.zeros((height, width), np.uint8)
+    for a, b in runs:
+        ink[6:height - 6, a:b] = 255
+    if rule is not None:
+        ink[:, rule - 1:rule + 1] = 255
+    return ink
+
+
+@needs_ocr
+def test_a_word_is_cut_by_the_length_of_text_on_each_side_of_the_rule() -> None:
+    """Digits print half as wide as CJK characters, and the gap at the rule holds no characters."""
+    from jixiao.read.scan import page_objects
+
+    # "133.18" fills 60 px left of the rule at 100, then a gap, then eight characters over 160 px
+    ink = _inked(400, 40, [(10, 70), (110, 270)], rule=100)
+    words = [("133.18学习总在我身边的", 8.0, 10.0, 272.0, 30.0)]
+    page = page_objects(words, [], [(100.0, 0.0, 40.0)], 1, 1.0, ink)
+    assert [c.text for c in page.chars] == ["133.18", "学习总在我身边的"]
+
+
+@needs_ocr
+def test_a_box_that_only_overhangs_a_rule_is_not_cut() -> None:
+    """The detector pads its boxes: one reaching over a rule with no text of its own there stays whole,
+    and so does one whose padding catches the edge of the next cell's last character."""
+    from jixiao.read.scan import page_objects
+
+    ink = _inked(400, 40, [(70, 73), (112, 300)], rule=100)
+    words = [("保洁频率，年度指标值", 71.0, 10.0, 305.0, 30.0)]
+    page = page_objects(words, [], [(100.0, 0.0, 40.0)], 1, 1.0, ink)
+    assert [c.text for c in page.chars] == ["保洁频率，年度指标值"]
+
+
+def test_only_rules_that_reach_a_word_cut_it() -> None:
+    """A title over a table is not cut by the table's column rules below it."""
+    from jixiao.read.scan import page_objects
+
+    words = [("项目支出绩效目标表", 0.0, 0.0, 180.0, 20.0)]
+    page = page_objects(words, [], [(90.0, 50.0, 500.0)], 1, 1.0)
+    assert [c.text for c in page.chars] == ["项目支出绩效目标表"]
 
 
 @needs_ocr
@@ -103,3 +148,77 @@ def test_damaged_image(tmp_path: Path) -> None:
     with pytest.raises(ReadError) as info:
         read(path)
     assert info.value.code == "image-corrupt"
+
+
+@needs_ocr
+def test_each_part_of_a_cut_word_is_counted_at_its_own_columns_pitch() -> None:
+    """A justified column prints its characters wider apart than the column beside it: the part of a box
+    on each side of the rule holds as many characters as its length holds at that column's pitch."""
+    from jixiao.read.scan import page_objects
+
+    ink = _inked(480, 120, [(145, 255), (265, 445)], rule=260)
+    words = [("一二三四五六七八九十甲乙丙丁戊", 145.0, 10.0, 445.0, 30.0),
+             ("左栏十一个字宽二十二像", 10.0, 50.0, 10.0 + 11 * 22, 70.0),  # 11 characters at 22 px
+             ("右栏九个字十八像素", 265.0, 50.0, 265.0 + 9 * 18, 70.0)]  # 9 at 18 px
+    rules = [(0.0, 0.0, 120.0), (260.0, 0.0, 120.0), (470.0, 0.0, 120.0)]
+    page = page_objects(words, [], rules, 1, 1.0, ink)
+    assert [c.text for c in page.chars][:2] == ["一二三四五", "六七八九十甲乙丙丁戊"]
+
+
+@needs_ocr
+def test_a_line_the_detector_passed_over_is_found_between_the_rules() -> None:
+    """Three printed lines in a cell, OCR boxes round the first and the last: the middle one is handed
+    back, one box for the line though a gap cuts it in two; the rules and the found lines are not."""
+    from jixiao.read.scanmissed import missed_lines
+
+    ink = _inked(600, 200, [], rule=300)
+    ink[10:12, :] = 255  # a horizontal rule
+    for top in (40, 80, 120):  # lines of "characters" 20 px high, 18 px apart with 4 px gaps
+        for x in range(20, 280, 22):
+            if top != 80 or not 150 <= x < 200:  # the middle line has a wide gap
+                ink[top:top + 20, x:x + 18] = 255
+    ink[80:100, 320:400] = 255  # the same line goes on in the next cell, across the rule
+    words = [("一" * 12, 18.0, 38.0, 282.0, 62.0), ("三" * 12, 18.0, 118.0, 282.0, 142.0)]
+    lines = missed_lines(ink, words, [(11.0, 0.0, 600.0)], [(300.0, 0.0, 200.0)])
+    assert len(lines) == 2
+    (x0, top, x1, bottom), other = sorted(lines)
+    assert x0 < 20 and 270 < x1 < 300 and top < 80 and 100 < bottom < 118
+    assert other[0] > 300
+
+
+@needs_ocr
+@pytest.mark.parametrize(("second", "kept"), [("施周期指标值：100%", "施周期指标值：100%"),
+                                              ("完全不同的一行字", "用施周期指标值：100%")])
+def test_a_box_reaching_over_a_rule_is_read_again_from_the_rule(monkeypatch: pytest.MonkeyPatch,
+                                                                 second: str, kept: str) -> None:
+    """The first read took the rule and the edge of the next cell's text for a character (用); read from
+    the rule on, the line is kept when the second reading is nearly the first."""
+    import numpy as np
+
+    from jixiao.read import scan
+
+    crops = []
+    monkeypatch.setattr(scan, "_recognise", lambda crop: crops.append(crop.shape) or [(second, 0.9)])
+    ink = _inked(400, 40, [(85, 92), (112, 300)], rule=100)  # the box covers an edge of a glyph left
+    words = [("用施周期指标值：100%", 86.0, 10.0, 305.0, 30.0), ("别的格子里的一行", 120.0, 0.0, 300.0, 8.0)]
+    got = scan.reread_at_rules(np.zeros((40, 400), np.uint8), words, [(100.0, 0.0, 40.0)], 2.0, ink)
+    assert got[0][0] == kept and got[1] == words[1]
+    from jixiao.read.scanboxes import RULE_REACH
+
+    assert crops == [(21, 306 - 100 - RULE_REACH)]  # read from past the rule to the box's end
+
+
+@needs_ocr
+def test_a_box_over_two_cells_is_read_again_a_cell_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read alone, each cell's part says where the text parts, whatever its characters' widths."""
+    import numpy as np
+
+    from jixiao.read import scan
+
+    reads = {"left": "保证教学质", "right": "位。4、1-产出指标"}
+    monkeypatch.setattr(scan, "_recognise", lambda crop: [(reads["left" if crop.shape[1] < 100 else "right"], 0.9)])
+    ink = _inked(400, 40, [(10, 90), (110, 300)], rule=100)
+    words = [("保证教学质位。41-产出指标", 8.0, 10.0, 305.0, 30.0)]
+    got = scan.reread_at_rules(np.zeros((40, 400), np.uint8), words, [(100.0, 0.0, 40.0)], 2.0, ink)
+    assert [w[0] for w in got] == ["保证教学质", "位。4、1-产出指标"]
+    assert got[0][3] < 100 < got[1][1]

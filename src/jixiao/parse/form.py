@@ -13,6 +13,7 @@ with no label continues the last long value); the indicator grid goes to
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..model import Amounts, Issue, Project, Span
@@ -496,14 +497,20 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
     return project
 
 
+def _words(text: str) -> str:
+    """The text without white space or punctuation."""
+    return "".join(ch for ch in squash(text) if not unicodedata.category(ch).startswith("P"))
+
+
 def _drop_repeated_annual_goal(project: Project, by_label: dict[str, MText], syntax: list[Span]) -> None:
     """A 年度绩效目标 row that repeats the 项目总目标 row word for word is the goal printed
-    twice (forms in separate cells; an OCR'd form shares one cell), not a second field."""
+    twice (forms in separate cells; an OCR'd form shares one cell), not a second field.
+    Punctuation is not compared: OCR reads the same printed ； as ； once and ： the next time."""
     total = next((by_label[k] for k, r in FIELD_LABELS.items() if r == "goal_total" and k in by_label), None)
     if total is None:
         return
     for label in [k for k in project.fields if FIELD_LABELS.get(k) == "goal_annual"]:
-        if squash(project.fields[label]) == squash(total.s):
+        if _words(project.fields[label]) == _words(total.s):
             project.fields.pop(label)
             syntax.extend(project.field_spans.pop(label, []))
 

@@ -36,6 +36,11 @@ _HEAD_PART_RE = re.compile(
     rf"\s*(?:(?P<code>\d{{1,3}})\s*[-－—]?\s*)?(?P<word>{LEVEL_WORD_RE})\s*"
     rf"(?P<sep>[；;：:，,]|[-－—/](?!\s*\d)|(?=\d{{1,3}}\s*[-－—]))\s*"
 )
+# a 一级 word run into the name after it (a CJK character, not 值 of "满意度指标值", not a level word)
+_GLUED_HEAD_RE = re.compile(
+    rf"\s*(?:(?P<code>(?!)))?(?P<word>{'|'.join(sorted(LEVEL1_WORDS, key=len, reverse=True))})"
+    rf"(?=[\u4e00-\u9fff])(?!值|{LEVEL_WORD_RE})"
+)
 _HEAD_START_RE = re.compile(rf"\s*(?:\d{{1,3}}\s*[-－—]?\s*)?(?:{LEVEL_WORD_RE})")
 _LABEL_RE = re.compile(
     r"(?P<label>实施周期指标值|年度指标值|中期指标值|长期指标值|年度目标值|指标值|目标值)"
@@ -189,6 +194,13 @@ def _spans_of(text: MText, a: int, b: int, ranges: list[tuple[str, int, int]]) -
     return out
 
 
+def _coded_head(s: str, pos: int, stop: int) -> bool:
+    """A level word with its code starts at ``pos`` ("12-质量指标；"): no name is written so, so a colon
+    before it stood for a semicolon (OCR reads one as the other)."""
+    m = _HEAD_PART_RE.match(s, pos, stop)
+    return m is not None and m.group("code") is not None
+
+
 def _read_item(s: str, start: int, stop: int) -> tuple[dict, list[tuple[str, int, int]], dict[str, str]]:
     """The indicator written in ``s[start:stop]`` → its fields, their ranges in ``s``, its extra texts.
 
@@ -210,8 +222,12 @@ def _read_item(s: str, start: int, stop: int) -> tuple[dict, list[tuple[str, int
             break
         parts.append(m)
         pos = m.end()
-        if m.group("sep") in ("：", ":"):
+        if m.group("sep") in ("：", ":") and not _coded_head(s, pos, stop):
             break  # "产出指标：<name>" — what follows a colon is the name
+    if not parts and (m := _GLUED_HEAD_RE.match(s, pos, stop)) and _LABEL_RE.search(s, m.end(), stop):
+        # "产出指标项目覆盖教师数，年度指标值：…": OCR lost the colon after the 一级 word
+        parts.append(m)
+        pos = m.end()
     for k, m in enumerate(parts):
         code, word = m.group("code", "word")
         as_level2 = k == 1 or (code is not None and len(code) >= 2) or (

@@ -86,6 +86,12 @@ def _is_amount_like(mt: MText) -> bool:
     return not mt.s.strip() or parse_amount(mt.s) is not None
 
 
+def _damaged_number(mt: MText) -> bool:
+    """Digits and marks only, but no amount: a number a scan or a typist damaged (0:17, 1.2.3)."""
+    s = mt.s.strip()
+    return any(ch.isdigit() for ch in s) and all(ch.isdigit() or not ch.isalnum() for ch in s)
+
+
 def _row_from_cells(cells: list[MText], columns: list[str], line: int) -> Row | None:
     n_amount_cols = sum(1 for c in columns if c in AMOUNT_KEYS) or 4
     if columns and len(cells) == len(columns) and "name" in columns:
@@ -103,7 +109,8 @@ def _row_from_cells(cells: list[MText], columns: list[str], line: int) -> Row | 
                 by_role[role] = cell
             elif cell.s:
                 extra[role] = cell
-        if all(_is_amount_like(a) for a in amounts):
+        # a number misprinted or misread (OCR's 0:17) is still in its column: the row kept its cells
+        if all(_is_amount_like(a) or _damaged_number(a) for a in amounts):
             return Row(by_role.get("name", MText.plain("")), amounts, True,
                        by_role.get("goal") or None, by_role.get("indicators") or None, extra, line,
                        [grid_cells] if grid_cells else [], by_role.get("unit") or None)
@@ -431,6 +438,11 @@ def build_summary(rows: list[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> Su
             if row.unit.spans():
                 project.spans["unit"] = row.unit.spans()
         groups[-1][1].append((project, opts, doubt, row.line))
+        for cell in row.amounts:
+            if cell.s.strip() and parse_amount(cell.s) is None:
+                project.warnings.append(Issue(
+                    code="amount-unread", line=row.line,
+                    message=f"金额“{cell.s.strip()}”不是数字，未读入 / the amount {cell.s.strip()!r} is not a number"))
         if row.goal is not None:
             project.goal = row.goal.s
             project.spans["goal"] = row.goal.spans()

@@ -8,10 +8,15 @@ wheel carries its ONNX models, so nothing is downloaded at run time):
 2. :func:`find_rules` — given the straight page, return its horizontal and
    vertical rules (morphological opening with long thin kernels);
 3. :func:`ocr_words` — given the straight page, return the recognised text
-   boxes;
-4. :func:`page_objects` — given rules and words, return
-   :class:`~jixiao.read.pdfgrid.PageObjects` in points, a word that runs over
-   a vertical rule cut in two where it crosses it.
+   boxes; :func:`~jixiao.read.scanmissed.missed_lines` then finds lines of ink
+   no box covers, and :func:`read_lines` reads them with the recogniser alone;
+4. :func:`reread_at_rules` — given the words, return them with each box a
+   vertical rule runs through read again a cell at a time (see
+   :mod:`jixiao.read.scanboxes`);
+5. :func:`page_objects` — given rules and words, return
+   :class:`~jixiao.read.pdfgrid.PageObjects` in points, a word that still
+   runs over a vertical rule cut in two where it crosses it, by character
+   widths.
 
 From there :mod:`jixiao.read.pdfgrid` rebuilds the table exactly as for a PDF
 with a text layer. The OCR itself takes nearly all of the time; the rest is
@@ -26,15 +31,19 @@ from pathlib import Path
 
 from jixiao.read.base import MAX_TEXT_BYTES, Source
 from jixiao.read.files import read_error, read_limited
-from jixiao.read.pdfgrid import TOL, Char, PageObjects, cluster
+from jixiao.read.pdfgrid import TOL, Char, PageObjects
+from jixiao.read.scanboxes import cells_of, split_on_rules
+from jixiao.read.scanmissed import missed_lines
 
-__all__ = ["MAX_PIXELS", "OCR_MISSING", "Word", "deskew", "find_rules", "ocr_available", "ocr_words",
-           "page_objects", "read_image", "scan_page"]
+__all__ = ["MAX_PIXELS", "OCR_MISSING", "Word", "deskew", "find_rules", "ink_of", "ocr_available", "ocr_words",
+           "page_objects", "read_image", "read_lines", "reread_at_rules", "scan_page"]
 
 #: Pixels in one page image; a 600-dpi A3 page is 70 M, a table scan at 150-300 dpi a few M.
 MAX_PIXELS = 50_000_000
 _DEFAULT_DPI = 150.0  # an image that does not say its resolution is taken as a 150-dpi scan
 _MAX_SKEW = 5.0  # degrees: a page turned further than this is not straightened from its rules
+_SAME_LINE = 0.8  # how alike (difflib ratio) a second reading must be to the first to replace it
+_MIN_SCORE = 0.5  # the recogniser's confidence below which a line it reads alone is noise
 OCR_MISSING = ("未安装 OCR 组件（pip install 'jixiao[ocr]'）", "OCR is not installed (pip install 'jixiao[ocr]')")
 
 #: (text, x0, top, x1, bottom) of a recognised text box, in pixels.
@@ -62,7 +71,7 @@ def deskew(gray):
     import numpy as np
 
     h, w = gray.shape
-    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    ink = ink_of(gray)
     # short enough that a rule turned by a degree or two still shows as runs of this length
     runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (40, 1)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(runs)
@@ -87,7 +96,7 @@ def find_rules(gray) -> tuple[list[tuple[float, float, float]], list[tuple[float
     import cv2
 
     h, w = gray.shape
-    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    ink = ink_of(gray)
     out: list[list[tuple[float, float, float]]] = []
     for size, horizontal in (((max(40, w // 40), 1), True), ((1, max(40, h // 60)), False)):
         lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
@@ -127,29 +136,78 @@ def ocr_words(image) -> list[Word]:
     return words
 
 
-def _split_on_rules(words: list[Word], vxs: list[float]) -> list[Word]:
-    """Cut a word where a vertical rule runs through it (OCR reads two cells side by side as one box);
-    the text is shared out in proportion to the width on each side."""
-    out = []
-    for text, x0, top, x1, bottom in words:
-        cuts = [x for x in vxs if x0 + 4 * TOL < x < x1 - 4 * TOL]
-        if not cuts or len(text) < 2:
-            out.append((text, x0, top, x1, bottom))
+def read_lines(image, boxes: list) -> list[Word]:
+    """Given a page image and boxes of single text lines on it (pixels), return what the recogniser
+    reads in each, without the detector: for the lines it passed over."""
+    words = []
+    for x0, top, x1, bottom in boxes:
+        crop = image[max(int(top), 0):int(bottom) + 1, max(int(x0), 0):int(x1) + 1]
+        if crop.size == 0:
             continue
-        edges, start = [x0, *cuts, x1], 0
-        for a, b in zip(edges, edges[1:], strict=False):
-            end = len(text) if b == x1 else round(len(text) * (b - x0) / (x1 - x0))
-            if text[start:end].strip():
-                out.append((text[start:end].strip(), a, top, b, bottom))
-            start = end
+        for text, score in _recognise(crop):
+            if text.strip() and score >= _MIN_SCORE:
+                words.append((text.strip(), x0, top, x1, bottom))
+    return words
+
+
+def _recognise(crop) -> list[tuple[str, float]]:
+    import numpy as np
+
+    if not _ENGINE:
+        from rapidocr_onnxruntime import RapidOCR
+
+        _ENGINE.append(RapidOCR())
+    if crop.ndim == 2:
+        crop = np.stack([crop] * 3, axis=-1)
+    found, _ = _ENGINE[0](crop, use_det=False, use_cls=False, use_rec=True)
+    return [(str(text), float(score)) for text, score in found or []]
+
+
+def reread_at_rules(image, words: list[Word], vrules: list, tol: float, ink) -> list[Word]:
+    """Given a page image, its words, rules and ink, return the words with each box that a rule runs
+    through read again by the recogniser, a cell at a time:
+
+    * a box holding text of two cells side by side: each cell's part read alone, so the text is
+      parted where it was printed, not where character widths would put it;
+    * a box reaching over a rule into the next cell (by more than a part of a character,
+      no text there): read from the rule on — the first read may have taken the rule and the edge of
+      the next cell's text for a character, or lost a mark at the start of the line beside them.
+
+    The new reading is kept when it is nearly the old one (the same line read better), else the old
+    one, which :func:`page_objects` then parts by character widths."""
+    from difflib import SequenceMatcher
+
+    out: list[Word] = []
+    for word in words:
+        text, x0, top, x1, bottom = word
+        parts = cells_of(word, vrules, tol, ink)
+        if not parts or len(text) < 2:
+            out.append(word)
+            continue
+        reads = []
+        for a, b in parts:
+            again = _recognise(image[max(int(top), 0):int(bottom) + 1, max(int(a), 0):int(b) + 1])
+            reads.append(again[0][0].strip() if again else "")
+        if all(reads) and SequenceMatcher(None, text, "".join(reads)).ratio() >= _SAME_LINE:
+            out.extend((t, a, top, b, bottom) for t, (a, b) in zip(reads, parts, strict=True))
+        else:
+            out.append(word)
     return out
 
 
-def page_objects(words: list[Word], hrules: list, vrules: list, number: int, scale: float) -> PageObjects:
-    """Given one page's words and rules in pixels and points per pixel, return its PageObjects."""
-    vxs = cluster([r[0] for r in vrules if r[2] - r[1] > 20], tol=TOL / scale)
+def ink_of(gray):
+    """Given a grey page, return its ink as a 0/255 image (dark on light, whatever the paper's shade)."""
+    import cv2
+
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+
+
+def page_objects(words: list[Word], hrules: list, vrules: list, number: int, scale: float,
+                 ink=None) -> PageObjects:
+    """Given one page's words and rules in pixels, points per pixel and (if known) the page's ink,
+    return its PageObjects."""
     chars = [Char(t, x0 * scale, top * scale, x1 * scale, bottom * scale)
-             for t, x0, top, x1, bottom in _split_on_rules(words, vxs)]
+             for t, x0, top, x1, bottom in split_on_rules(words, vrules, TOL / scale, ink)]
     return PageObjects(number, chars,
                        [(y * scale, a * scale, b * scale) for y, a, b in hrules],
                        [(x * scale, a * scale, b * scale) for x, a, b in vrules])
@@ -159,7 +217,11 @@ def scan_page(gray, number: int, scale: float, ocr: Ocr | None = None) -> PageOb
     """Given a grey page image, its page number and points per pixel, return its PageObjects."""
     straight, _ = deskew(gray)
     hrules, vrules = find_rules(straight)
-    return page_objects((ocr or ocr_words)(straight), hrules, vrules, number, scale)
+    ink = ink_of(straight)
+    words = (ocr or ocr_words)(straight)
+    words += read_lines(straight, missed_lines(ink, words, hrules, vrules))
+    words = reread_at_rules(straight, words, vrules, TOL / scale, ink)
+    return page_objects(words, hrules, vrules, number, scale, ink)
 
 
 def read_image(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES, progress=None) -> Source:
