@@ -15,7 +15,7 @@ they were made. It writes, for every sample in ../shared/formats:
   printed by Calc: a table of text columns with no rule;
 * ``chromium/`` — the HTML printed by headless Chromium.
 
-Committed: ``000_….libreoffice-calc-unruled.pdf``, ``003_….libreoffice-writer.pdf`` and
+Committed: ``000_….libreoffice-calc-unruled.pdf`` and ``001_….libreoffice-calc-unruled.pdf`` (部门名称 runs across an empty column edge), ``003_….libreoffice-writer.pdf`` and
 ``001_….libreoffice-writer.pdf`` (a row cut at each page break, a rule under each part) and
 ``003_….libreoffice-calc.pdf`` (a merged cell cut by the page break, open at the cut).
 """

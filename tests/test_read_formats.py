@@ -244,3 +244,19 @@ def test_a_merged_cell_open_across_the_page_break_is_one_cell() -> None:
     second = _page(2, [("乙类", 2, 2), ("三", 102, 2)], [(0.0, 100.0, 200.0), (20.0, 0.0, 200.0)],
                    [(0.0, 0.0, 20.0), (100.0, 0.0, 20.0), (200.0, 0.0, 20.0)])
     assert _texts(rows_from_pages([first, second])) == [["乙类", "一"], ["", "二"], ["", "三"]]
+
+
+def test_a_line_across_an_unruled_column_edge_keeps_the_edge() -> None:
+    """部门名称 … 单位：万元 above an unruled table runs across the edge between the name and amount
+    columns, which every table row leaves empty: the edge stands, and the line stays whole in its first column."""
+    from jixiao.read.pdfcolumns import unruled_rows
+    from jixiao.read.pdfgrid import Char, PageObjects
+
+    def word(text: str, x: float, top: float) -> list[Char]:
+        return [Char(ch, x + 8 * k, top, x + 8 * (k + 1), top + 8) for k, ch in enumerate(text)]
+
+    body = [w for k in range(8) for w in (*word("项目甲", 10, 40 + 20 * k), *word("1.00", 100, 40 + 20 * k))]
+    chars = [*word("部门名称：某某单位的名称", 10, 10), *word("单位：万元", 200, 10), *body]
+    rows = unruled_rows([PageObjects(1, chars, [], [])])
+    assert [c.text for c in rows[0]] == ["部门名称：某某单位的名称", "单位：万元"]
+    assert [c.text for c in rows[1]] == ["项目甲", "1.00"]
