@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..model import Span
 from .grid import grid_column_role
-from .labels import LABEL_UNIT_RE
+from .labels import LABEL_UNIT_RE, UNIT_NOTE
 from .lines import Line, clean_cell, split_cells
 from .mtext import MText
 from .vocab import HEADER_ROLES, squash
@@ -25,7 +25,7 @@ _DEPT_RE = re.compile(
     r"\s*[:：]\s*(?P<value>[^\t|]*?)\s*(?=(?:[ \t\u3000|]+(?:金额)?单位\s*[:：])|[\t|]|\s{2,}|$)"
 )
 _UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|元|千元|亿元)")
-_HEADER_UNIT_RE = re.compile(r"[(（]\s*(?:单位\s*[:：]\s*)?(?P<unit>万元|元|千元|亿元)\s*[)）]")
+_HEADER_UNIT_RE = re.compile(UNIT_NOTE)
 _YEAR_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年(?:度)?")
 _YEAR_LINE_RE = re.compile(r"^\s*[(（]?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）]?\s*$")
 _YEAR_LABEL_RE = re.compile(r"(?:预算年度|年度)\s*[:：]\s*(?P<year>(?:19|20)\d{2})")

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from .vocab import squash
 
-__all__ = ["FIELD_LABELS", "GLUED_LABEL_RE", "GROUP_LABELS", "GRID_WORDS", "LABEL_UNIT_RE", "LabelMatch", "match_label", "strip_noise"]
+__all__ = ["FIELD_LABELS", "GLUED_LABEL_RE", "GROUP_LABELS", "GRID_WORDS", "LABEL_UNIT_RE", "UNIT_NOTE", "LabelMatch", "match_label", "strip_noise"]
 
 # label → role; "field" labels go to Project.fields, others feed a model field.
 FIELD_LABELS: dict[str, str] = {
@@ -73,7 +73,8 @@ GRID_WORDS = {
 }
 
 # "年度资金总额（万元）": the label with the unit its amounts are in
-LABEL_UNIT_RE = re.compile(r"[(（]\s*(?:单位\s*[:：]\s*)?(?P<unit>万元|元|千元|亿元)\s*[)）]\s*$")
+UNIT_NOTE = r"[(（]\s*(?:单位\s*[:：]\s*)?(?P<unit>万元|元|千元|亿元)\s*[)）]"
+LABEL_UNIT_RE = re.compile(UNIT_NOTE + r"\s*$")
 def _glued_label_re() -> re.Pattern[str]:
     # labels long enough not to begin an ordinary value ("合计", "其他", "部门" are left out)
     words = sorted({k for k in FIELD_LABELS if len(k) >= 4} | {"项目资金"}, key=len, reverse=True)
