@@ -187,6 +187,18 @@ def test_errors_share_one_shape(client):
     assert page.status_code == 404 and "没有文档 D999999" in page.text
 
 
+def test_an_unknown_query_parameter_is_an_error_not_ignored(client):
+    # paging by offset on a route that pages by page would return page 1 forever
+    r = client.get("/api/v1/projects", params={"offset": 50})
+    assert_error(r, 400, "unknown_parameter")
+    assert "offset" in r.json()["error"]
+    assert_error(client.get("/api/v1/search", params={"q": "率", "limit": 5}), 400, "unknown_parameter")
+    assert_error(client.get("/api/v1/summary", params={"x": 1}), 400, "unknown_parameter")
+    # a parameter model's own fields, paging, and the language switch are known
+    assert client.get("/api/v1/search", params={"q": "率", "level1": "产出", "page": 2, "lang": "en"}).status_code == 200
+    assert client.get("/api/v1/projects", params={"document": 1, "page": 2, "per_page": 10}).status_code == 200
+
+
 def test_language_switch(client):
     r = client.get("/search?lang=en")
     assert ">Search</a>" in r.text and r.cookies.get("jixiao_lang") == "en"

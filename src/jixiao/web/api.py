@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from pydantic import BaseModel
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -28,7 +29,35 @@ from .responses import JSONResponse, download
 
 __all__ = ["DOCUMENT_COLUMNS", "FINDING_COLUMNS", "api"]
 
-api = APIRouter(prefix="/api/v1", default_response_class=JSONResponse)
+def _query_names(dependant: Any) -> frozenset[str]:
+    """The query parameters a route declares, a parameter model's fields included."""
+    names: set[str] = set()
+    for f in dependant.query_params:
+        kind = f.field_info.annotation
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            names |= {info.alias or name for name, info in kind.model_fields.items()}
+        else:
+            names.add(f.alias)
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return frozenset(names)
+
+
+def reject_unknown_query(request: Request) -> None:
+    """A parameter the route does not know is an error, not ignored: ``?offset=50`` on a route that
+    pages with ``page`` would otherwise return the first page again and again."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    unknown = sorted(set(request.query_params) - _query_names(dependant) - {"lang"})
+    if unknown:
+        raise UsageError(f"不认识的查询参数 / unknown query parameter: {', '.join(unknown)}",
+                         code="unknown_parameter")
+
+
+api = APIRouter(prefix="/api/v1", default_response_class=JSONResponse,
+                dependencies=[Depends(reject_unknown_query)])
 Conn = Annotated[Connection, Depends(connection)]
 
 DOCUMENT_COLUMNS = ["id", "name", "department", "year", "form", "title", "amount_unit", "total", "n_units",
