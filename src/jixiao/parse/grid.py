@@ -44,7 +44,9 @@ _SPACES_RE = re.compile(r"[ \t\u3000]+")
 _NAME_NUMBER_RE = re.compile(r"^\s*指标\s*\d{1,3}\s*[:：]\s*")
 
 
-def _grid_role(cell: str) -> str | None:
+def grid_column_role(cell: str) -> str | None:
+    """The role of an indicator grid's column from its header cell (一级指标 → level1), also as a
+    column of a summary table that prints its indicators beside the projects."""
     key = strip_noise(cell)
     if not key:
         return None
@@ -54,11 +56,6 @@ def _grid_role(cell: str) -> str | None:
         if key.startswith(word) and len(key) <= 5:
             return role
     return None
-
-
-def grid_column_role(cell: str) -> str | None:
-    """The role of an indicator grid's column in a summary table's header (一级指标 → level1)."""
-    return _grid_role(cell)
 
 
 _GRID_WORDS_LONGEST_FIRST = sorted(GRID_WORDS, key=len, reverse=True)
@@ -83,9 +80,9 @@ def glued_grid_header(text: str) -> list[str] | None:
 
 def is_grid_header(cells: list[str]) -> bool:
     """True for the header row of an indicator grid."""
-    roles = [_grid_role(c) for c in cells if c.strip()]
+    roles = [grid_column_role(c) for c in cells if c.strip()]
     if len(cells) == 1 and len(cells[0].split()) >= 3:
-        roles = [_grid_role(t) for t in cells[0].split()]
+        roles = [grid_column_role(t) for t in cells[0].split()]
     have = set(roles)
     return ("name" in have and len(have & {"level1", "level2", "annual", "period"}) >= 1 and len(have - {None}) >= 2) or {
         "level1", "level2"} <= have
@@ -356,10 +353,10 @@ def find_stream_header(lines: list[Line]) -> int | None:
         if line.is_blank():
             continue
         bare = line.text.strip().strip("|").strip()
-        role = _grid_role(bare) if len(bare) <= 8 else None
+        role = grid_column_role(bare) if len(bare) <= 8 else None
         if role is not None:
             run.append(k)
-            roles = {_grid_role(lines[j].text.strip().strip("|").strip()) for j in run}
+            roles = {grid_column_role(lines[j].text.strip().strip("|").strip()) for j in run}
             if "name" in roles and len(run) >= 3 and roles & {"annual", "period"}:
                 return run[0]
             continue
@@ -378,7 +375,7 @@ def _parse_stream(lines: list[Line], out: GridResult) -> None:
         mt, removed = mt.remove_re(re.compile(r"\s*\|\s*$"))
         out.syntax.extend(removed)
         mt = mt.strip()
-        role = _grid_role(mt.s) if len(mt.s) <= 8 else None
+        role = grid_column_role(mt.s) if len(mt.s) <= 8 else None
         if role is not None and not cells:
             roles.append(role)
             out.syntax.extend(mt.spans())
@@ -495,10 +492,9 @@ def _value_start(s: str, pos: int) -> int:
     return len(s)
 
 
-def _glued_cells(row: MText, header: list[str]) -> list[MText]:
-    """A grid row whose cells lost their separators, cut under the glued header's columns by
-    the level vocabulary and the shape of a value."""
-    roles = [_grid_role(h) for h in header]
+def _glued_cells(row: MText, roles: list[str | None]) -> list[MText]:
+    """A grid row whose cells lost their separators, cut under the glued header's columns (their
+    ``roles``) by the level vocabulary and the shape of a value."""
     s, pos = row.s, 0
     empty = MText.plain("")
     cells: list[MText] = []
@@ -520,19 +516,18 @@ def _glued_cells(row: MText, header: list[str]) -> list[MText]:
     return cells
 
 
-def _space_cells(row: MText, header: list[str]) -> list[MText]:
-    """A grid row whose cells are separated by spaces, placed under the header's columns:
-    leading 一级/二级 words where the row prints them (continuation rows leave them out), the
-    values from the right, and what lies between is the 三级 name (which may hold a space)."""
+def _space_cells(row: MText, roles: list[str | None]) -> list[MText]:
+    """A grid row whose cells are separated by spaces, placed under the header's columns (their
+    ``roles``): leading 一级/二级 words where the row prints them (continuation rows leave them
+    out), the values from the right, and what lies between is the 三级 name (which may hold a space)."""
     tokens = [t for t in row.split_re(_SPACES_RE) if t.s]
-    roles = [_grid_role(h) for h in header]
     if len(tokens) == len(roles) or "name" not in roles:
         return tokens
     empty = MText.plain("")
     name_at = roles.index("name")
     cells: list[MText] = []
     for role in roles[:name_at]:
-        word = strip_noise(re.sub(r"^\d{1,3}\s*[-－—.、]\s*", "", tokens[0].s)) if tokens else ""
+        word = _level_text(tokens[0])[0] if tokens else ""
         fits = is_level1(word) if role == "level1" else is_level2(word) if role == "level2" else False
         cells.append(tokens.pop(0) if fits and len(tokens) > 1 else empty)
     after = len(roles) - name_at - 1
@@ -558,6 +553,7 @@ def parse_grid(lines: list[Line]) -> GridResult:
     header: list[str] = []
     spaced = False
     glued: list[str] | None = None
+    header_roles: list[str | None] = []  # the roles of a glued or space-separated header
     for line in lines:
         if line.is_blank() or is_chrome(line.text):
             continue
@@ -571,10 +567,12 @@ def parse_grid(lines: list[Line]) -> GridResult:
         if full is None and not (header and glued is None) and (words := glued_grid_header(line.text)):
             out.syntax.extend(line.mtext.spans())
             header = glued = words
+            header_roles = [grid_column_role(h) for h in header]
             continue
         if full is None:
             whole = clean_cell(line.mtext, out.syntax).strip()
-            full = _glued_cells(whole, header) if glued else _space_cells(whole, header) if spaced else [whole]
+            full = (_glued_cells(whole, header_roles) if glued else _space_cells(whole, header_roles) if spaced
+                    else [whole])
         cells = list(full)
         while cells and not cells[-1].s:
             cells = cells[:-1]
@@ -586,10 +584,11 @@ def parse_grid(lines: list[Line]) -> GridResult:
             if len(full) == 1 and len(header[0].split()) >= 3:
                 # "一级指标 二级指标 三级指标 指标值": the rows under it are split by spaces too
                 header, spaced = header[0].split(), True
+                header_roles = [grid_column_role(h) for h in header]
             continue
         rows.append(cells)
         full_rows.append(full)
-    roles = [_grid_role(h) for h in header]
+    roles = [grid_column_role(h) for h in header]
     value_cols = sum(1 for r in roles if r in ("annual", "period")) or 1
     # OCR'd grids put several indicators in a cell and shift cells between columns
     merge = any(

@@ -111,6 +111,11 @@ def overview(conn: Connection) -> dict[str, Any]:
     }
 
 
+def _given(filters: object) -> dict[str, Any]:
+    """The filters that are set, as the listing's JSON echoes them."""
+    return {k: v for k, v in filters.__dict__.items() if v not in (None, "")}
+
+
 @dataclass
 class IndicatorFilters:
     """What the indicator browser narrows by; every field optional."""
@@ -125,7 +130,7 @@ class IndicatorFilters:
     document_id: int | None = None
 
     def describe(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+        return _given(self)
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -238,7 +243,7 @@ class FindingFilters:
     project_id: int | None = None
 
     def describe(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+        return _given(self)
 
 
 def browse_findings(conn: Connection, f: FindingFilters | None = None, *, limit: int | None = 50,
