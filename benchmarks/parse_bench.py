@@ -19,6 +19,7 @@ import cProfile
 import datetime
 import gc
 import hashlib
+import itertools
 import json
 import os
 import platform
@@ -39,6 +40,7 @@ from pathlib import Path
 from types import ModuleType
 
 from corpus import LAYOUTS, Expected, big_document, generate, generate_corpus, iter_corpus, typical_document
+from model_floor import check_rebuild, lazy_floor, time_floor
 
 import jixiao
 
@@ -76,6 +78,8 @@ class Case:
     indicators_expected: int | None = None
     times: list[float] = field(default_factory=list)
     base_times: list[float] = field(default_factory=list)
+    floor_times: list[float] = field(default_factory=list)
+    lazy_floor_times: list[float] = field(default_factory=list)
     projects: int = 0
     indicators: int = 0
     errors: int = 0
@@ -165,6 +169,7 @@ def fail(case: Case, src: Source, problems: list[str]) -> None:
 
 
 def time_parse(case: Case) -> float:
+    """Seconds for one ``parse_source`` pass over the case (the sources are made beforehand)."""
     projects = indicators = errors = 0
     gc.collect()
     t0 = time.perf_counter()
@@ -179,6 +184,22 @@ def time_parse(case: Case) -> float:
     dt = time.perf_counter() - t0
     case.projects, case.indicators, case.errors = projects, indicators, errors
     return dt
+
+
+def time_floors(case: Case) -> None:
+    """The floor (see ``model_floor.py``): rebuilding each parsed document's objects, parsing not timed."""
+    gc.collect()
+    case.floor_times.append(time_floor(_parsed(case)))
+    gc.collect()
+    case.lazy_floor_times.append(lazy_floor(_parsed(case)))
+
+
+def _parsed(case: Case):
+    for src in case.sources:
+        try:
+            yield parse_source(src)
+        except JixiaoError:
+            continue
 
 
 _BASE_AMOUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})*\.\d{2}")
@@ -467,6 +488,9 @@ def main() -> None:
 
         # it must read what was written before its speed means anything
         precheck([wrapped, tabular, big])
+        for case in (wrapped, tabular, samples):
+            for doc in itertools.islice(_parsed(case), 20):
+                check_rebuild(doc)
         print("check: the first documents of each layout and the large one parse to the projects and "
               "indicators generated", flush=True)
 
@@ -479,6 +503,8 @@ def main() -> None:
             for case in cases:
                 case.times.append(time_parse(case))
                 case.base_times.append(time_baseline(case))
+            for case in (wrapped, tabular):
+                time_floors(case)
             print(f"run {r + 1}/{runs}: " + ", ".join(f"{c.name.split(' (')[0]} {c.times[-1]:.2f} s" for c in cases),
                   flush=True)
             for case in (wrapped, tabular, big):
@@ -517,6 +543,8 @@ def main() -> None:
     n_projects = wrapped.projects + tabular.projects
     all_times = [w + t for w, t in zip(wrapped.times, tabular.times, strict=True)]
     all_base = [w + t for w, t in zip(wrapped.base_times, tabular.base_times, strict=True)]
+    all_floor = [w + t for w, t in zip(wrapped.floor_times, tabular.floor_times, strict=True)]
+    all_lazy = [w + t for w, t in zip(wrapped.lazy_floor_times, tabular.lazy_floor_times, strict=True)]
     rows = [
         row("wrapped (PDF text), in memory", len(wrapped.sources), wrapped.n_bytes, wrapped.projects,
             wrapped.times, wrapped.base_times),
@@ -529,10 +557,17 @@ def main() -> None:
         row("corpus via jixiao.parse(path), 1 run", disk.docs, disk.n_bytes, disk.projects, [disk.seconds], all_base),
         row("baseline: corpus, decode+splitlines+findall", n_docs, n_bytes, n_projects, all_base, None),
         row("baseline: samples", len(samples.sources), samples.n_bytes, samples.projects, samples.base_times, None),
+        row("floor: corpus, the parsed objects rebuilt", n_docs, n_bytes, n_projects, all_floor, all_base),
+        row("floor, spans one offset tuple per object", n_docs, n_bytes, n_projects, all_lazy, all_base),
     ]
     print(table(rows, header))
     print("vs baseline = parse time / time of a trivial pass over the same bytes (decode UTF-8, splitlines, "
           "regex findall of amounts)")
+    share = statistics.median(all_floor) / statistics.median(all_times)
+    print(f"floor = building the objects the parser returns (every model, span and target of each document) from "
+          f"plain values copied out beforehand, nothing else: {share:.0%} of the corpus's parse time; at 10 MB/s it "
+          f"would take {statistics.median(all_floor) / (n_bytes / MB / 10):.0%} of the time allowed "
+          f"(model_floor.py; the second floor keeps spans as one offset tuple per object, a changed model)")
     print(f"checked: {len(files) - disk.wrong_docs:,} of {len(files):,} generated documents read back exactly "
           f"(projects, names, totals, goals, indicators' seq/level1/name/values); {disk.errors} raised")
     if disk.wrong_docs:
