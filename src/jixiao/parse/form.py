@@ -42,6 +42,10 @@ _NOISE_TOKEN_RE = re.compile(r"^(?:[A-Za-z]|\d{1,2}|[^\w\s]+)$")
 
 # the task grid of a 部门整体 form: the spec keeps it in ``fields``
 _TASK_GRID = {"部门职能", "年度目标任务", "支出项目名称", "预算金额"}
+# The rows under 按支出性质分 are labelled 基本支出 / 项目支出; anywhere else (a task grid whose
+# 支出项目名称 is 基本支出) these words are values, so they are labels only there.
+_EXPENSE_GROUP = "按支出性质分"
+_EXPENSE_PARTS = {"基本支出", "项目支出"}
 _AMOUNT_UNIT_LINE_RE = re.compile(r"^\s*[|]?\s*(?:金额)?单位\s*[:：]\s*(?:万元|元|千元|亿元)\s*[|]?\s*$")
 _DEPARTMENT_CODE_RE = re.compile(r"^\s*[\[［【(（]\s*\d{2,12}\s*[\]］】)）]\s*")
 _SUPERVISOR_LABELS = ("主管部门", "主管部门及代码", "主管部门名称", "项目主管部门")
@@ -167,6 +171,7 @@ def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Ce
     rows: list[tuple[Line, list[Cell]]] = []
     glued = _cells_run_together(lines)
     vertical: list[Line] = []
+    under_expense_group = False
 
     def flush_vertical() -> None:
         # "绩\n效\n指\n标": a group label written one character per line
@@ -212,9 +217,26 @@ def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Ce
             lab = _label_of(c.mt.s) if c.mt.s else None
             if lab:
                 c.label, c.kind = lab
+        under_expense_group = _label_expense_part(cells, under_expense_group)
         rows.append((line, _merge_fragments(cells)))
     flush_vertical()
     return rows
+
+
+def _label_expense_part(cells: list[Cell], under: bool) -> bool:
+    """Label the row's 基本支出 / 项目支出 when it is one of 按支出性质分's; whether the next row may be."""
+    if not (under or any(c.label == _EXPENSE_GROUP for c in cells)):
+        return False
+    for c in cells:
+        if not c.mt.s:
+            continue
+        word = squash(c.mt.s)
+        if word in _EXPENSE_PARTS:  # 项目支出 alone reads, fuzzily, as the group label 项目支出明细
+            c.label, c.kind = word, "field"
+            return True
+        if c.kind != "group":
+            return False
+    return False
 
 
 # -- labelled values -----------------------------------------------------------------
