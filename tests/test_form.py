@@ -26,3 +26,15 @@ def test_expense_words_elsewhere_stay_values():
     assert "基本支出" not in p.fields
     assert p.fields["支出项目名称"].splitlines() == ["基本支出", "统计调查经费"]
     assert p.fields["预算金额"].splitlines() == ["1,790.00", "200.00"]
+
+
+def test_money_pairs_in_one_cell_are_split_only_when_they_are_all_the_cell_holds():
+    from jixiao.parse.form import _money_pairs
+    from jixiao.parse.mtext import MText
+
+    cells = _money_pairs(MText.of("年度资金总额 300  其中：财政拨款 280.5万元，其他资金 19.5"), 0)
+    assert [(c.mt.s, c.label) for c in cells] == [
+        ("年度资金总额", "年度资金总额"), ("300", None), ("其中：财政拨款", "其中：财政拨款"), ("280.5万元", None),
+        ("其他资金", "其他资金"), ("19.5", None)]
+    assert _money_pairs(MText.of("资金总额 300 万元用于购买设备"), 0) is None
+    assert _money_pairs(MText.of("资金总额 300"), 0) is None  # one pair: an ordinary label and value

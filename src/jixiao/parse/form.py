@@ -53,6 +53,12 @@ _TOTAL_LABELS = ("本年度预算金额", "年度预算金额", "年度资金总
                  "总金额", "项目总金额", "项目资金总额", "预算金额", "合计", "项目资金")
 _PART_LABELS = {"财政拨款": "fiscal", "其中:财政拨款": "fiscal", "其中：财政拨款": "fiscal",
                 "一般公共预算": "fiscal", "财政专户拨款": "special", "其他资金": "other"}
+# "年度资金总额 300  其中：财政拨款 300  其他资金 0": money labels and amounts by white space in one cell
+_MONEY_PAIR_RE = re.compile(
+    r"(?P<label>(?:其中\s*[:：]\s*)?(?:" + "|".join(sorted(
+        {re.escape(k) for k in (*_TOTAL_LABELS, *_PART_LABELS) if not k.startswith("其中")}, key=len, reverse=True))
+    + r"))\s*[:：]?\s*(?P<amount>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:万元|元|千元|亿元))?)"
+    r"(?P<gap>[\s,，;；、]*)")
 
 
 @dataclass
@@ -144,6 +150,27 @@ def _inline_pairs(mt: MText, col: int, syntax: list[Span]) -> list[Cell] | None:
     return cells
 
 
+def _money_pairs(mt: MText, col: int) -> list[Cell] | None:
+    """"年度资金总额 300  其中：财政拨款 300  其他资金 0": a form's money in one cell, each label
+    before its amount; only when such pairs, two or more, are all the cell holds."""
+    s = mt.s
+    found = []
+    at = 0
+    while at < len(s) and (m := _MONEY_PAIR_RE.match(s, at)) is not None:
+        found.append(m)
+        at = m.end()
+    if len(found) < 2 or at < len(s):
+        return None
+    cells = []
+    for m in found:
+        label = _label_of(m.group("label"))
+        if label is None or label[1] != "field":
+            return None
+        cells.append(Cell(mt.slice(*m.span("label")), col, *label))
+        cells.append(Cell(mt.slice(*m.span("amount")), col, inline=True))
+    return cells
+
+
 def _glued_pair(mt: MText, col: int) -> list[Cell] | None:
     """"项目名称城市道路养护": a label run into its value, as text extraction leaves a form
     whose cells lost their separators."""
@@ -209,8 +236,10 @@ def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Ce
             raw = [clean_cell(line.mtext, syntax).strip()]
         cells = []
         for k, mt in enumerate(raw):
-            pairs = _inline_pairs(mt, k, syntax) or (glued and _glued_pair(mt, k))
-            cells.extend(pairs if pairs else [Cell(mt, k)])
+            pairs = _inline_pairs(mt, k, syntax) or (glued and _glued_pair(mt, k)) or [Cell(mt, k)]
+            for c in pairs:
+                money = None if c.label else _money_pairs(c.mt, k)
+                cells.extend(money or [c])
         for c in cells:
             if c.label:
                 continue
