@@ -17,3 +17,12 @@ def test_clean_line_is_clean_cell_then_strip(text: str) -> None:
     slow_syntax: list = []
     fast, slow = clean_line(line, fast_syntax), clean_cell(line.mtext, slow_syntax).strip()
     assert (fast.s, fast.runs, fast_syntax) == (slow.s, slow.runs, slow_syntax)
+
+
+def test_table_rules_are_page_furniture():
+    from jixiao.parse.lines import is_chrome
+
+    for rule in ("|---|---:|:---:|", "+--------+------+", "=====", "| --- | --- |"):
+        assert is_chrome(rule), rule
+    for text in ("| 合计 | 1,500.00 |", "≥90%", "1:2"):
+        assert not is_chrome(text), text

@@ -39,7 +39,7 @@ _CHROME_LINE_RE = re.compile(
     r"|(?:附件下载|附件|上一篇|下一篇|相关链接|相关文章)\s*[:：].*"
     r"|(?:【[^】]{1,12}】\s*)+"
     r"|扫一扫.*"
-    r"|[-=_*·.。\s|]{3,}"
+    r"|[-=_*·.。\s|:+]{3,}"  # rules, also a Markdown table's |---|:--:| and a text grid's +----+
     r")\s*$",
     re.I,
 )
