@@ -52,7 +52,7 @@ _TRUNCATED_LABEL_RE = re.compile(r"[；;，,]\s*(?:实施周期指?标?值?|年�
 # what a text that _TRUNCATED_LABEL_RE matches can end with (``$`` also matches before a final newline)
 _CUT_LAST = frozenset("施周期指标值度\n")
 _COLON_RE = re.compile(r"[：:]")
-_GLUED_VALUE_RE = re.compile(r"(?:[≥≤＞＜<>≧≦]=?|不低于|不少于|不高于|不超过|不大于|不小于|大于|小于|低于|高于)\s*\d[^；;，,]*$")
+GLUED_VALUE_RE = re.compile(r"(?:[≥≤＞＜<>≧≦]=?|不低于|不少于|不高于|不超过|不大于|不小于|大于|小于|低于|高于)\s*\d[^；;，,]*$")
 #: key in Indicator.extra marking text cut off inside a label (an excerpt ending mid-table)
 TRUNCATED = "截断"
 # Tables repeat their values (100%, 良好以上, the period value beside an equal annual one);
@@ -256,7 +256,7 @@ def _read_item(s: str, start: int, stop: int) -> tuple[dict, list[tuple[str, int
                 kw["annual_value"] = s[va:vb]
                 ranges.append(("annual_value", va, vb))
             na, nb = _bounds(s, na, m.start())
-    if not labels and "annual_value" not in kw and (glued := _GLUED_VALUE_RE.search(s, na + 1, nb)):
+    if not labels and "annual_value" not in kw and (glued := GLUED_VALUE_RE.search(s, na + 1, nb)):
         # "培训人数≥100人": a value run into its name, told by its comparator
         kw["annual_value"] = s[glued.start():nb]
         ranges.append(("annual_value", glued.start(), nb))

@@ -6,7 +6,9 @@ separators, never by content::
 
     一级指标：产出指标；二级指标：数量指标；三级指标：培训人数；指标值：≥100人。   (labelled)
     （1）产出指标 数量指标 完成课题数 2项（2）效益指标 …                        (numbered in brackets)
+    ①培训人数≥100人；②学员满意度≥90%                                          (numbered in circles)
     产出指标：数量指标：培训人数：≥100人；质量指标：合格率：≥95%               (nested under level words)
+    产出指标：培训人数≥100人；满意度指标：学员满意度≥90%                       (a level, then name and value)
 
 A level printed once for its group carries on to the items after it.
 """
@@ -17,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Indicator
-from .indicators import ParsedIndicators
+from .indicators import GLUED_VALUE_RE, ParsedIndicators
 from .mtext import MText
 from .values import parse_target
 from .vocab import is_level1, is_level2, squash
@@ -27,7 +29,7 @@ __all__ = ["parse_loose_indicators"]
 _FIELD_LABEL_RE = re.compile(r"(一级指标|二级指标|三级指标|指标名称|实施周期指标值|年度指标值|指标值)\s*[:：]")
 _FIELD_OF_LABEL = {"一级指标": "level1", "二级指标": "level2", "三级指标": "name", "指标名称": "name",
                    "实施周期指标值": "period_value", "年度指标值": "annual_value", "指标值": "annual_value"}
-_BRACKET_NUMBER_RE = re.compile(r"[（(]\s*(\d{1,3})\s*[)）]")
+_BRACKET_NUMBER_RE = re.compile(r"[（(]\s*(\d{1,3})\s*[)）]|([\u2460-\u2473])")  # (1) （1） ①…⑳
 _SEGMENT_RE = re.compile(r"[；;。\n]+")
 _PART_RE = re.compile(r"\s*[：:]\s*")
 _TOKEN_RE = re.compile(r"[ \t\u3000]+|\s*[-－—/：:]\s*")
@@ -128,8 +130,12 @@ def _labelled(block: MText, out: ParsedIndicators) -> None:
 # -- （1）产出指标 数量指标 名称 值 ------------------------------------------------------
 
 
+def _bracket_number(m: re.Match[str]) -> int:
+    return int(m.group(1)) if m.group(1) else ord(m.group(2)) - 0x245F
+
+
 def _numbered_in_brackets(block: MText) -> bool:
-    numbers = [int(m.group(1)) for m in _BRACKET_NUMBER_RE.finditer(block.s)]
+    numbers = [_bracket_number(m) for m in _BRACKET_NUMBER_RE.finditer(block.s)]
     return len(numbers) >= 2 and numbers[:2] == [1, 2]
 
 
@@ -137,15 +143,16 @@ def _bracket_items(block: MText, out: ParsedIndicators) -> None:
     s = block.s
     starts: list[re.Match[str]] = []
     for m in _BRACKET_NUMBER_RE.finditer(s):
-        if int(m.group(1)) == len(starts) + 1:
+        if _bracket_number(m) == len(starts) + 1:
             starts.append(m)
     levels = _Levels()
     for k, m in enumerate(starts):
         end = starts[k + 1].start() if k + 1 < len(starts) else len(s)
         body = block.slice(m.end(), end).strip(_TRIM)
         name, value = _body_fields(body, levels)
-        ind = _indicator(int(m.group(1)), levels, name, {"annual_value": value} if value else {})
-        ind.spans["seq"] = block.spans(m.start(1), m.end(1))
+        number = 1 if m.group(1) else 2
+        ind = _indicator(_bracket_number(m), levels, name, {"annual_value": value} if value else {})
+        ind.spans["seq"] = block.spans(m.start(number), m.end(number))
         out.indicators.append(ind)
         out.syntax.extend(block.spans(m.start(), end))
 
@@ -165,7 +172,17 @@ def _body_fields(body: MText, levels: _Levels) -> tuple[MText | None, MText | No
     if value is None and len(tokens) >= 2:
         value = tokens.pop()
     name = MText.join(tokens, " ") if tokens else None
+    if value is None and name is not None:
+        name, value = _split_glued_value(name)
     return name, value
+
+
+def _split_glued_value(text: MText) -> tuple[MText, MText | None]:
+    """"培训人数≥100人" → name and value, told apart by the value's comparator; else the text unsplit."""
+    m = GLUED_VALUE_RE.search(text.s, 1)
+    if m is None:
+        return text, None
+    return text.slice(0, m.start()).strip(_TRIM), text.slice(m.start()).strip(_TRIM)
 
 
 # -- 产出指标：数量指标：名称：值；… --------------------------------------------------
@@ -192,6 +209,18 @@ def _nested(block: MText, out: ParsedIndicators) -> None:
         start = pos
         pos = seg.end() if seg else end
         bounds = [(a, b) for a, b in _part_bounds(piece.s) if piece.s[a:b].strip(_TRIM)]
+        if len(bounds) == 2 and (kind := _level_word(piece.slice(*bounds[0]))):
+            name, value = _split_glued_value(piece.slice(*bounds[1]).strip(_TRIM))
+            if value is not None:
+                # "产出指标：培训人数≥100人": a level word, then a name with its value run into it
+                saw_level = True
+                level = piece.slice(*bounds[0])
+                if kind == "level1":
+                    levels.level1, levels.level2 = level, None
+                else:
+                    levels.level2 = level
+                found.append((_indicator(len(found) + 1, levels, name, {"annual_value": value}), start, end))
+                continue
         while len(bounds) > 2 and (kind := _level_word(piece.slice(*bounds[0]))):
             saw_level = True
             level = piece.slice(*bounds.pop(0))
