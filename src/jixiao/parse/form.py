@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 
 from ..model import Amounts, Issue, Project, Span
 from .grid import (
+    find_numbered_targets,
     find_prose_targets,
     find_stream_header,
     glued_grid_header,
     is_grid_header,
     parse_grid,
+    parse_numbered_targets,
     parse_prose,
 )
 from .labels import FIELD_LABELS, GLUED_LABEL_RE, GROUP_LABELS, LABEL_UNIT_RE, match_label, strip_noise
@@ -45,6 +47,8 @@ _TASK_GRID = {"部门职能", "年度目标任务", "支出项目名称", "预�
 # The rows under 按支出性质分 are labelled 基本支出 / 项目支出; anywhere else (a task grid whose
 # 支出项目名称 is 基本支出) these words are values, so they are labels only there.
 _EXPENSE_GROUP = "按支出性质分"
+# Headings of a task grid that some forms fill with the tasks themselves (年度主要任务 | 任务一：…)
+_GROUPS_THAT_MAY_HOLD_TEXT = {"年度主要任务", "年度任务"}
 _EXPENSE_PARTS = {"基本支出", "项目支出"}
 _AMOUNT_UNIT_LINE_RE = re.compile(r"^\s*[|]?\s*(?:金额)?单位\s*[:：]\s*(?:万元|元|千元|亿元)\s*[|]?\s*$")
 _DEPARTMENT_CODE_RE = re.compile(r"^\s*[\[［【(（]\s*\d{2,12}\s*[\]］】)）]\s*")
@@ -247,6 +251,7 @@ def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Ce
             if lab:
                 c.label, c.kind = lab
         under_expense_group = _label_expense_part(cells, under_expense_group)
+        _label_group_holding_text(cells)
         rows.append((line, _merge_fragments(cells)))
     flush_vertical()
     return rows
@@ -266,6 +271,15 @@ def _label_expense_part(cells: list[Cell], under: bool) -> bool:
         if c.kind != "group":
             return False
     return False
+
+
+def _label_group_holding_text(cells: list[Cell]) -> None:
+    """年度主要任务 before text on its row holds that text (the tasks); before labels it heads a grid."""
+    for k, c in enumerate(cells):
+        if c.kind == "group" and c.label in _GROUPS_THAT_MAY_HOLD_TEXT:
+            after = next((n for n in cells[k + 1:] if n.mt.s), None)
+            if after is not None and not after.label:
+                c.kind = "field"
 
 
 # -- labelled values -----------------------------------------------------------------
@@ -462,12 +476,15 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
         if is_grid_header([clean_cell(c, []).s for c in cells]) or glued_grid_header(line.text):
             grid_at = k
             break
-    prose = False
+    prose = numbered = False
     if grid_at is None:
         grid_at = find_stream_header(lines)
     if grid_at is None:
         grid_at = find_prose_targets(lines)
         prose = grid_at is not None
+    if grid_at is None:
+        grid_at = find_numbered_targets(lines)
+        numbered = grid_at is not None
     head_lines = lines if grid_at is None else lines[:grid_at]
     titles = [ln for ln in head_lines if _TITLE_RE.search(squash(ln.text))]
     # the title printed again over a second form on the page is the same heading, not residue
@@ -539,7 +556,8 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
             project.fields.pop(label)
             syntax.extend(project.field_spans.pop(label, []))
     if grid_at is not None:
-        grid = parse_prose(lines[grid_at:]) if prose else parse_grid(lines[grid_at:])
+        grid = (parse_prose(lines[grid_at:]) if prose else parse_numbered_targets(lines[grid_at:]) if numbered
+                else parse_grid(lines[grid_at:]))
         project.indicators = grid.indicators
         project.warnings.extend(grid.warnings)
         syntax.extend(grid.syntax)

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from ..model import Indicator, Issue, Span, Target
-from .indicators import parse_indicator
-from .labels import GRID_WORDS, strip_noise
+from .indicators import find_indicator_start, parse_indicator, parse_indicators
+from .labels import GRID_WORDS, match_label, strip_noise
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
 from .values import parse_target
@@ -430,6 +430,52 @@ def find_prose_targets(lines: list[Line]) -> int | None:
         if _PROSE_L1_RE.match(line.text):
             return k
     return None
+
+
+def _item_cells(line: Line, syntax: list[Span]) -> list[MText]:
+    """A line's non-empty cells, a group label before the items (年度绩效指标) claimed as structure."""
+    out = []
+    for c in split_cells(line, syntax) or [clean_cell(line.mtext, syntax)]:
+        c = c.strip()
+        if not c.s:
+            continue
+        if (lab := match_label(c.s, fuzzy=False)) is not None and lab.kind == "group":
+            syntax.extend(c.spans())
+            continue
+        out.append(c)
+    return out
+
+
+def find_numbered_targets(lines: list[Line]) -> int | None:
+    """Index of the first line whose cells begin numbered indicators (``年度绩效指标 | 1、产出指标：…``)."""
+    for k, line in enumerate(lines):
+        if line.is_blank() or not any(ch.isdigit() for ch in line.text):
+            continue
+        cells = _item_cells(line, [])
+        if cells and find_indicator_start(cells[0].s) == 0:
+            return k
+    return None
+
+
+def parse_numbered_targets(lines: list[Line]) -> GridResult:
+    """Numbered indicators of the standard grammars in a form's cells, one or more items a line,
+    up to a row of labelled cells (填报人 | 张三 | 联系电话 …): that row and the rest are not theirs."""
+    out = GridResult()
+    parts: list[MText] = []
+    for line in lines:
+        if line.is_blank() or is_chrome(line.text):
+            continue
+        syntax: list[Span] = []
+        cells = _item_cells(line, syntax)
+        if parts and cells and find_indicator_start(cells[0].s) != 0 and (
+                len(cells) >= 2 or match_label(cells[0].s, fuzzy=False) is not None):
+            break  # 填报人 | 张三 | 联系电话 | …: a row of the form again, not an item's next line
+        out.syntax.extend(syntax)
+        parts.extend(cells)
+    parsed = parse_indicators(MText.join_lines(parts))
+    out.indicators = parsed.indicators
+    out.syntax.extend(parsed.syntax)
+    return out
 
 
 def parse_prose(lines: list[Line]) -> GridResult:
