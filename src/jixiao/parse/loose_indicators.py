@@ -8,6 +8,7 @@ separators, never by content::
     （1）产出指标 数量指标 完成课题数 2项（2）效益指标 …                        (numbered in brackets)
     ①培训人数≥100人；②学员满意度≥90%                                          (numbered in circles)
     产出指标：数量指标：培训人数：≥100人；质量指标：合格率：≥95%               (nested under level words)
+    产出指标-数量指标-培训人数：≥100人↵质量指标-合格率：≥95%                   (the same, joined by dashes)
     产出指标：培训人数≥100人；满意度指标：学员满意度≥90%                       (a level, then name and value)
 
 A level printed once for its group carries on to the items after it.
@@ -22,7 +23,7 @@ from ..model import Indicator
 from .indicators import GLUED_VALUE_RE, ParsedIndicators
 from .mtext import MText
 from .values import parse_target
-from .vocab import is_level1, is_level2, squash
+from .vocab import LEVEL_WORD_RE, is_level1, is_level2, squash
 
 __all__ = ["parse_loose_indicators"]
 
@@ -35,6 +36,8 @@ _PART_RE = re.compile(r"\s*[：:]\s*")
 _TOKEN_RE = re.compile(r"[ \t\u3000]+|\s*[-－—/：:]\s*")
 _CODE_RE = re.compile(r"^(\d{1,3})\s*[-－—.、]?\s*(?=\D)")
 _TRIM = "；;，,。、 \t\n\u3000"
+# "产出指标-数量指标-名称：值": level words joined to the name by dashes
+_DASHED_LEVEL_RE = re.compile(rf"\s*(?P<level>(?:\d{{1,3}}\s*[-－—]?\s*)?(?:{LEVEL_WORD_RE}))\s*[-－—]\s*")
 
 
 @dataclass
@@ -198,6 +201,18 @@ def _part_bounds(s: str) -> list[tuple[int, int]]:
     return bounds
 
 
+def _split_dashed_levels(s: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The first part's leading level words, each a part of its own: "产出指标-数量指标-名称"."""
+    if not bounds:
+        return bounds
+    a, b = bounds[0]
+    levels = []
+    while (m := _DASHED_LEVEL_RE.match(s, a, b)) is not None and m.end() < b:
+        levels.append(m.span("level"))
+        a = m.end()
+    return [*levels, (a, b), *bounds[1:]] if levels else bounds
+
+
 def _nested(block: MText, out: ParsedIndicators) -> None:
     found: list[tuple[Indicator, int, int]] = []
     levels = _Levels()
@@ -208,7 +223,7 @@ def _nested(block: MText, out: ParsedIndicators) -> None:
         piece = block.slice(pos, end)
         start = pos
         pos = seg.end() if seg else end
-        bounds = [(a, b) for a, b in _part_bounds(piece.s) if piece.s[a:b].strip(_TRIM)]
+        bounds = _split_dashed_levels(piece.s, [(a, b) for a, b in _part_bounds(piece.s) if piece.s[a:b].strip(_TRIM)])
         if len(bounds) == 2 and (kind := _level_word(piece.slice(*bounds[0]))):
             name, value = _split_glued_value(piece.slice(*bounds[1]).strip(_TRIM))
             if value is not None:

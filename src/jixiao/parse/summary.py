@@ -25,7 +25,7 @@ from .indicators import TRUNCATED, find_indicator_start, parse_indicators
 from .lines import Line, clean_cell, clean_line, is_chrome, split_cells
 from .loose_indicators import parse_loose_indicators
 from .mtext import MText
-from .vocab import TOTAL_ROW_NAMES, parse_amount, squash
+from .vocab import LEVEL_WORD_RE, TOTAL_ROW_NAMES, parse_amount, squash
 
 __all__ = ["Row", "SummaryResult", "build_summary", "tabular_rows", "wrapped_rows"]
 
@@ -165,6 +165,32 @@ def _continue_row(row: Row, cells: list[MText]) -> None:
             row.goal = MText.join_lines([row.goal, cell])
 
 
+_STARTS_ITEM_RE = re.compile(rf"\s*(?:\d{{1,3}}\s*[、.．)）-]|[（(]\s*\d{{1,3}}\s*[)）]|[\u2460-\u2473]|(?:{LEVEL_WORD_RE}))")
+
+
+def _text_cells_only(cells: list[MText], columns: list[str]) -> bool:
+    """A row with no name and no money, only goal or 绩效指标 text: the project above goes on."""
+    texts = [r for r, c in zip(columns, cells, strict=True) if c.s]
+    return bool(texts) and all(r in ("goal", "indicators") for r in texts)
+
+
+def _continue_row_by_columns(row: Row, cells: list[MText], columns: list[str]) -> None:
+    """A row that kept all its cells, only its goal or 绩效指标 filled (merged cells of the
+    project above, or a page break): each cell goes on in its column. An indicator cell that
+    starts a new item (a level word or a number) is a new line of the cell, not a wrapped one."""
+    for role, cell in zip(columns, cells, strict=True):
+        if not cell.s:
+            continue
+        if role == "goal":
+            row.goal = cell if row.goal is None else MText.join_lines([row.goal, cell])
+        elif row.indicators is None:
+            row.indicators = cell
+        elif _STARTS_ITEM_RE.match(cell.s):
+            row.indicators = MText.join([row.indicators, cell], "\n")
+        else:
+            row.indicators = MText.join_lines([row.indicators, cell])
+
+
 def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list[Span],
                  header_lines: tuple[int, ...] = ()) -> list[Row]:
     """Rows of a table whose cells are separated by tabs or ``|``."""
@@ -205,6 +231,9 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
         no_name = not cells[name_at if len(cells) > name_at else 0].s
         if rows and no_name and has_grid:
             _continue_grid_row(rows[-1], cells, columns)
+            continue
+        if rows and no_name and len(cells) == len(columns) and _text_cells_only(cells, columns):
+            _continue_row_by_columns(rows[-1], cells, columns)
             continue
         if rows and not cells[0].s and all(_is_amount_like(c) for c in cells[1:5]) and any(c.s for c in cells[1:]):
             _continue_row(rows[-1], cells)
