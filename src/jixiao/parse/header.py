@@ -81,7 +81,8 @@ def header_amount_unit(lines: list[Line], header_lines: list[int]) -> tuple[str,
     return None
 
 
-_HEADER_WORDS = ("总计", "财政拨款", "财政专户", "其他资金", "绩效目标", "绩效指标", "项目名称", "资金使用单位")
+_HEADER_WORDS = ("总计", "财政拨款", "财政专户", "其他资金", "绩效目标", "绩效指标", "项目名称", "资金使用单位",
+                 "项目金额")
 
 
 def _vertical_header(lines: list[Line], stop: int) -> tuple[int, list[str], list[int]] | None:
@@ -142,7 +143,11 @@ def is_header_line(text: str) -> bool:
     if len(text) > 200:
         return False
     folded = squash(text)
-    return sum(1 for w in _HEADER_WORDS if w in folded) >= 3
+    found = sum(1 for w in _HEADER_WORDS if w in folded)
+    # grid columns beside the projects (一级指标 … 三级指标) stand for the 绩效指标 column, once
+    if "绩效指标" not in folded and ("一级指标" in folded or "三级指标" in folded):
+        found += 1
+    return found >= 3
 
 
 def _find_header_line(lines: list[Line], start: int, stop: int) -> tuple[int, list[str]] | None:
