@@ -324,6 +324,15 @@ def _ends_content(text: str) -> bool:
     return t.endswith(_SENTENCE_END)
 
 
+def _name_line_above(line: Line, indent: str) -> bool:
+    """A line that starts the indented name below it: the same indent, then text that ends no
+    sentence and starts no indicator."""
+    t = line.text
+    if not t.startswith(indent) or t[len(indent):len(indent) + 1] in ("", " ", "\u3000"):
+        return False
+    return not (_ends_content(t) or find_indicator_start(t.strip()) == 0)
+
+
 def wrapped_rows(lines: list[Line], start: int, syntax: list[Span], numbered: bool = False,
                  glued: bool = False) -> list[Row]:
     """Rows of a table whose cells are wrapped over lines (page chrome is left to the residue).
@@ -354,7 +363,12 @@ def wrapped_rows(lines: list[Line], start: int, syntax: list[Span], numbered: bo
     def name_start(prev_end: int, k: int, m: re.Match[str]) -> int:
         """First line of the name cell whose amounts are on line ``k``."""
         if m.group("indent") and m.group("name").strip():
-            return k
+            # an indented name may begin on lines above, at the same indent, with no amounts
+            indent = m.group("indent")
+            j = k
+            while j > prev_end and _name_line_above(body[j - 1], indent) and not chrome[j - 1]:
+                j -= 1
+            return j
         if use_indent:
             j = k - 1
             while j >= prev_end:
