@@ -435,9 +435,9 @@ def looks_like_form(lines: list[Line]) -> bool:
     return len(seen) >= 4
 
 
-def _amount(text: str) -> tuple[float, str | None, bool] | None:
+def _amount(text: str, column: int = 0) -> tuple[float, str | None, bool] | None:
     """The amount a money field states, its unit, and whether the field held several
-    columns of amounts (年初预算数 | 全年预算数): the first is the budget the targets go with."""
+    columns of amounts: ``column`` is the one the year's targets go with (see :func:`_annual_column`)."""
     folded = nfkc(text)
     m = _AMOUNT_VALUE_RE.match(folded)
     columns = False
@@ -445,8 +445,27 @@ def _amount(text: str) -> tuple[float, str | None, bool] | None:
         cells = folded.split()
         if len(cells) < 2 or not all(_AMOUNT_VALUE_RE.match(c) for c in cells):
             return None
-        m, columns = _AMOUNT_VALUE_RE.match(cells[0]), True
+        m, columns = _AMOUNT_VALUE_RE.match(cells[column if column < len(cells) else 0]), True
     return float(m.group(1).replace(",", "")), m.group(2), columns
+
+
+_MONEY_HEADING_RE = re.compile(r"资金|预算|金额|执行数")
+_ANNUAL_HEADING_RE = re.compile(r"^(?:本?年度|本年)")
+
+
+def _annual_column(rows: list[tuple[Line, list[Cell]]]) -> int:
+    """Which of several money columns holds the year's amounts: the one headed 年度… beside
+    实施期… (实施期资金总额 | 年度资金总额); else the first (年初预算数 | 全年预算数 | 全年执行数:
+    the budget)."""
+    for _line, cells in rows:
+        heads = [squash(LABEL_UNIT_RE.sub("", c.mt.s)) for c in cells if c.mt.s]
+        heads = [h for h in heads if _MONEY_HEADING_RE.search(h) and not any(ch.isdigit() for ch in h)]
+        if len(heads) >= 2:
+            annual = [k for k, h in enumerate(heads) if _ANNUAL_HEADING_RE.match(h)]
+            first_money = next((k for k, h in enumerate(heads) if not h.startswith("项目资金")), 0)
+            if annual and annual[0] > first_money:
+                return annual[0] - first_money
+    return 0
 
 
 def _segments(lines: list[Line]) -> list[list[Line]]:
@@ -549,7 +568,7 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
         # a department's own targets: the "project" is the department, its money and goal are the model's
         project.name = project.name or result.department.s
         project.unit = project.unit or result.department.s
-    project.amounts = _form_amounts(project, result)
+    project.amounts = _form_amounts(project, result, _annual_column(rows))
     if department:
         for label in [k for k in project.fields if k not in _TASK_GRID and (
                       FIELD_LABELS.get(k) in ("goal_total", "goal_annual") or k in _TOTAL_LABELS or k in _PART_LABELS)]:
@@ -593,21 +612,25 @@ def _unit_in_labels(rows: list[tuple[Line, list[Cell]]]) -> str | None:
     return None
 
 
-def _form_amounts(project: Project, result: FormResult) -> Amounts:
+def _form_amounts(project: Project, result: FormResult, column: int = 0) -> Amounts:
     a = Amounts()
     columns = False
     for label in _TOTAL_LABELS:
-        if label in project.fields and (got := _amount(project.fields[label])):
+        if label in project.fields and (got := _amount(project.fields[label], column)):
             a.total = got[0]
             columns |= got[2]
             if got[1] and result.amount_unit is None:
                 result.amount_unit = got[1]
             break
     for label, key in _PART_LABELS.items():
-        if label in project.fields and (got := _amount(project.fields[label])) and getattr(a, key) is None:
+        if label in project.fields and (got := _amount(project.fields[label], column)) and getattr(a, key) is None:
             setattr(a, key, got[0])
             columns |= got[2]
-    if columns:
+    if columns and column:
+        project.warnings.append(Issue(
+            code="amount-columns",
+            message="资金有多列（实施期、年度），取年度列 / several amount columns; the annual one is taken"))
+    elif columns:
         project.warnings.append(Issue(
             code="amount-columns",
             message="资金有多列（如年初预算数、全年预算数），取第一列 / several amount columns; the first is taken"))

@@ -68,6 +68,7 @@ GRID_WORDS = {
     "年度指标值": "annual", "年度目标值": "annual", "指标值": "annual", "目标值": "annual",
     "预期指标值": "annual", "年度目标": "annual", "绩效指标值": "annual",
     "实施周期指标值": "period", "长期指标值": "long", "中期指标值": "mid", "全周期指标值": "period",
+    "实施期指标值": "period", "实施期目标值": "period",
     "分值": "extra", "指标解释": "extra", "绩效标准": "extra", "指标值类型": "extra", "度量单位": "extra",
     "计量单位": "extra", "备注": "extra", "评分标准": "extra", "指标方向": "extra", "指标性质": "extra",
 }
