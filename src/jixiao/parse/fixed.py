@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -36,6 +37,8 @@ _AMOUNT = r"(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{1,4}|\d{1,3}(?:,\d{3})+|\d+"
 _AMOUNTS_RE = re.compile(rf"(?:{_AMOUNT})(?: (?:{_AMOUNT}))*")
 # amounts at the end of a chunk that starts with the row's name, one space after it
 _TRAILING_AMOUNTS_RE = re.compile(rf"(?<= )(?:{_AMOUNT})(?: (?:{_AMOUNT}))*$")
+# amounts at the start of a chunk whose goal follows one space after them
+_LEADING_AMOUNTS_RE = re.compile(rf"^(?:{_AMOUNT})(?: (?:{_AMOUNT}))*(?= \D)")
 _AMOUNT_TOKEN_RE = re.compile(r"\S+")
 _GAP_RE = re.compile(r"\S {2,}(?=\S)")
 # a chunk may start this many positions left of its column's edge (pdftotext drifts by a few)
@@ -120,6 +123,8 @@ class Column:
     x1: int
     #: left edge of the column's text (text columns), else the label's start
     edge: int = 0
+    #: where most of a text column's lines end (its wrapped lines are full)
+    right: int | None = None
 
     @property
     def centre(self) -> float:
@@ -198,22 +203,29 @@ def _columns(lines: list[Line], block: list[int], wide: bool) -> list[Column]:
 def _set_text_edges(columns: list[Column], lines: list[Line], body: list[int], wide: bool) -> None:
     """Each text column's left edge: where most of its chunks start, between the centre of the
     column before it and the centre of its own label (a label is centred over its column or
-    starts at its edge; its text starts at the edge)."""
+    starts at its edge; its text starts at the edge). And where most of its lines end."""
+    chunks = [c for i in body for c in line_chunks(lines[i].text, wide)
+              if not _AMOUNTS_RE.fullmatch(lines[i].text[c.i0:c.i1])]
     starts: dict[int, int] = {}
-    for i in body:
-        for c in line_chunks(lines[i].text, wide):
-            if not _AMOUNTS_RE.fullmatch(lines[i].text[c.i0:c.i1]):
-                starts[c.x0] = starts.get(c.x0, 0) + 1
+    for c in chunks:
+        starts[c.x0] = starts.get(c.x0, 0) + 1
     for k, col in enumerate(columns):
         if k == 0:
             col.edge = min(col.x0, min(starts, default=0))
             continue
         lo, hi = columns[k - 1].centre, col.centre
         window = [(n, -x) for x, n in starts.items() if lo < x <= hi]
-        if window and not col.is_amount:
-            col.edge = -max(window)[1]
-        else:
-            col.edge = col.x0
+        col.edge = -max(window)[1] if window and not col.is_amount else col.x0
+    for col in columns:
+        if col.is_amount:
+            continue
+        ends: dict[int, int] = {}
+        nxt = next((n for n in columns[columns.index(col) + 1:] if not n.is_amount), None)
+        for c in chunks:
+            # not the lines run into the next column's with one space between
+            if abs(c.x0 - col.edge) <= _DRIFT and (nxt is None or c.x1 < nxt.edge):
+                ends[c.x1] = ends.get(c.x1, 0) + 1
+        col.right = max(ends, key=lambda x: (ends[x], x)) if ends else None
 
 
 def find_fixed_layout(lines: list[Line], header_at: int) -> FixedLayout | None:
@@ -236,7 +248,9 @@ def find_fixed_layout(lines: list[Line], header_at: int) -> FixedLayout | None:
     i = block[-1] + 1
     while i < len(lines):
         if is_header_line(lines[i].text) and (again := _header_block(lines, i, wide)) is not None:
-            # the header repeated on a new page, its columns placed anew
+            # the header repeated on a new page, its columns placed anew; its first lines
+            # (项目名称（资 …) were taken for the body before its vocabulary line showed it
+            segments[-1].body = [j for j in segments[-1].body if j < again[0]]
             segments.append(Segment(again, _columns(lines, again, wide)))
             i = again[-1] + 1
             continue
@@ -275,22 +289,31 @@ def _text_column(columns: list[Column], x0: int) -> int:
     return found
 
 
-def _split_at_edge(text: str, c: Chunk, columns: list[Column], k: int, wide: bool) -> list[Chunk]:
-    """A chunk that runs on into the next text column with a single space between (pdftotext
-    keeps one space where two cells nearly touch) is two chunks."""
-    nxt = next((col for col in columns[k + 1:] if not col.is_amount), None)
-    if nxt is None or c.x1 <= nxt.edge + 1:
-        return [c]
+def _split_at_edge(text: str, c: Chunk, columns: list[Column], k: int, wide: bool) -> list[tuple[int, Chunk]]:
+    """A chunk of column ``k`` that runs on into the next column with a single space between
+    (pdftotext keeps one space where two cells nearly touch) is two chunks, one per column.
+    The space must stand where the column's full lines end, or further right."""
+    col = columns[k]
+    nxt = columns[k + 1] if k + 1 < len(columns) else None
+    if nxt is None or nxt.is_amount or col.right is None or c.x1 <= col.right + 1:
+        return [(k, c)]
     best = None
     for m in re.finditer(" ", text[c.i0:c.i1]):
         a = c.i0 + m.start()
+        if _latin(text[a - 1]) and _latin(text[a + 1]):
+            continue  # a space between two Latin words ("App Inventor")
         x = c.x0 + (_width(text, c.i0, a) if wide else a - c.i0)
-        if nxt.edge - 2 * _DRIFT <= x + 1 <= nxt.edge + _DRIFT and (best is None or abs(x + 1 - nxt.edge) < best[0]):
+        # a line with Latin letters or digits holds more characters than a full line of CJK
+        if col.right - 2 <= x and x + 1 <= nxt.edge + _DRIFT and (best is None or abs(x + 1 - nxt.edge) < best[0]):
             best = (abs(x + 1 - nxt.edge), a, x)
     if best is None:
-        return [c]
+        return [(k, c)]
     _, a, x = best
-    return [Chunk(c.x0, x, c.i0, a), Chunk(x + 1, c.x1, a + 1, c.i1)]
+    return [(k, Chunk(c.x0, x, c.i0, a)), (k + 1, Chunk(x + 1, c.x1, a + 1, c.i1))]
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def _line_pieces(line: Line, columns: list[Column], wide: bool) -> tuple[dict[int, list[MText]], bool]:
@@ -312,10 +335,13 @@ def _line_pieces(line: Line, columns: list[Column], wide: bool) -> tuple[dict[in
             elif (m := _TRAILING_AMOUNTS_RE.search(s)) and not any(ch.isdigit() for ch in s[:m.start()]):
                 head = Chunk(c.x0, c.x0 + (m.start() - 1), c.i0, c.i0 + m.start() - 1)
                 amounts_at = c.i0 + m.start()
+            elif m := _LEADING_AMOUNTS_RE.match(s):
+                rest = c.x0 + (_width(text, c.i0, c.i0 + m.end() + 1) if wide else m.end() + 1)
+                head = Chunk(rest, c.x1, c.i0 + m.end() + 1, c.i1)
+                amounts_at, c = c.i0, Chunk(c.x0, rest - 1, c.i0, c.i0 + m.end())
         if head is not None:
             k = _text_column(columns, head.x0)
-            for part in _split_at_edge(text, head, columns, k, wide):
-                kk = _text_column(columns, part.x0)
+            for kk, part in _split_at_edge(text, head, columns, k, wide):
                 pieces.setdefault(kk, []).append(mt.slice(part.i0, part.i1))
         if amounts_at is not None:
             for m in _AMOUNT_TOKEN_RE.finditer(text, amounts_at, c.i1):
@@ -334,19 +360,23 @@ def _line_pieces(line: Line, columns: list[Column], wide: bool) -> tuple[dict[in
 # -- lines → rows -------------------------------------------------------------------
 
 
-def _centred_bounds(anchors: list[int], content: list[int], lo: int, hi: int) -> list[int]:
+def _centred_bounds(anchors: list[int], by_column: list[list[int]], lo: int, hi: int) -> list[int]:
     """Row boundaries for cells centred on their row: row ``i`` takes the lines
-    ``[b[i], b[i+1])``; the boundaries are chosen so that each row's first and last lines
-    of text sit as evenly as they can around its anchor line."""
+    ``[b[i], b[i+1])``. Each cell is centred on its row and so on the row's anchor line; the
+    boundaries are chosen so that each column's lines of each row sit as evenly as they can
+    around its anchor (``by_column``: per column, the lines with text in it, in order)."""
     n = len(anchors)
-    has_text = set(content)
 
     def cost(i: int, a: int, b: int) -> int:
-        first = next((j for j in range(a, b) if j in has_text), anchors[i])
-        last = next((j for j in range(b - 1, a - 1, -1) if j in has_text), anchors[i])
-        return abs(first + last - 2 * anchors[i])
+        total = 0
+        twice = 2 * anchors[i]
+        for col in by_column:
+            j = bisect_left(col, a)
+            if j < len(col) and col[j] < b:
+                total += abs(col[j] + col[bisect_left(col, b) - 1] - twice)
+        return total
 
-    # best[i][b]: least cost of rows 0..i with row i ending before line b
+    # best[i][b]: least cost of rows 0..i with row i ending before line b, and where it began
     best: list[dict[int, tuple[int, int]]] = []
     for i in range(n):
         ends = range(anchors[i] + 1, anchors[i + 1] + 1) if i + 1 < n else [hi]
@@ -378,7 +408,8 @@ def fixed_width_cells(lines: list[Line], layout: FixedLayout,
             syntax.extend(lines[i].mtext.spans())
         anchors, content = [], []
         for i in seg.body:
-            if lines[i].is_blank() or is_chrome(lines[i].text):
+            # a lone "。" wrapped onto its own line, padded with spaces, is no rule line
+            if lines[i].is_blank() or is_chrome(lines[i].text.strip()):
                 continue
             pieces, is_anchor = _line_pieces(lines[i], seg.columns, layout.wide)
             per_line[i] = _to_roles(pieces, seg.columns, layout.roles)
@@ -388,7 +419,8 @@ def fixed_width_cells(lines: list[Line], layout: FixedLayout,
         anchors_by_seg.append(anchors)
         content_by_seg.append(content)
 
-    goal_cols = {k for k, r in enumerate(layout.roles) if r not in AMOUNT_KEYS and k > 0}
+    text_cols = [k for k, r in enumerate(layout.roles) if r not in AMOUNT_KEYS]
+    goal_cols = set(text_cols[1:])
     # cells aligned to the top start their text on the anchor's line; centred cells above it
     first_text = next((i for content in content_by_seg for i in content
                        if any(k in goal_cols for k in per_line[i])), None)
@@ -408,7 +440,8 @@ def fixed_width_cells(lines: list[Line], layout: FixedLayout,
                     rows[-1][1].append(i)
             continue
         lo, hi = content[0], content[-1] + 1
-        bounds = _centred_bounds(anchors, content, lo, hi)
+        by_column = [[i for i in content if k in per_line[i]] for k in text_cols]
+        bounds = _centred_bounds(anchors, by_column, lo, hi)
         for r, a in enumerate(anchors):
             rows.append((a, [i for i in content if bounds[r] <= i < bounds[r + 1]]))
 
