@@ -12,7 +12,7 @@ from .. import __version__
 from ..errors import ParseError
 from ..model import AMOUNT_KEYS, Document, Issue, Span
 from ..read.base import Source
-from .fixed import find_fixed_layout, fixed_width_cells
+from .fixed import FixedLayout, find_fixed_layout, fixed_width_cells
 from .form import looks_like_form, parse_forms
 from .header import find_column_header, header_amount_unit, read_head
 from .lines import Line, split_lines
@@ -143,7 +143,7 @@ def _parse(source: Source) -> Document:
     return doc
 
 
-def _fixed_width_rows(lines: list[Line], layout, syntax: list[Span]) -> list[Row]:
+def _fixed_width_rows(lines: list[Line], layout: FixedLayout, syntax: list[Span]) -> list[Row]:
     """Rows of a table laid out by spaces to fixed columns, through the same steps as a
     tab-separated table's."""
     rows: list[Row] = []

@@ -87,8 +87,9 @@ def aligned_starts(texts: list[str], wide: bool = False, min_lines: int = 3) -> 
     for t in texts:
         if "  " not in t.strip():
             continue
-        for c in line_chunks(t, wide)[1:]:
-            counts[c.x0] = counts.get(c.x0, 0) + 1
+        for c in line_chunks(t, wide):
+            if c.x0 > 0:
+                counts[c.x0] = counts.get(c.x0, 0) + 1
     edges = []
     for x in sorted(counts):
         near = counts[x] + counts.get(x - 1, 0) + counts.get(x + 1, 0)
@@ -99,7 +100,8 @@ def aligned_starts(texts: list[str], wide: bool = False, min_lines: int = 3) -> 
 
 
 def _aligned_chunks(texts: list[str], wide: bool) -> int:
-    """How many chunks that follow other text on their line start at a column edge. Edges are
+    """How many chunks start at a column edge (indented lines count alike however a line is
+    measured; chunks after other text decide between the two measures). Edges are
     taken from lines that start with spaces, whose positions do not depend on how the text
     before a chunk is measured; without such lines, from all lines."""
     indented = {}
@@ -110,8 +112,8 @@ def _aligned_chunks(texts: list[str], wide: bool) -> int:
     edges = [x for x, n in indented.items() if n >= 2] or aligned_starts(texts, wide)
     n = 0
     for t in texts:
-        for c in line_chunks(t, wide)[1:]:
-            n += any(abs(c.x0 - e) <= 1 for e in edges)
+        for c in line_chunks(t, wide):
+            n += c.x0 > 0 and any(abs(c.x0 - e) <= 1 for e in edges)
     return n
 
 
@@ -233,7 +235,7 @@ def find_fixed_layout(lines: list[Line], header_at: int) -> FixedLayout | None:
     when the header's cells are not set apart by wide gaps aligned with the body's."""
     if len(_GAP_RE.findall(lines[header_at].text)) < 2:
         return None
-    body_texts = [ln.text for ln in lines[header_at + 1:] if "  " in ln.text.strip()]
+    body_texts = [ln.text for ln in lines[header_at + 1:] if "  " in ln.text.rstrip()]
     if len(body_texts) < 2:
         return None
     # pdftotext pads by characters; a text padded by display width lines up better when so measured
