@@ -12,11 +12,12 @@ from .. import __version__
 from ..errors import ParseError
 from ..model import AMOUNT_KEYS, Document, Issue, Span
 from ..read.base import Source
+from .fixed import FixedLayout, find_fixed_layout, fixed_width_cells
 from .form import looks_like_form, parse_forms
 from .header import find_column_header, header_amount_unit, read_head
 from .lines import Line, split_lines
 from .residue import all_spans, find_residue
-from .summary import build_summary, tabular_rows, wrapped_rows
+from .summary import Row, add_cells_row, build_summary, tabular_rows, wrapped_rows
 
 __all__ = ["parse_source"]
 
@@ -108,6 +109,9 @@ def _parse(source: Source) -> Document:
         keys = tuple(c for c in columns if c in AMOUNT_KEYS) or AMOUNT_KEYS
         if _is_tabular(text, lines, start):
             rows = tabular_rows(lines, start, columns, syntax, tuple(found[2]) if found else ())
+        elif found and (layout := find_fixed_layout(lines, found[0])) is not None:
+            rows = _fixed_width_rows(lines, layout, syntax)
+            keys = tuple(c for c in layout.roles if c in AMOUNT_KEYS) or AMOUNT_KEYS
         else:
             rows = wrapped_rows(lines, start, syntax, numbered=bool(columns) and columns[0] == "seq",
                                 glued=len(columns) == 1)
@@ -137,6 +141,16 @@ def _parse(source: Source) -> Document:
                     f"{len(doc.residue)} pieces of text fed no field",
         ))
     return doc
+
+
+def _fixed_width_rows(lines: list[Line], layout: FixedLayout, syntax: list[Span]) -> list[Row]:
+    """Rows of a table laid out by spaces to fixed columns, through the same steps as a
+    tab-separated table's."""
+    rows: list[Row] = []
+    for line_no, cells in fixed_width_cells(lines, layout, syntax):
+        if any(c.s for c in cells):
+            add_cells_row(rows, cells, layout.roles, line_no, syntax)
+    return rows
 
 
 def _nothing_measured(doc: Document) -> bool:

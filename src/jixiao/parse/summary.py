@@ -27,7 +27,7 @@ from .loose_indicators import parse_loose_indicators
 from .mtext import MText
 from .vocab import LEVEL_WORD_RE, TOTAL_ROW_NAMES, parse_amount, squash
 
-__all__ = ["Row", "SummaryResult", "build_summary", "tabular_rows", "wrapped_rows"]
+__all__ = ["Row", "SummaryResult", "add_cells_row", "build_summary", "tabular_rows", "wrapped_rows"]
 
 _AMT = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,4})?"
 _ANCHOR_RE = re.compile(
@@ -201,8 +201,6 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
     numbered = bool(columns) and columns[0] == "seq"
     if numbered:
         columns = columns[1:]
-    has_grid = any(c.startswith("grid:") for c in columns)
-    name_at = columns.index("name") if "name" in columns else 0
     for line in lines[start:]:
         if line.is_blank() or is_chrome(line.text):
             previous_was_row = False
@@ -226,31 +224,40 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
         if is_header_line(line.text) or (header_texts and len(line.text) <= 200 and squash(line.text) in header_texts):
             syntax.extend(line.mtext.spans())
             continue
-        if name_at:
-            cells = _total_into_name_column(cells, name_at)
-        no_name = not cells[name_at if len(cells) > name_at else 0].s
-        if rows and no_name and has_grid:
-            _continue_grid_row(rows[-1], cells, columns)
-            continue
-        if rows and no_name and len(cells) == len(columns) and _text_cells_only(cells, columns):
-            _continue_row_by_columns(rows[-1], cells, columns)
-            continue
-        if rows and not cells[0].s and all(_is_amount_like(c) for c in cells[1:5]) and any(c.s for c in cells[1:]):
-            _continue_row(rows[-1], cells)
-            continue
-        row = _row_from_cells(cells, columns, line.no)
-        if row is not None and has_grid and rows and row.grid and _repeats_project(rows[-1], row):
-            # a table that prints the project's cells again on each of its indicator rows
-            rows[-1].grid.extend(row.grid)
-            for mt in (row.name, *row.amounts, *([row.goal] if row.goal else [])):
-                syntax.extend(mt.spans())
-            continue
-        if row is not None:
-            if "unit" in columns and row.unit is None and rows and rows[-1].unit is not None:
-                # the unit's cell merged down over its projects: printed on the first only
-                row.unit = MText.plain(rows[-1].unit.s)
-            rows.append(row)
+        add_cells_row(rows, cells, columns, line.no, syntax)
     return rows
+
+
+def add_cells_row(rows: list[Row], cells: list[MText], columns: list[str], line_no: int,
+                  syntax: list[Span]) -> None:
+    """One printed row's cells (one per column, the 序号 column already taken off): a new row,
+    or more of the row above (a page broke it, or a grid's next indicator)."""
+    has_grid = any(c.startswith("grid:") for c in columns)
+    name_at = columns.index("name") if "name" in columns else 0
+    if name_at:
+        cells = _total_into_name_column(cells, name_at)
+    no_name = not cells[name_at if len(cells) > name_at else 0].s
+    if rows and no_name and has_grid:
+        _continue_grid_row(rows[-1], cells, columns)
+        return
+    if rows and no_name and len(cells) == len(columns) and _text_cells_only(cells, columns):
+        _continue_row_by_columns(rows[-1], cells, columns)
+        return
+    if rows and not cells[0].s and all(_is_amount_like(c) for c in cells[1:5]) and any(c.s for c in cells[1:]):
+        _continue_row(rows[-1], cells)
+        return
+    row = _row_from_cells(cells, columns, line_no)
+    if row is not None and has_grid and rows and row.grid and _repeats_project(rows[-1], row):
+        # a table that prints the project's cells again on each of its indicator rows
+        rows[-1].grid.extend(row.grid)
+        for mt in (row.name, *row.amounts, *([row.goal] if row.goal else [])):
+            syntax.extend(mt.spans())
+        return
+    if row is not None:
+        if "unit" in columns and row.unit is None and rows and rows[-1].unit is not None:
+            # the unit's cell merged down over its projects: printed on the first only
+            row.unit = MText.plain(rows[-1].unit.s)
+        rows.append(row)
 
 
 def _without_seq_cell(cells: list[MText], syntax: list[Span]) -> list[MText]:
