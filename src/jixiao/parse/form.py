@@ -321,6 +321,24 @@ def _clean_continuation(mt: MText) -> MText:
     return MText.join(kept, " ")
 
 
+def _is_sub_header(texts: list[Cell]) -> bool:
+    return all(len(squash(c.mt.s)) <= 6 and not any(ch.isdigit() for ch in c.mt.s) for c in texts)
+
+
+def _sub_columns(parents: dict[int, str], cells: list[Cell]) -> dict[int, str]:
+    """Column labels of a two-row header: a sub-label is named within the label above it or to
+    its left (预算金额（财政拨款）); a column with no sub-label keeps its own."""
+    subs = {c.col: c.label or squash(c.mt.s) for c in cells}
+    out = {}
+    for col in sorted(set(parents) | set(subs)):
+        if col not in subs:
+            out[col] = parents[col]
+            continue
+        owner = max((p for p in parents if p <= col), default=None)
+        out[col] = subs[col] if owner is None else f"{parents[owner]}（{subs[col]}）"
+    return out
+
+
 def read_form(rows: list[tuple[Line, list[Cell]]], syntax: list[Span]) -> tuple[list[_Value], list[tuple[int, MText]]]:
     """Given a form's rows of cells, return its labelled values and the cells no label claimed.
 
@@ -352,6 +370,13 @@ def read_form(rows: list[tuple[Line, list[Cell]]], syntax: list[Span]) -> tuple[
             column_labels = {c.col: c.label for c in field_labels}
             column_values = {}
             for c in field_labels:
+                syntax.extend(c.mt.spans())
+            pending = []
+            continue
+        if column_labels and not column_values and field_labels and _is_sub_header(texts):
+            # 预算金额 over 总额 | 财政拨款 | 其他资金: the second row of a grid's header
+            column_labels = _sub_columns(column_labels, [c for c in cells if c.mt.s])
+            for c in cells:
                 syntax.extend(c.mt.spans())
             pending = []
             continue
@@ -568,10 +593,14 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
         # a department's own targets: the "project" is the department, its money and goal are the model's
         project.name = project.name or result.department.s
         project.unit = project.unit or result.department.s
-    project.amounts = _form_amounts(project, result, _annual_column(rows))
+    column = _annual_column(rows)
+    project.amounts = _form_amounts(project, result, column)
     if department:
+        # the department's money and goal are the model's own fields; a label's text that did not
+        # become them (a task grid under 其他资金, a second goal) stays a field, never syntax
         for label in [k for k in project.fields if k not in _TASK_GRID and (
-                      FIELD_LABELS.get(k) in ("goal_total", "goal_annual") or k in _TOTAL_LABELS or k in _PART_LABELS)]:
+                      (FIELD_LABELS.get(k) in ("goal_total", "goal_annual") and project.fields[k] == project.goal)
+                      or ((k in _TOTAL_LABELS or k in _PART_LABELS) and _amount(project.fields[k], column)))]:
             project.fields.pop(label)
             syntax.extend(project.field_spans.pop(label, []))
     if grid_at is not None:
