@@ -38,3 +38,12 @@ def test_money_pairs_in_one_cell_are_split_only_when_they_are_all_the_cell_holds
         ("其他资金", "其他资金"), ("19.5", None)]
     assert _money_pairs(MText.of("资金总额 300 万元用于购买设备"), 0) is None
     assert _money_pairs(MText.of("资金总额 300"), 0) is None  # one pair: an ordinary label and value
+
+
+def test_a_second_different_department_label_stays_a_field():
+    text = ("项目支出绩效目标表\n填报单位：某市教育局\n项目名称\t校园安全\n部门名称\t某市教育局本级\n"
+            "年度绩效目标\t保障校园安全。\n绩效指标\t一级指标\t二级指标\t三级指标\t指标值\n\t产出指标\t数量指标\t安保人员数\t≥100人\n")
+    doc = jixiao.parse(text)
+    assert doc.department == "某市教育局"
+    assert doc.projects[0].fields["部门名称"] == "某市教育局本级"
+    assert not doc.residue

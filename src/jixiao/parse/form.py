@@ -553,11 +553,10 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
         elif role == "unit":
             project.unit = text.s
             project.spans["unit"] = text.spans()
-        elif role == "department":
-            if result.department is None:
-                result.department = text
-            else:
-                syntax.extend(text.spans())
+        elif role == "department" and result.department is None:
+            result.department = text
+        elif role == "department" and squash(result.department.s) == squash(text.s):
+            syntax.extend(text.spans())  # the department named again (填报单位 and 部门名称)
         else:
             project.fields[v.label] = text.s
             project.field_spans[v.label] = text.spans()
