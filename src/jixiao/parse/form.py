@@ -460,20 +460,25 @@ def looks_like_form(lines: list[Line]) -> bool:
     return len(seen) >= 4
 
 
-def _amount(text: str, column: int = 0) -> tuple[float, str | None, bool] | None:
-    """The amount a money field states, its unit, and whether the field held several
-    columns of amounts: ``column`` is the one the year's targets go with (see :func:`_annual_column`)."""
+def _amount(text: str, column: int = 0) -> tuple[float, str | None, bool, tuple[int, int] | None] | None:
+    """The amount a money field states, its unit, whether the field held several columns of
+    amounts (``column`` is the one the year's targets go with, see :func:`_annual_column`), and
+    where in ``text`` the number is (None when folding the text changed its length)."""
     folded = nfkc(text)
     m = _AMOUNT_VALUE_RE.match(folded)
     columns = False
+    offset = 0
     if not m:
-        cells = folded.split()
-        if len(cells) < 2 or not all(_AMOUNT_VALUE_RE.match(c) for c in cells):
+        cells = list(_WORD_RE.finditer(folded))
+        if len(cells) < 2 or not all(_AMOUNT_VALUE_RE.match(c.group()) for c in cells):
             return None
-        m, columns = _AMOUNT_VALUE_RE.match(cells[column if column < len(cells) else 0]), True
-    return float(m.group(1).replace(",", "")), m.group(2), columns
+        cell = cells[column if column < len(cells) else 0]
+        m, columns, offset = _AMOUNT_VALUE_RE.match(cell.group()), True, cell.start()
+    where = (offset + m.start(1), offset + m.end(1)) if len(folded) == len(text) else None
+    return float(m.group(1).replace(",", "")), m.group(2), columns, where
 
 
+_WORD_RE = re.compile(r"\S+")
 _MONEY_HEADING_RE = re.compile(r"资金|预算|金额|执行数")
 _ANNUAL_HEADING_RE = re.compile(r"^(?:本?年度|本年)")
 
@@ -593,7 +598,7 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
         project.name = project.name or result.department.s
         project.unit = project.unit or result.department.s
     column = _annual_column(rows)
-    project.amounts = _form_amounts(project, result, column)
+    project.amounts = _form_amounts(project, result, column, by_label)
     if department:
         # the department's money and goal are the model's own fields; a label's text that did not
         # become them (a task grid under 其他资金, a second goal) stays a field, never syntax
@@ -640,20 +645,26 @@ def _unit_in_labels(rows: list[tuple[Line, list[Cell]]]) -> str | None:
     return None
 
 
-def _form_amounts(project: Project, result: FormResult, column: int = 0) -> Amounts:
+def _form_amounts(project: Project, result: FormResult, column: int, by_label: dict[str, MText]) -> Amounts:
     a = Amounts()
     columns = False
+
+    def take(key: str, label: str, got: tuple) -> None:
+        nonlocal columns
+        setattr(a, key, got[0])
+        columns |= got[2]
+        if got[3] is not None and len(spans := by_label[label].spans(*got[3])) == 1:
+            a.spans[key] = spans[0]
+
     for label in _TOTAL_LABELS:
         if label in project.fields and (got := _amount(project.fields[label], column)):
-            a.total = got[0]
-            columns |= got[2]
+            take("total", label, got)
             if got[1] and result.amount_unit is None:
                 result.amount_unit = got[1]
             break
     for label, key in _PART_LABELS.items():
         if label in project.fields and (got := _amount(project.fields[label], column)) and getattr(a, key) is None:
-            setattr(a, key, got[0])
-            columns |= got[2]
+            take(key, label, got)
     if columns and column:
         project.warnings.append(Issue(
             code="amount-columns",
