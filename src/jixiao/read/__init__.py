@@ -5,7 +5,8 @@ its content (magic bytes; a ZIP's member names; the start of an HTML page), neve
 from its name, and hands it to the reader registered for that format. Each file
 reader (``pdf``, ``docx``, ``xlsx``, ``html``, and ``png``/``jpeg`` scans by OCR;
 one module each) turns the file's table into rows of cells and renders them as tab-separated text
-(:mod:`jixiao.read.layout`): the parser reads every format the same way.
+(:mod:`jixiao.read.layout`): the parser reads every format the same way. Text that is a
+CSV (told by its header line, see :mod:`jixiao.read.delimited`) is rendered the same way.
 """
 
 from __future__ import annotations
@@ -71,7 +72,14 @@ def _lazy(module: str, function: str) -> Reader:
 
 
 def _read_text(path: str | os.PathLike[str], *, progress: Progress | None = None) -> Source:
-    return read_text(path)
+    return _as_csv_if_csv(read_text(path))
+
+
+def _as_csv_if_csv(source: Source) -> Source:
+    """Text that is a CSV (a spreadsheet saved as such) becomes its rows of cells."""
+    from jixiao.read.delimited import csv_source, looks_like_csv
+
+    return csv_source(source) if looks_like_csv(source.text) else source
 
 
 def _zip_kind(path: str | os.PathLike[str]) -> str:
@@ -107,7 +115,7 @@ def read(path_or_text: str | os.PathLike[str], *, progress: Progress | None = No
     """
     if isinstance(path_or_text, str) and ("\n" in path_or_text or "\r" in path_or_text
                                           or not os.path.exists(path_or_text)):
-        source = text_source(path_or_text)
+        source = _as_csv_if_csv(text_source(path_or_text))
         if _PATHLIKE.fullmatch(path_or_text.strip()):
             note = "输入不是已存在的文件，已按文本内容处理 / input names no existing file; read as text"
             source = dataclasses.replace(source, warnings=(*source.warnings, note))
