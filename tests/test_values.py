@@ -28,6 +28,16 @@ CASES: list[tuple[str, str, str | None, float | None, tuple[float, float] | None
     ("1000M", Q, None, 1000, None, "M", None),
     ("100 %", Q, None, 100, None, "%", None),
     ("百分之百完成", Q, None, 100, None, "%", None),
+    # counting words of events (重大事故发生数 0起)
+    ("0起", Q, None, 0, None, "起", None),
+    # intervals, and a lower bound followed by an upper one: ranges
+    ("[90%,100%]", Q, None, None, (90, 100), "%", None),
+    ("[90,100]%", Q, None, None, (90, 100), "%", None),
+    ("【90%，100%】", Q, None, None, (90, 100), "%", None),
+    ("≥90%且≤100%", Q, None, None, (90, 100), "%", None),
+    ("大于90%小于100%", Q, None, None, (90, 100), "%", None),
+    ("≥95%且≤90%", Q, ">=", 95, None, "%", None),  # bounds that contradict each other: the first
+    ("≥90%，且不少于3次", Q, ">=", 90, None, "%", None),
     # symbol comparators, half- and full-width
     ("≥90%", Q, ">=", 90, None, "%", None),
     ("≥99.99%", Q, ">=", 99.99, None, "%", None),

@@ -16,7 +16,9 @@ Decisions worth knowing:
   comparator unset, only a printed "=" gives "=";
 * a dash before a number is a separator, not a sign (满意度-95% → 95 %);
 * a range sets ``low`` <= ``high`` (never ``value``) and keeps a comparator
-  only when it is "≈" (约1-2次); the prefix of "控制在90%-95%" adds nothing.
+  only when it is "≈" (约1-2次); the prefix of "控制在90%-95%" adds nothing;
+  an interval ("[90%,100%]") and a lower bound followed by an upper one
+  ("≥90%且≤100%") are ranges too (whether a bound is included is not kept).
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ _UNITS = (
     "% ‰ 次 人次 户次 家次 批次 课时 学时 人 名 位 个 家 所学校 所 户 元 天 日 个工作日 工作日 个月 "
     "小时 分钟 秒 毫秒 年 月 周 季度 学期 门 台 套 间 份 篇 场 期 批 项 分 页 册 本 件 条 块 张 支 "
     "座 处 栋 辆 部 种 类 节 班 校 点 倍 笔 例 公里 千米 米 平方米 平方公里 亩 立方米 吨 公斤 千克 克 升 "
+    "起 宗 株 棵 头 只 盏 台次 架次 辆次 人日 首 幅 "
     + _SQM
 ).split()
 
@@ -99,6 +102,12 @@ _TARGET = re.compile(
     rf"(?P<n1>{_NUM}){_unit(1)}(?:(?:-|~|〜|—|–|至|到)(?P<n2>{_NUM}){_unit(2)})?"
     rf"{_INCL}(?P<post>{_alt(_POST_WORDS)}(?!容|部|涵))?"
 )
+# "[90%,100%]", "(90,100]%": an interval written as mathematics
+_INTERVAL = re.compile(
+    rf"[\[(【](?P<n1>{_NUM}){_unit(1)}[,、;](?P<n2>{_NUM}){_unit(2)}[\])】](?P<after>%|‰)?"
+)
+# "≥90%且≤100%": a lower and an upper bound, together a range
+_UPPER_AFTER_LOWER = re.compile(r"(?:且|并且|而且|,|、|;|但|同时)?")
 _DIGIT = re.compile(r"[0-9]")
 _PUNCT_ONLY = re.compile(r"[-—–―‐−/\\|.。·…_~*?、,;:'\"]+")
 _TEMPLATE = re.compile(r"\*|(?<![A-Za-z])[xX×]++(?![A-Za-z])|待定|待确定|待填|暂无")
@@ -149,7 +158,12 @@ def _parse(text: str) -> Target:
     s = norm.replace(" ", "").replace("百分之百", "100%")
     if not s:
         return _make(text, "empty")
-    m = _TARGET.search(_DATES.sub(_MASK, s)) if _DIGIT.search(s) else None
+    if s[0] in "[(【" and (iv := _INTERVAL.fullmatch(s.rstrip(_TRAILING))):
+        unit = (iv["mul2"] or "") + (iv["u2"] or iv["ub2"] or iv["after"] or "") or None
+        low, high = sorted((float(iv["n1"].replace(",", "")), float(iv["n2"].replace(",", ""))))
+        return _make(text, "quantitative", low=low, high=high, unit=unit)
+    masked = _DATES.sub(_MASK, s) if _DIGIT.search(s) else None
+    m = _TARGET.search(masked) if masked is not None else None
     if m is None:
         if _PUNCT_ONLY.fullmatch(s) or _BARE.fullmatch(s) or _TEMPLATE.search(s):
             return _make(text, "placeholder")
@@ -167,6 +181,10 @@ def _parse(text: str) -> Target:
     if n2 is None:
         if math.isinf(first):  # hundreds of digits: not a target anyone printed
             return _qualitative(text, norm, s)
+        if comparator in (">=", ">") and (upper := _upper_bound(masked, m.end())) is not None:
+            high, upper_unit = upper
+            if first <= high:
+                return _make(text, "quantitative", low=first, high=high, unit=unit or upper_unit)
         return _make(text, "quantitative", comparator=comparator, value=first, unit=unit)
     low, high = sorted((first, float(n2.replace(",", ""))))
     if math.isinf(low) or math.isinf(high):
@@ -174,6 +192,21 @@ def _parse(text: str) -> Target:
     return _make(
         text, "quantitative", comparator="≈" if comparator == "≈" else None, low=low, high=high, unit=unit
     )
+
+
+def _upper_bound(s: str, pos: int) -> tuple[float, str | None] | None:
+    """The upper bound printed right after a lower one ("≥90%且≤100%"), with its unit."""
+    pos = _UPPER_AFTER_LOWER.match(s, pos).end()
+    m = _TARGET.match(s, pos)
+    if m is None or m["n2"] is not None:
+        return None
+    comparator = _SYMBOLS[m["ps"]] if m["ps"] else _PRE_WORDS[m["pw"]] if m["pw"] else None
+    if comparator not in ("<=", "<"):
+        return None
+    high = float(m["n1"].replace(",", ""))
+    if math.isinf(high):
+        return None
+    return high, (m["mul1"] or "") + (m["u1"] or m["ub1"] or "") or None
 
 
 def parse_target(text: str | None) -> Target | None:
