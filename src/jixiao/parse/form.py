@@ -16,7 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..model import Amounts, Issue, Project, Span
+from ..model import Issue, Project, Span
+from .form_money import PART_LABELS, TOTAL_LABELS, amount, annual_column, form_amounts
 from .grid import (
     find_numbered_targets,
     find_prose_targets,
@@ -30,13 +31,12 @@ from .grid import (
 from .labels import FIELD_LABELS, GLUED_LABEL_RE, GROUP_LABELS, LABEL_UNIT_RE, match_label, strip_noise
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
-from .vocab import nfkc, squash
+from .vocab import squash
 
 __all__ = ["FormResult", "looks_like_form", "parse_forms"]
 
 _COLON_RE = re.compile(r"[:：]")
 _TITLE_RE = re.compile(r"绩效目标(?:申报|批复|公开)?表")
-_AMOUNT_VALUE_RE = re.compile(r"^\s*(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元|千元|亿元)?\s*$")
 _PROJECT_KIND_RE = re.compile(r"^(?:经常性|一次性|延续性|新增|跨年度|常年性|持续性|阶段性|专项)\S{0,6}项目$|^(?:经常性|一次性|延续性)\S{0,4}$")
 # characters of the group labels a form writes one per line down its margin; never a one-character value
 _VERTICAL_CHARS = set("".join(GROUP_LABELS)) - set("是否无有")
@@ -47,20 +47,16 @@ _TASK_GRID = {"部门职能", "年度目标任务", "支出项目名称", "预�
 # The rows under 按支出性质分 are labelled 基本支出 / 项目支出; anywhere else (a task grid whose
 # 支出项目名称 is 基本支出) these words are values, so they are labels only there.
 _EXPENSE_GROUP = "按支出性质分"
+_EXPENSE_PARTS = {"基本支出", "项目支出"}
 # Headings of a task grid that some forms fill with the tasks themselves (年度主要任务 | 任务一：…)
 _GROUPS_THAT_MAY_HOLD_TEXT = {"年度主要任务", "年度任务"}
-_EXPENSE_PARTS = {"基本支出", "项目支出"}
 _AMOUNT_UNIT_LINE_RE = re.compile(r"^\s*[|]?\s*(?:金额)?单位\s*[:：]\s*(?:万元|元|千元|亿元)\s*[|]?\s*$")
 _DEPARTMENT_CODE_RE = re.compile(r"^\s*[\[［【(（]\s*\d{2,12}\s*[\]］】)）]\s*")
 _SUPERVISOR_LABELS = ("主管部门", "主管部门及代码", "主管部门名称", "项目主管部门")
-_TOTAL_LABELS = ("本年度预算金额", "年度预算金额", "年度资金总额", "本年度资金", "资金总额",
-                 "总金额", "项目总金额", "项目资金总额", "预算金额", "合计", "项目资金")
-_PART_LABELS = {"财政拨款": "fiscal", "其中:财政拨款": "fiscal", "其中：财政拨款": "fiscal",
-                "一般公共预算": "fiscal", "财政专户拨款": "special", "其他资金": "other"}
 # "年度资金总额 300  其中：财政拨款 300  其他资金 0": money labels and amounts by white space in one cell
 _MONEY_PAIR_RE = re.compile(
     r"(?P<label>(?:其中\s*[:：]\s*)?(?:" + "|".join(sorted(
-        {re.escape(k) for k in (*_TOTAL_LABELS, *_PART_LABELS) if not k.startswith("其中")}, key=len, reverse=True))
+        {re.escape(k) for k in (*TOTAL_LABELS, *PART_LABELS) if not k.startswith("其中")}, key=len, reverse=True))
     + r"))\s*[:：]?\s*(?P<amount>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:万元|元|千元|亿元))?)"
     r"(?P<gap>[\s,，;；、]*)")
 
@@ -460,44 +456,6 @@ def looks_like_form(lines: list[Line]) -> bool:
     return len(seen) >= 4
 
 
-def _amount(text: str, column: int = 0) -> tuple[float, str | None, bool, tuple[int, int] | None] | None:
-    """The amount a money field states, its unit, whether the field held several columns of
-    amounts (``column`` is the one the year's targets go with, see :func:`_annual_column`), and
-    where in ``text`` the number is (None when folding the text changed its length)."""
-    folded = nfkc(text)
-    m = _AMOUNT_VALUE_RE.match(folded)
-    columns = False
-    offset = 0
-    if not m:
-        cells = list(_WORD_RE.finditer(folded))
-        if len(cells) < 2 or not all(_AMOUNT_VALUE_RE.match(c.group()) for c in cells):
-            return None
-        cell = cells[column if column < len(cells) else 0]
-        m, columns, offset = _AMOUNT_VALUE_RE.match(cell.group()), True, cell.start()
-    where = (offset + m.start(1), offset + m.end(1)) if len(folded) == len(text) else None
-    return float(m.group(1).replace(",", "")), m.group(2), columns, where
-
-
-_WORD_RE = re.compile(r"\S+")
-_MONEY_HEADING_RE = re.compile(r"资金|预算|金额|执行数")
-_ANNUAL_HEADING_RE = re.compile(r"^(?:本?年度|本年)")
-
-
-def _annual_column(rows: list[tuple[Line, list[Cell]]]) -> int:
-    """Which of several money columns holds the year's amounts: the one headed 年度… beside
-    实施期… (实施期资金总额 | 年度资金总额); else the first (年初预算数 | 全年预算数 | 全年执行数:
-    the budget)."""
-    for _line, cells in rows:
-        heads = [squash(LABEL_UNIT_RE.sub("", c.mt.s)) for c in cells if c.mt.s]
-        heads = [h for h in heads if _MONEY_HEADING_RE.search(h) and not any(ch.isdigit() for ch in h)]
-        if len(heads) >= 2:
-            annual = [k for k, h in enumerate(heads) if _ANNUAL_HEADING_RE.match(h)]
-            first_money = next((k for k, h in enumerate(heads) if not h.startswith("项目资金")), 0)
-            if annual and annual[0] > first_money:
-                return annual[0] - first_money
-    return 0
-
-
 def _segments(lines: list[Line]) -> list[list[Line]]:
     """Forms printed back to back: a new one starts at a second 项目名称 or title after indicators."""
     segs: list[list[Line]] = [[]]
@@ -572,7 +530,7 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
             project.fields["项目属性"] = t
             project.field_spans["项目属性"] = mt.spans()
             continue
-        if (project.name is None and not department and len(squash(t)) >= 4 and not _amount(t)
+        if (project.name is None and not department and len(squash(t)) >= 4 and not amount(t)
                 and not re.search(r"\d{4}", t)):
             project.name = t
             project.spans["name"] = mt.spans()
@@ -597,14 +555,16 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
         # a department's own targets: the "project" is the department, its money and goal are the model's
         project.name = project.name or result.department.s
         project.unit = project.unit or result.department.s
-    column = _annual_column(rows)
-    project.amounts = _form_amounts(project, result, column, by_label)
+    column = annual_column([c.mt.s for c in cells] for _line, cells in rows)
+    project.amounts, total_unit = form_amounts(project, column, by_label)
+    if result.amount_unit is None:
+        result.amount_unit = total_unit
     if department:
         # the department's money and goal are the model's own fields; a label's text that did not
         # become them (a task grid under 其他资金, a second goal) stays a field, never syntax
         for label in [k for k in project.fields if k not in _TASK_GRID and (
                       (FIELD_LABELS.get(k) in ("goal_total", "goal_annual") and project.fields[k] == project.goal)
-                      or ((k in _TOTAL_LABELS or k in _PART_LABELS) and _amount(project.fields[k], column)))]:
+                      or ((k in TOTAL_LABELS or k in PART_LABELS) and amount(project.fields[k], column)))]:
             project.fields.pop(label)
             syntax.extend(project.field_spans.pop(label, []))
     if grid_at is not None:
@@ -643,37 +603,6 @@ def _unit_in_labels(rows: list[tuple[Line, list[Cell]]]) -> str | None:
             if c.label and (m := LABEL_UNIT_RE.search(c.mt.s)):
                 return m.group("unit")
     return None
-
-
-def _form_amounts(project: Project, result: FormResult, column: int, by_label: dict[str, MText]) -> Amounts:
-    a = Amounts()
-    columns = False
-
-    def take(key: str, label: str, got: tuple) -> None:
-        nonlocal columns
-        setattr(a, key, got[0])
-        columns |= got[2]
-        if got[3] is not None and len(spans := by_label[label].spans(*got[3])) == 1:
-            a.spans[key] = spans[0]
-
-    for label in _TOTAL_LABELS:
-        if label in project.fields and (got := _amount(project.fields[label], column)):
-            take("total", label, got)
-            if got[1] and result.amount_unit is None:
-                result.amount_unit = got[1]
-            break
-    for label, key in _PART_LABELS.items():
-        if label in project.fields and (got := _amount(project.fields[label], column)) and getattr(a, key) is None:
-            take(key, label, got)
-    if columns and column:
-        project.warnings.append(Issue(
-            code="amount-columns",
-            message="资金有多列（实施期、年度），取年度列 / several amount columns; the annual one is taken"))
-    elif columns:
-        project.warnings.append(Issue(
-            code="amount-columns",
-            message="资金有多列（如年初预算数、全年预算数），取第一列 / several amount columns; the first is taken"))
-    return a
 
 
 def parse_forms(lines: list[Line], *, department: bool = False) -> FormResult:
