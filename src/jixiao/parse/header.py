@@ -22,7 +22,7 @@ __all__ = ["Head", "find_column_header", "header_amount_unit", "is_header_line",
 _TITLE_RE = re.compile(r"绩效目标(?:申报|批复|公开)?表|绩效目标$|绩效指标表")
 _DEPT_RE = re.compile(
     r"(?P<label>(?:部门(?:[(（]单位[)）])?|单位|填报单位|申报单位|预算单位|主管部门|项目单位)(?:名称)?\s*(?:[(（]\s*(?:盖章|公章)\s*[)）])?)"
-    r"\s*[:：]\s*(?P<value>[^\t|]*?)\s*(?=(?:[ \t\u3000|]+(?:金额)?单位\s*[:：])|[\t|]|\s{2,}|$)"
+    r"\s*[:：]\s*(?!(?:金额)?单位\s*[:：])(?P<value>[^\t|]*?)\s*(?=(?:[ \t\u3000|]+(?:金额)?单位\s*[:：])|[\t|]|\s{2,}|$)"
 )
 _UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|元|千元|亿元)")
 _HEADER_UNIT_RE = re.compile(UNIT_NOTE)
@@ -187,7 +187,11 @@ def read_head(lines: list[Line], limit: int) -> Head:
                 head.year_span = t.spans(y.start("year"), y.end("year"))
             continue
         for m in _DEPT_RE.finditer(s):
-            if head.department is None and m.group("value").strip() and not _UNIT_RE.match(s, m.start()):
+            if _UNIT_RE.match(s, m.start()):
+                continue
+            if not m.group("value").strip():
+                head.syntax.extend(mt.spans(m.start("label"), m.start("value")))  # "部门名称：" left blank
+            elif head.department is None:
                 value = mt.slice(m.start("value"), m.end("value")).strip()
                 head.department = value
                 head.syntax.extend(mt.spans(m.start("label"), m.start("value")))
