@@ -237,10 +237,13 @@ def fixed_form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, l
             p.line, p.last = i, bisect_right(keep, p.last) - 1
     anchors = [i for i, k in enumerate(keep) if k in anchor_set]
     out: list[tuple[Line, list[MText]]] = []
-    # lines above the first label (a subtitle, 单位：万元) are rows of their own
+    # a label wrapped over several lines goes with the row whose anchor it spans
+    wrapped = {id(p): (a, p) for row in pieces for p in row if p.last > p.line
+               for a in anchors if p.line <= a <= p.last}
+    # lines above the first label (a subtitle) are rows of their own
     for k in range(anchors[0]):
-        if pieces[k]:
-            out.append((content[k], [clean_cell(p.mt, syntax).strip() for p in pieces[k]]))
+        if alone := [p for p in pieces[k] if id(p) not in wrapped]:
+            out.append((content[k], [clean_cell(p.mt, syntax).strip() for p in alone]))
     tops = {k for k in _page_tops(content) if k > anchors[0] and k not in anchors
             and any(p.kind == "text" for p in pieces[k])}
     starts = sorted(set(anchors) | tops)
@@ -248,9 +251,6 @@ def fixed_form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, l
     bounds = _row_bounds(starts, text_lines, tops, anchors[0], len(content))
     members: list[list[_Piece]] = []
     heads: list[int] = []
-    # a label wrapped over several lines goes with the row whose anchor it spans
-    wrapped = {id(p): (a, p) for row in pieces for p in row if p.last > p.line
-               for a in anchors if p.line <= a <= p.last}
     for i, a in enumerate(starts):
         span = [p for k in range(bounds[i], bounds[i + 1]) for p in pieces[k] if id(p) not in wrapped]
         span += [p for at, p in wrapped.values() if at == a]
