@@ -18,7 +18,7 @@ Every cell is built from slices of its lines, so its spans point at the characte
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..model import Span
@@ -145,8 +145,8 @@ def _row_bounds(anchors: list[int], text_lines: list[int], free: set[int], lo: i
     def cost(i: int, a: int, b: int) -> int:
         if anchors[i] in free:
             return 0
-        inside = [t for t in text_lines if a <= t < b]
-        return abs(inside[0] + inside[-1] - 2 * anchors[i]) if inside else 0
+        j, k = bisect_left(text_lines, a), bisect_left(text_lines, b)
+        return abs(text_lines[j] + text_lines[k - 1] - 2 * anchors[i]) if j < k else 0
 
     best: list[dict[int, tuple[int, int]]] = []
     for i in range(n):
