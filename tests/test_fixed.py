@@ -6,6 +6,7 @@ from pathlib import Path
 
 import jixiao
 from jixiao.parse.fixed import aligned_starts, find_fixed_layout, fixed_width_cells, line_chunks
+from jixiao.parse.fixed_form import fixed_form_rows, is_fixed_width_form
 from jixiao.parse.header import find_column_header
 from jixiao.parse.lines import split_lines
 
@@ -98,3 +99,62 @@ def test_centred_rows_take_the_lines_around_their_amounts() -> None:
     # the indicators start three lines above the row's amounts
     assert first.name == "河道日常保洁" and len(first.indicators) == 3
     assert doc.projects[1].goal.endswith("保障雨季排水通畅。")
+
+
+# -- one-project forms laid out by spaces ------------------------------------------------
+
+
+def _form_lines(name: str) -> list:
+    return split_lines((LAYOUTS / name).read_text(encoding="utf-8"))
+
+
+def test_a_fixed_width_form_is_told_by_labels_with_values_to_their_right() -> None:
+    assert is_fixed_width_form(_form_lines("project_form_fixed_width.txt"))
+
+
+def test_a_tab_form_or_prose_is_not_fixed_width() -> None:
+    assert not is_fixed_width_form(_form_lines("project_form_period_columns.txt"))
+    prose = ("项目名称为城市道路养护，实施单位为某区市政管理所。  项目资金800万元。\n"
+             "项目内容包括道路修补和标线。  年度绩效目标是完成养护120公里。\n"
+             "项目属性：经常性项目。  资金用途：业务类。\n")
+    assert not is_fixed_width_form(split_lines(prose))
+
+
+def test_a_label_centred_on_its_wrapped_value_takes_the_lines_around_it() -> None:
+    text = ("       项目名称       城市道路养护\n"
+            "                  对全区主次干道开展日常养护，\n"
+            "         项目内容     包括路面修补、标线施划\n"
+            "                  和井盖更换。\n"
+            "                  养护道路120公里，\n"
+            "         项目规模\n"
+            "项目概况              井盖更换300个。\n"
+            "         项目范围     全区主次干道。\n")
+    syntax: list = []
+    rows = fixed_form_rows(split_lines(text), syntax)
+    cells = {r[0].s: r[1].s for _, r in rows}
+    assert cells == {"项目名称": "城市道路养护", "项目内容": "对全区主次干道开展日常养护，包括路面修补、标线施划和井盖更换。",
+                     "项目规模": "养护道路120公里，井盖更换300个。", "项目范围": "全区主次干道。"}
+    # the group label printed between the value lines is structure, not part of a value
+    at = text.index("项目概况")
+    assert any(s.start <= at < s.end for s in syntax)
+
+
+def test_a_label_wrapped_in_its_cell_is_one_label() -> None:
+    text = ("                                         上级转移支付(一般公共\n"
+            "        合计        2680万元\n"
+            "                                             预算)\n")
+    rows = fixed_form_rows(split_lines(text), [])
+    assert [[c.s for c in cells] for _, cells in rows] == [["合计", "2680万元", "上级转移支付(一般公共预算)"]]
+
+
+def test_fixed_width_form_fields_point_at_their_characters() -> None:
+    src = LAYOUTS / "project_form_fixed_width.txt"
+    doc = jixiao.parse(src)
+    text = doc.source_text
+    (project,) = doc.projects
+    for label, value in project.fields.items():
+        printed = "".join(text[s.start:s.end] for s in project.field_spans[label])
+        assert "".join(printed.split()) == "".join(value.split())
+    # a value over three lines has a span per line
+    assert len(project.field_spans["项目内容"]) == 3
+    assert [i.level2 for i in project.indicators[:5]] == ["数量指标", "数量指标", "质量指标", "时效指标", "成本指标"]

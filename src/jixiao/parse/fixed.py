@@ -29,7 +29,8 @@ from .lines import Line, clean_cell, is_chrome
 from .mtext import MText
 from .vocab import HEADER_ROLES, squash
 
-__all__ = ["Chunk", "FixedLayout", "aligned_starts", "find_fixed_layout", "fixed_width_cells", "line_chunks"]
+__all__ = ["Chunk", "FixedLayout", "aligned_starts", "find_fixed_layout", "fixed_width_cells", "line_chunks",
+           "pads_by_display_width"]
 
 # a chunk: text between runs of two or more spaces (single spaces stay inside it)
 _CHUNK_RE = re.compile(r"[^ \t\f\v\u3000]+(?:[ \u3000][^ \t\f\v\u3000]+)*")
@@ -115,6 +116,14 @@ def _aligned_chunks(texts: list[str], wide: bool) -> int:
         for c in line_chunks(t, wide):
             n += c.x0 > 0 and any(abs(c.x0 - e) <= 1 for e in edges)
     return n
+
+
+def pads_by_display_width(texts: list[str]) -> bool:
+    """True when lines padded to fixed columns line up better with CJK characters measured two
+    columns wide (a browser's PDF) than one (pdftotext pads by characters)."""
+    if not any(_is_wide(ch) for t in texts for ch in t):
+        return False
+    return _aligned_chunks(texts, True) > _aligned_chunks(texts, False)
 
 
 @dataclass

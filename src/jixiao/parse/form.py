@@ -17,12 +17,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..model import Issue, Project, Span
+from .fixed_form import fixed_form_rows, fixed_grid_rows, is_fixed_width_form, is_fixed_width_grid_header
 from .form_money import PART_LABELS, TOTAL_LABELS, amount, annual_column, form_amounts
 from .grid import (
     find_numbered_targets,
     find_prose_targets,
     find_stream_header,
     glued_grid_header,
+    grid_from_rows,
     is_grid_header,
     parse_grid,
     parse_numbered_targets,
@@ -234,22 +236,48 @@ def form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Ce
         raw = split_cells(line, syntax)
         if raw is None:
             raw = [clean_cell(line.mtext, syntax).strip()]
-        cells = []
-        for k, mt in enumerate(raw):
-            pairs = _inline_pairs(mt, k, syntax) or (glued and _glued_pair(mt, k)) or [Cell(mt, k)]
-            for c in pairs:
-                money = None if c.label else _money_pairs(c.mt, k)
-                cells.extend(money or [c])
-        for c in cells:
-            if c.label:
-                continue
-            lab = _label_of(c.mt.s) if c.mt.s else None
-            if lab:
-                c.label, c.kind = lab
+        cells = _labelled_cells(raw, glued, syntax)
         under_expense_group = _label_expense_part(cells, under_expense_group)
         _label_group_holding_text(cells)
         rows.append((line, _merge_fragments(cells)))
     flush_vertical()
+    return rows
+
+
+def _labelled_cells(raw: list[MText], glued: bool, syntax: list[Span]) -> list[Cell]:
+    """A row's cells (column ``k`` = position in ``raw``), "label：value" cells cut in two,
+    each cell that is a label labelled."""
+    cells = []
+    for k, mt in enumerate(raw):
+        pairs = _inline_pairs(mt, k, syntax) or (glued and _glued_pair(mt, k)) or [Cell(mt, k)]
+        for c in pairs:
+            money = None if c.label else _money_pairs(c.mt, k)
+            cells.extend(money or [c])
+    for c in cells:
+        if c.label:
+            continue
+        lab = _label_of(c.mt.s) if c.mt.s else None
+        if lab:
+            c.label, c.kind = lab
+    return cells
+
+
+def fixed_width_form_rows(lines: list[Line], syntax: list[Span]) -> list[tuple[Line, list[Cell]]]:
+    """:func:`form_rows` for a form laid out by spaces to fixed columns: its rows are cut by
+    :mod:`.fixed_form`, then labelled as a tab form's."""
+    kept = []
+    for line in lines:
+        if _AMOUNT_UNIT_LINE_RE.match(line.text):
+            syntax.extend(line.mtext.spans())  # 单位：万元 — the document's amount unit, read by the header
+        else:
+            kept.append(line)
+    rows: list[tuple[Line, list[Cell]]] = []
+    under_expense_group = False
+    for line, raw in fixed_form_rows(kept, syntax):
+        cells = _labelled_cells(raw, False, syntax)
+        under_expense_group = _label_expense_part(cells, under_expense_group)
+        _label_group_holding_text(cells)
+        rows.append((line, _merge_fragments(cells)))
     return rows
 
 
@@ -496,7 +524,9 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
     titles = [ln for ln in head_lines if _TITLE_RE.search(squash(ln.text))]
     # the title printed again over a second form on the page is the same heading, not residue
     syntax.extend(sp for ln in titles for sp in ln.mtext.spans())
-    rows = form_rows([ln for ln in head_lines if ln not in titles], syntax)
+    fixed = is_fixed_width_form(head_lines)
+    head = [ln for ln in head_lines if ln not in titles]
+    rows = fixed_width_form_rows(head, syntax) if fixed else form_rows(head, syntax)
     values, orphans = read_form(rows, syntax)
     if result.amount_unit is None:
         result.amount_unit = _unit_in_labels(rows)
@@ -568,8 +598,14 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
             project.fields.pop(label)
             syntax.extend(project.field_spans.pop(label, []))
     if grid_at is not None:
-        grid = (parse_prose(lines[grid_at:]) if prose else parse_numbered_targets(lines[grid_at:]) if numbered
-                else parse_grid(lines[grid_at:]))
+        if fixed and not (prose or numbered) and is_fixed_width_grid_header(lines[grid_at]):
+            grid_syntax: list[Span] = []
+            header, grid_rows = fixed_grid_rows(lines[grid_at:], grid_syntax)
+            grid = grid_from_rows(header, grid_rows)
+            grid.syntax.extend(grid_syntax)
+        else:
+            grid = (parse_prose(lines[grid_at:]) if prose else parse_numbered_targets(lines[grid_at:]) if numbered
+                    else parse_grid(lines[grid_at:]))
         project.indicators = grid.indicators
         project.warnings.extend(grid.warnings)
         syntax.extend(grid.syntax)

@@ -26,7 +26,7 @@ from .mtext import MText
 from .values import parse_target
 from .vocab import LEVEL1_WORDS, LEVEL2_WORDS, LEVEL_WORD_RE, is_level1, is_level2, squash
 
-__all__ = ["GridResult", "find_prose_targets", "find_stream_header", "glued_grid_header", "grid_column_role", "indicators_from_cells",
+__all__ = ["GridResult", "find_prose_targets", "grid_from_rows", "find_stream_header", "glued_grid_header", "grid_column_role", "indicators_from_cells",
            "is_grid_header", "parse_grid", "parse_prose"]
 
 _VALUE_TOKEN_RE = re.compile(
@@ -335,6 +335,19 @@ def indicators_from_cells(rows: list[dict[str, MText]], out: GridResult) -> None
                    [k.split(":", 2)[2] for k in keys], out.syntax)
     _finish(grid.indicators, out)
     out.indicators = grid.indicators
+
+
+def grid_from_rows(header: list[str], rows: list[list[MText]]) -> GridResult:
+    """Indicators from a grid already cut into cells, one cell per ``header`` column, 一级/二级
+    only on the first row of their group (a fixed-width grid's rows, :mod:`.fixed_form`)."""
+    out = GridResult()
+    grid = _Grid()
+    roles = [grid_column_role(h) for h in header]
+    for cells in rows:
+        _place_row(grid, cells, roles, header, out.syntax)
+    _finish(grid.indicators, out)
+    out.indicators = grid.indicators
+    return out
 
 
 def _finish(indicators: list[Indicator], out: GridResult) -> None:
