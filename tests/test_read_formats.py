@@ -153,6 +153,9 @@ def test_a_wrap_inside_a_number_is_no_space() -> None:
     assert join_cell_lines(["5、1-产出指标；1", "3-时效指标"]) == "5、1-产出指标；13-时效指标"
     assert join_cell_lines(["App", "Inventor平台"]) == "App Inventor平台"
     assert join_cell_lines(["通过实施本项目，保障", "全区校园安全"]) == "通过实施本项目，保障全区校园安全"
+    # an amount with its two decimals is complete: the next line's number is another amount
+    assert join_cell_lines(["200.00", "180.00"]) == "200.00 180.00"
+    assert join_cell_lines(["1,2", "00.00"]) == "1,200.00"
 
 
 def test_a_header_read_slightly_differently_is_still_the_header() -> None:

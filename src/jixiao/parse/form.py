@@ -298,12 +298,16 @@ def _label_expense_part(cells: list[Cell], under: bool) -> bool:
 
 
 def _label_group_holding_text(cells: list[Cell]) -> None:
-    """年度主要任务 before text on its row holds that text (the tasks); before labels it heads a grid."""
+    """年度主要任务 before text on its row holds that text (the tasks), 项目资金 before an amount
+    that amount; before labels they head a grid or a block of money rows."""
     for k, c in enumerate(cells):
-        if c.kind == "group" and c.label in _GROUPS_THAT_MAY_HOLD_TEXT:
-            after = next((n for n in cells[k + 1:] if n.mt.s), None)
-            if after is not None and not after.label:
-                c.kind = "field"
+        if c.kind != "group" or (c.label not in _GROUPS_THAT_MAY_HOLD_TEXT and c.label not in TOTAL_LABELS):
+            continue
+        after = next((n for n in cells[k + 1:] if n.mt.s), None)
+        if after is None or after.label:
+            continue
+        if c.label in _GROUPS_THAT_MAY_HOLD_TEXT or amount(after.mt.s) is not None:
+            c.kind = "field"
 
 
 # -- labelled values -----------------------------------------------------------------

@@ -178,8 +178,8 @@ def read_head(lines: list[Line], limit: int) -> Head:
             continue
         mt = clean_cell(line.mtext, head.syntax)
         s = mt.s
-        if head.title is None and _TITLE_RE.search(s) and len(s.strip()) <= 60:
-            t = mt.strip(" \t\u3000|")
+        if head.title is None and _TITLE_RE.search(s.rstrip(" \t\u3000|")) and len(s.strip()) <= 60:
+            t = mt.strip(" \t\u3000|")  # a spreadsheet's title row ends in the empty cells of its merge
             head.title = t
             y = _YEAR_RE.search(t.s)
             if y and head.year is None:

@@ -62,19 +62,24 @@ def _ascii_word(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
+# an amount printed with its two decimals is complete: a digit on the next line starts another
+_AMOUNT_END = re.compile(r"(?<![\d.])\d[\d,]*\.\d{2}$")
+
+
 def join_cell_lines(lines: list[str]) -> str:
     """Given the printed lines of one cell, return its text on one line.
 
     A wrap inside Chinese text is no space (the printer broke the line, the writer
     did not), nor is one inside a number (CJK line breaking cuts "13" as readily as
-    "目标"); a wrap between two Latin letters was a space between words.
+    "目标"); a wrap between two Latin letters was a space between words, and so was
+    one after an amount with its two decimals ("200.00" ↵ "180.00": two amounts).
     """
     out = ""
     for raw in lines:
         line = _SPACES.sub(" ", _CONTROLS.sub(" ", raw)).strip()
         if not line:
             continue
-        if out and _ascii_word(out[-1]) and _ascii_word(line[0]):
+        if out and ((_ascii_word(out[-1]) and _ascii_word(line[0])) or (line[0].isdigit() and _AMOUNT_END.search(out))):
             out += " "
         out += line
     return out
