@@ -106,9 +106,11 @@ def test_database_made_by_this_version_still_opens(tmp_path):
         doc = load_document(c, 1)
         ctx = MigrationContext.configure(c, opts=compare_options(c.dialect.name))
         assert compare_metadata(ctx, metadata) == []
-    # what was stored comes back whole; only the parser's own bookkeeping of structure (syntax) may
+    # what was stored comes back whole; only the parser's own bookkeeping of structure (syntax) and
+    # the spans of a form's amounts (recorded since 2026-11-21, after this database was made) may
     # differ from what today's parser records
-    assert doc.model_dump(exclude={"syntax"}) == parse_source(read(SAMPLES[3])).model_dump(exclude={"syntax"})
+    newer = {"syntax": True, "projects": {"__all__": {"amounts": {"spans"}}}}
+    assert doc.model_dump(exclude=newer) == parse_source(read(SAMPLES[3])).model_dump(exclude=newer)
     assert any(_searches(engine).values())
     engine.dispose()
 
