@@ -56,8 +56,8 @@ def _fts_rows(conn, doc_id: int) -> list[tuple[int, str]]:
                                  .order_by(IndicatorRow.project_id, IndicatorRow.position)):
         by_project[pid].append(iid)
     # the very text the import wrote (write.prepare renders it the same way)
-    entries = R.entry_rows(doc, doc_id, pids, [by_project[pid] for pid in pids], T.entry_fts5)
-    return [(row["id"], text_) for row, text_ in entries]
+    entries = R.entry_rows(doc, pids, [by_project[pid] for pid in pids], T.entry_fts5)
+    return [(eid, text_) for eid, _pid, _iid, text_ in entries]
 
 
 def delete_document(engine: Engine, doc_id: int) -> Deleted:

@@ -15,23 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import orjson
-from sqlalchemy import JSON, Connection, Engine, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..model import Document, Finding
 from . import rows as R
 from . import tokens as T
-from .schema import (
-    DocumentRow,
-    FindingRow,
-    IndicatorRow,
-    ProjectRow,
-    ResidueRow,
-    SearchEntryRow,
-    UnitRow,
-    WarningRow,
-)
+from .schema import DocumentRow, IndicatorRow, ProjectRow
 
 __all__ = ["Prepared", "Saved", "prepare", "save_document", "save_prepared"]
 
@@ -99,103 +89,79 @@ def find_unchanged(engine: Engine, source_path: str, sha256: str) -> Saved | Non
         return _unchanged(conn, source_path, sha256)
 
 
-def _dumps(value) -> str:
-    # default=tuple: spans are named tuples, which orjson leaves to us
-    return orjson.dumps(value, default=tuple).decode()
-
-
 @dataclass
 class Prepared:
     """A document as rows, ready to insert: plain data, cheap to send between processes.
 
     Built without a database (in a worker process, when importing in
     parallel) with *local* ids: project and indicator numbers within the
-    document, and 0 for the document itself. :func:`_write` swaps in the
-    ids the database hands out (on SQLite, the INSERT statements do).
+    document, and no document id at all. :func:`_write` puts in the ids the
+    database hands out (on SQLite, the INSERT statements do).
     """
 
     document: dict
-    #: table name → (columns, rows as tuples), in insertion order; JSON columns already serialised.
-    #: SQLite's index is the table ``search_fts`` (rowid, tokens); PostgreSQL's, ``search_entries.tsv``.
-    tables: dict[str, tuple[list[str], list[tuple]]]
+    #: table name → (columns, rows as tuples in that order), in insertion order; no document_id column;
+    #: JSON columns already serialised; tables without rows left out. SQLite's index is the table
+    #: ``search_fts`` (rowid, tokens); PostgreSQL's, ``search_entries.tsv``.
+    tables: dict[str, tuple[tuple[str, ...], list[tuple]]]
     n_projects: int
     n_indicators: int
     counts: dict[str, int] = field(default_factory=dict)
 
 
-_ORDER = (UnitRow, ProjectRow, IndicatorRow, WarningRow, ResidueRow, FindingRow, SearchEntryRow)
-
-
-def _as_tuples(model, rows: list[dict]) -> tuple[list[str], list[tuple]]:
-    if not rows:
-        return [], []
-    table = model.__table__
-    columns = list(rows[0])
-    json_at = [k for k, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
-    if not json_at:
-        return columns, [tuple(r.values()) for r in rows]
-    values = []
-    for r in rows:
-        v = list(r.values())
-        for k in json_at:
-            if v[k] is not None:
-                v[k] = _dumps(v[k])
-        values.append(tuple(v))
-    return columns, values
+_ENTRY_COLUMNS = ("id", "project_id", "indicator_id")
 
 
 def prepare(doc: Document, findings: Sequence[Finding] = (), *, dialect: str = "sqlite") -> Prepared:
     """``doc`` and its findings as rows with local ids (see :class:`Prepared`)."""
-    project_ids = list(range(len(doc.projects)))
-    indicator_ids: list[list[int]] = []
+    first_indicator = []
     flat = 0
     for p in doc.projects:
-        indicator_ids.append(list(range(flat, flat + len(p.indicators))))
+        first_indicator.append(flat)
         flat += len(p.indicators)
+    indicator_ids = [range(first, first + len(p.indicators)) for first, p in zip(first_indicator, doc.projects,
+                                                                                  strict=True)]
     pg = dialect == "postgresql"
-    entries = R.entry_rows(doc, 0, project_ids, indicator_ids, T.entry_tsvector if pg else T.entry_fts5)
-    search_rows = [{**row, "tsv": tsv} for row, tsv in entries] if pg else [row for row, _ in entries]
-    built = {
-        UnitRow: R.unit_rows(doc, 0),
-        ProjectRow: R.project_rows(doc, 0, project_ids),
-        IndicatorRow: R.indicator_rows(doc, 0, project_ids, range(flat)),
-        WarningRow: R.warning_rows(doc, 0, project_ids),
-        ResidueRow: R.residue_rows(doc, 0),
-        FindingRow: R.finding_rows(findings, 0, project_ids, indicator_ids),
-        SearchEntryRow: search_rows,
+    entries = R.entry_rows(doc, range(len(doc.projects)), indicator_ids, T.entry_tsvector if pg else T.entry_fts5)
+    tables = {
+        "units": (R.UNIT_COLUMNS, R.unit_rows(doc)),
+        "projects": (R.PROJECT_COLUMNS, R.project_rows(doc)),
+        "indicators": (R.INDICATOR_COLUMNS, R.indicator_rows(doc)),
+        "warnings": (R.WARNING_COLUMNS, R.warning_rows(doc)),
+        "residue": (R.RESIDUE_COLUMNS, R.residue_rows(doc)),
+        "findings": (R.FINDING_COLUMNS, R.finding_rows(findings, first_indicator)),
     }
-    tables = {m.__tablename__: _as_tuples(m, built[m]) for m in _ORDER}
-    if not pg:
-        tables["search_fts"] = (["rowid", "tokens"], [(row["id"], text_) for row, text_ in entries])
-    return Prepared(R.document_row(doc), tables, len(doc.projects), flat,
+    if pg:
+        tables["search_entries"] = ((*_ENTRY_COLUMNS, "tsv"), entries)
+    else:
+        tables["search_entries"] = (_ENTRY_COLUMNS, [e[:3] for e in entries])
+        tables["search_fts"] = (("rowid", "tokens"), [(e[0], e[3]) for e in entries])
+    return Prepared(R.document_row(doc), {t: v for t, v in tables.items() if v[1]}, len(doc.projects), flat,
                     {"projects": len(doc.projects), "indicators": flat, "warnings": len(doc.all_warnings()),
                      "findings": len(findings)})
 
 
-def _remap(table: str, columns: list[str], rows: list[tuple], doc_id: int, project_ids: list[int],
+def _remap(table: str, columns: Sequence[str], rows: list[tuple], doc_id: int, project_ids: list[int],
            indicator_ids: list[int]) -> list[tuple]:
-    """PostgreSQL: the rows with the database's ids in place of the document-local ones."""
+    """PostgreSQL: the rows with the document's id in front and the database's ids in place of the local ones."""
     ids = {"projects": project_ids, "indicators": indicator_ids}.get(table)
     at = {c: k for k, c in enumerate(columns)}
-    doc_at = at.get("document_id")
     pid_at = at.get("project_id")
     iid_at = at.get("indicator_id")
-    id_at = at.get("rowid", at.get("id"))  # search_fts's rowid is a search entry's id
+    id_at = at.get("rowid", at.get("id"))
     out = []
     for r in rows:
-        v = list(r)
-        if doc_at is not None:
-            v[doc_at] = doc_id
-        if pid_at is not None and v[pid_at] is not None:
-            v[pid_at] = project_ids[v[pid_at]]
-        if iid_at is not None and v[iid_at] is not None:
-            v[iid_at] = indicator_ids[v[iid_at]]
+        v = [doc_id, *r]
+        if pid_at is not None and r[pid_at] is not None:
+            v[pid_at + 1] = project_ids[r[pid_at]]
+        if iid_at is not None and r[iid_at] is not None:
+            v[iid_at + 1] = indicator_ids[r[iid_at]]
         if id_at is not None:
             if ids is not None:
-                v[id_at] = ids[v[id_at]]
-            elif table in ("search_entries", "search_fts"):
-                kind, local = T.split_entry_id(v[id_at])
-                v[id_at] = T.entry_id(kind, (indicator_ids if kind == "indicator" else project_ids)[local])
+                v[id_at + 1] = ids[r[id_at]]
+            else:  # a search entry
+                kind, local = T.split_entry_id(r[id_at])
+                v[id_at + 1] = T.entry_id(kind, (indicator_ids if kind == "indicator" else project_ids)[local])
         out.append(tuple(v))
     return out
 
@@ -210,20 +176,21 @@ def _copy(conn: Connection, table: str, columns: list[str], rows: list[tuple]) -
             copy.write_row(v)
 
 
-def _insert_shifted(conn: Connection, table: str, columns: list[str], rows: list[tuple], doc_id: int,
+def _insert_shifted(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple], doc_id: int,
                     first_project: int, first_indicator: int) -> None:
-    """SQLite: insert the rows as prepared, SQLite itself turning document-local ids into the database's.
+    """SQLite: insert the rows as prepared, SQLite itself adding the document id and turning
+    document-local ids into the database's.
 
     Local ids count from 0, and this document's ids are consecutive from the first free one, so
     each id is the local one plus an offset: added in the statement, not row by row in Python.
     """
-    if not rows:
-        return
-    shift = {"document_id": doc_id, "project_id": first_project, "indicator_id": first_indicator}
+    shift = {"project_id": first_project, "indicator_id": first_indicator}
     if table in ("projects", "indicators"):
         shift["id"] = first_project if table == "projects" else first_indicator
-    values = []
+    names = [] if table == "search_fts" else ["document_id"]
+    values = [] if table == "search_fts" else [str(doc_id)]
     for k, c in enumerate(columns, 1):
+        names.append(c)
         if c in shift:
             values.append(f"?{k} + {shift[c]}")  # NULL + n stays NULL
         elif c in ("id", "rowid"):  # a search entry: tier << 40 | local id of its project or indicator
@@ -232,7 +199,7 @@ def _insert_shifted(conn: Connection, table: str, columns: list[str], rows: list
         else:
             values.append(f"?{k}")
     # executemany straight on the driver: SQLAlchemy's per-row bind processing doubled the import time
-    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})", rows)
+    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(values)})", rows)
 
 
 def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, size: int | None,
@@ -256,7 +223,8 @@ def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, s
         project_ids, indicator_ids = _reserve_ids(conn, (ProjectRow.__table__, prep.n_projects),
                                                   (IndicatorRow.__table__, prep.n_indicators))
         for table, (columns, rows) in prep.tables.items():
-            _copy(conn, table, columns, _remap(table, columns, rows, doc_id, project_ids, indicator_ids))
+            _copy(conn, table, ("document_id", *columns),
+                  _remap(table, columns, rows, doc_id, project_ids, indicator_ids))
     else:
         first_project, first_indicator = _first_free_ids(conn)
         for table, (columns, rows) in prep.tables.items():
