@@ -61,13 +61,15 @@ def _reserve_ids(conn: Connection, *wanted: tuple[object, int]) -> list[list[int
     return [list(ids) for ids in conn.execute(text(sql), params).one()]
 
 
-def _first_free_ids(conn: Connection) -> tuple[int, int]:
-    """SQLite: the first free project and indicator id; the ids after them are this document's.
+def _latest_version_and_free_ids(conn: Connection, source_path: str) -> tuple[int | None, int, int]:
+    """SQLite: the path's latest version (None for a new path), and the first free project and
+    indicator id; the ids after them are this document's. One statement for the three.
 
-    This transaction holds the write lock (BEGIN IMMEDIATE), so neither can move under us.
+    This transaction holds the write lock (BEGIN IMMEDIATE), so none of them can move under us.
     """
-    return conn.exec_driver_sql("SELECT (SELECT coalesce(max(id), 0) + 1 FROM projects), "
-                                "(SELECT coalesce(max(id), 0) + 1 FROM indicators)").one()
+    return conn.exec_driver_sql("SELECT (SELECT max(version) FROM documents WHERE source_path = ?), "
+                                "(SELECT coalesce(max(id), 0) + 1 FROM projects), "
+                                "(SELECT coalesce(max(id), 0) + 1 FROM indicators)", (source_path,)).one()
 
 
 def _unchanged(conn: Connection, source_path: str, sha256: str) -> Saved | None:
@@ -211,22 +213,26 @@ def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, s
                      {"a": first, "b": second})
     if (same := _unchanged(conn, source_path, sha256)) is not None:
         return same
-    previous = conn.execute(select(func.max(DocumentRow.version))
-                            .where(DocumentRow.source_path == source_path)).scalar_one()
+    pg = conn.dialect.name == "postgresql"
+    if pg:
+        previous = conn.execute(select(func.max(DocumentRow.version))
+                                .where(DocumentRow.source_path == source_path)).scalar_one()
+    else:
+        previous, first_project, first_indicator = _latest_version_and_free_ids(conn, source_path)
     version = (previous or 0) + 1
-    conn.execute(update(DocumentRow).where(DocumentRow.source_path == source_path, DocumentRow.is_latest)
-                 .values(is_latest=False))
+    if previous is not None:  # a new path has no older version to retire
+        conn.execute(update(DocumentRow).where(DocumentRow.source_path == source_path, DocumentRow.is_latest)
+                     .values(is_latest=False))
     doc_row = {**prep.document, "source_path": source_path, "version": version, "is_latest": True,
                "sha256": sha256, "size_bytes": size, "format": fmt, "imported_at": datetime.now(UTC)}
     doc_id = conn.execute(insert(DocumentRow.__table__).returning(DocumentRow.id), doc_row).scalar_one()
-    if conn.dialect.name == "postgresql":
+    if pg:
         project_ids, indicator_ids = _reserve_ids(conn, (ProjectRow.__table__, prep.n_projects),
                                                   (IndicatorRow.__table__, prep.n_indicators))
         for table, (columns, rows) in prep.tables.items():
             _copy(conn, table, ("document_id", *columns),
                   _remap(table, columns, rows, doc_id, project_ids, indicator_ids))
     else:
-        first_project, first_indicator = _first_free_ids(conn)
         for table, (columns, rows) in prep.tables.items():
             _insert_shifted(conn, table, columns, rows, doc_id, first_project, first_indicator)
     if os.environ.get(FAULT_ENV) == "kill-before-commit":
