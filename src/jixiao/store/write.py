@@ -116,6 +116,7 @@ class Prepared:
 
 
 _ENTRY_COLUMNS = ("id", "project_id", "indicator_id")
+_INDICATOR_TIER = T.KIND_TIERS["indicator"]
 
 
 def prepare(doc: Document, findings: Sequence[Finding] = (), *, dialect: str = "sqlite") -> Prepared:
@@ -165,9 +166,11 @@ def _remap(table: str, columns: Sequence[str], rows: list[tuple], doc_id: int, p
         if id_at is not None:
             if ids is not None:
                 v[id_at + 1] = ids[r[id_at]]
-            else:  # a search entry
-                kind, local = T.split_entry_id(r[id_at])
-                v[id_at + 1] = T.entry_id(kind, (indicator_ids if kind == "indicator" else project_ids)[local])
+            else:  # a search entry: tier << 40 | local id of its project or indicator
+                eid = r[id_at]
+                tier = eid >> T.TIER_SHIFT
+                v[id_at + 1] = tier << T.TIER_SHIFT | (indicator_ids if tier == _INDICATOR_TIER else
+                                                       project_ids)[eid & T.ID_MASK]
         out.append(tuple(v))
     return out
 
