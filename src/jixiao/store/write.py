@@ -175,7 +175,7 @@ def _remap(table: str, columns: Sequence[str], rows: list[tuple], doc_id: int, p
     return out
 
 
-def _copy(conn: Connection, table: str, columns: list[str], rows: list[tuple]) -> None:
+def _copy(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
     if not rows:
         return
     # COPY: several times faster than executemany for thousands of rows
@@ -196,7 +196,7 @@ def _insert_shifted(conn: Connection, table: str, columns: Sequence[str], rows: 
     shift = {"project_id": first_project, "indicator_id": first_indicator}
     if table in ("projects", "indicators"):
         shift["id"] = first_project if table == "projects" else first_indicator
-    names = [] if table == "search_fts" else ["document_id"]
+    names = [] if table == "search_fts" else ["document_id"]  # the FTS5 table holds only rowid and tokens
     values = [] if table == "search_fts" else [str(doc_id)]
     for k, c in enumerate(columns, 1):
         names.append(c)
