@@ -89,6 +89,8 @@ def test_migrations_build_exactly_the_declared_schema(db_url):
         ctx = MigrationContext.configure(c, opts=compare_options(c.dialect.name))
         assert compare_metadata(ctx, metadata) == []
         assert ctx.get_current_revision() == head_revision()
+    if engine.dialect.name == "sqlite":  # the FTS5 table is made by hand (see migration 0003)
+        assert "columnsize=0" in _fts_index(engine)[0]
     engine.dispose()
     assert "already current" in run("db", "upgrade", "--db", db_url).stdout.decode()
 
@@ -124,8 +126,22 @@ def _searches(engine) -> dict:
                 for f in (Filters(), Filters(level1="满意度"), Filters(min_amount=1))}
 
 
+def _fts_index(engine) -> tuple[str, list] | None:
+    """SQLite: the FTS5 table's definition and every (token, entry, position) it holds."""
+    if engine.dialect.name != "sqlite":
+        return None
+    with engine.connect() as c:
+        sql = c.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'search_fts'").scalar_one()
+        c.exec_driver_sql("CREATE VIRTUAL TABLE temp.fts_instance USING fts5vocab(main, search_fts, instance)")
+        held = c.exec_driver_sql("SELECT term, doc, col, offset FROM temp.fts_instance ORDER BY doc, offset, term"
+                                 ).fetchall()
+        c.exec_driver_sql("DROP TABLE temp.fts_instance")
+    return sql, held
+
+
 def test_upgrade_from_0001_keeps_every_document_and_search_result(db_url):
-    """0002 rebuilds PostgreSQL's search table (partitioned by tier) and drops two keys on both back ends."""
+    """0002 rebuilds PostgreSQL's search table (partitioned by tier) and drops two keys on both back ends;
+    0003 rebuilds SQLite's FTS5 table without column sizes, from the stored documents."""
     from jixiao.store.migrate import upgrade
     from jixiao.store.write import save_document
 
@@ -133,7 +149,7 @@ def test_upgrade_from_0001_keeps_every_document_and_search_result(db_url):
     assert upgrade(engine, "0001") == (None, "0001")
     for k, s in enumerate(SAMPLES):
         save_document(engine, parse_source(read(s)), source_path=s.name, sha256=f"{k:064d}")
-    counts, found = table_counts(engine), _searches(engine)
+    counts, found, index = table_counts(engine), _searches(engine), _fts_index(engine)
     assert sum(len(hits) for hits in found.values()) > 0
     run("db", "upgrade", "--db", db_url)
     with engine.connect() as c:
@@ -142,6 +158,16 @@ def test_upgrade_from_0001_keeps_every_document_and_search_result(db_url):
         assert ctx.get_current_revision() == head_revision()
     assert table_counts(engine) == counts
     assert _searches(engine) == found
+    if index is not None:
+        sql, held = _fts_index(engine)
+        assert "columnsize=0" in sql and "columnsize" not in index[0]
+        assert held == index[1] and len(held) > 1000
+        # and a document imported before the upgrade can still be deleted (its tokens removed exactly)
+        from jixiao.store.delete import delete_document
+
+        delete_document(engine, 1)
+        with engine.connect() as c:
+            c.exec_driver_sql("INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 0)")
     engine.dispose()
 
 

@@ -31,7 +31,7 @@ from .schema import (
     WarningRow,
 )
 
-__all__ = ["Deleted", "delete_document"]
+__all__ = ["Deleted", "delete_document", "fts_rows"]
 
 # Children first, so the deletes hold with or without ON DELETE CASCADE (SQLite enforces it only by pragma).
 _CHILDREN = (FindingRow, SearchEntryRow, WarningRow, ResidueRow, IndicatorRow, ProjectRow, UnitRow)
@@ -46,7 +46,8 @@ class Deleted:
     latest_id: int | None
 
 
-def _fts_rows(conn, doc_id: int) -> list[tuple[int, str]]:
+def fts_rows(conn, doc_id: int) -> list[tuple[int, str]]:
+    """SQLite: the (rowid, tokens) its FTS5 table was given for document ``doc_id``'s search entries."""
     doc = load_document(conn, doc_id)
     pids = list(conn.execute(select(ProjectRow.id).where(ProjectRow.document_id == doc_id)
                              .order_by(ProjectRow.position)).scalars())
@@ -56,8 +57,8 @@ def _fts_rows(conn, doc_id: int) -> list[tuple[int, str]]:
                                  .order_by(IndicatorRow.project_id, IndicatorRow.position)):
         by_project[pid].append(iid)
     # the very text the import wrote (write.prepare renders it the same way)
-    entries = R.entry_rows(doc, doc_id, pids, [by_project[pid] for pid in pids], T.entry_fts5)
-    return [(row["id"], text_) for row, text_ in entries]
+    entries = R.entry_rows(doc, pids, [by_project[pid] for pid in pids], T.entry_fts5)
+    return [(eid, text_) for eid, _pid, _iid, text_ in entries]
 
 
 def delete_document(engine: Engine, doc_id: int) -> Deleted:
@@ -68,7 +69,7 @@ def delete_document(engine: Engine, doc_id: int) -> Deleted:
         if row is None:
             raise UsageError(f"没有文档 D{doc_id} / no document D{doc_id}", code="not_found")
         if conn.dialect.name == "sqlite":
-            fts = _fts_rows(conn, doc_id)
+            fts = fts_rows(conn, doc_id)
             if fts:
                 conn.exec_driver_sql("INSERT INTO search_fts(search_fts, rowid, tokens) VALUES ('delete', ?, ?)",
                                      fts)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import orjson
+
 from ..model import (
     AMOUNT_KEYS,
     Amounts,
@@ -26,7 +28,8 @@ from ..model import (
 )
 from . import tokens as T
 
-__all__ = ["document_from_rows", "document_row", "entry_rows", "finding_rows", "indicator_rows",
+__all__ = ["FINDING_COLUMNS", "INDICATOR_COLUMNS", "PROJECT_COLUMNS", "RESIDUE_COLUMNS", "UNIT_COLUMNS",
+           "WARNING_COLUMNS", "document_from_rows", "document_row", "entry_rows", "finding_rows", "indicator_rows",
            "project_rows", "residue_rows", "unit_rows", "warning_rows"]
 
 
@@ -34,111 +37,140 @@ def _spans_in(data: dict[str, Any] | None) -> dict[str, list[Span]]:
     return {k: [Span(s, e) for s, e in v] for k, v in (data or {}).items()}
 
 
-def _amounts_out(a: Amounts | None) -> dict[str, Any]:
+def _json(value: Any) -> str | None:
+    """A JSON column's text: compact, as orjson writes it; spans are named tuples, which it leaves to us."""
+    if value is None:
+        return None
+    if not value:  # most fields, extras and amount spans are empty: skip the call
+        return "{}" if isinstance(value, dict) else "[]"
+    return orjson.dumps(value, default=tuple).decode()
+
+
+_NO_AMOUNTS = (None, None, None, None, "{}")
+
+
+def _amounts_out(a: Amounts | None) -> tuple:
+    """total, fiscal, special, other and the JSON of their spans (the columns' order in every table)."""
     if a is None:
-        return dict.fromkeys(AMOUNT_KEYS)
-    return {k: getattr(a, k) for k in AMOUNT_KEYS}
-
-
-def _amount_spans_out(a: Amounts | None) -> dict[str, list[int]]:
-    return {} if a is None else a.spans
+        return _NO_AMOUNTS
+    return a.total, a.fiscal, a.special, a.other, _json(a.spans)
 
 
 def _amounts_in(row: dict[str, Any], spans: dict[str, Any] | None) -> Amounts:
     return Amounts(**{k: row[k] for k in AMOUNT_KEYS}, spans={k: Span(*v) for k, v in (spans or {}).items()})
 
 
-def _target_out(t: Target | None) -> dict[str, Any] | None:
-    return None if t is None else t.model_dump(exclude_none=True)
+def _target_out(t: Target | None) -> str | None:
+    # model_dump(exclude_none=True) without pydantic's serializer: a Target holds only plain values
+    return None if t is None else _json({k: v for k, v in t.__dict__.items() if v is not None})
 
 
 def document_row(doc: Document) -> dict[str, Any]:
-    """What the document itself says; where it came from (path, version, hash, format) the writer adds."""
+    """What the document itself says; where it came from (path, version, hash, format) the writer adds.
+
+    JSON columns as Python values: the writer inserts this one row through SQLAlchemy.
+    """
     n_indicators = sum(len(p.indicators) for p in doc.projects)
+    a = doc.total
     return {
         "name": doc.source, "encoding": doc.encoding,
         "parser_version": doc.parser_version, "schema_name": doc.schema_,
         "form": doc.form, "title": doc.title, "department": doc.department,
-        "amount_unit": doc.amount_unit, "year": doc.year, "has_total": doc.total is not None,
-        **_amounts_out(doc.total), "total_spans": _amount_spans_out(doc.total),
+        "amount_unit": doc.amount_unit, "year": doc.year, "has_total": a is not None,
+        **({k: getattr(a, k) for k in AMOUNT_KEYS} if a is not None else dict.fromkeys(AMOUNT_KEYS)),
+        "total_spans": {} if a is None else a.spans,
         "spans": doc.spans, "syntax": doc.syntax,
         "source_text": doc.source_text, "n_units": len(doc.units), "n_projects": len(doc.projects),
         "n_indicators": n_indicators, "n_warnings": len(doc.all_warnings()), "n_residue": len(doc.residue),
     }
 
 
-def unit_rows(doc: Document, document_id: int) -> list[dict[str, Any]]:
-    return [{"document_id": document_id, "position": i, "name": u.name, **_amounts_out(u.amounts),
-             "amount_spans": _amount_spans_out(u.amounts), "spans": u.spans}
-            for i, u in enumerate(doc.units)]
+# Rows below are tuples in these columns' order, JSON already text. ``document_id`` is in no row: the
+# writer puts the document's id into the statement. Project and indicator ids are the document's own
+# (counting from 0), which the writer turns into the database's.
+
+UNIT_COLUMNS = ("position", "name", "total", "fiscal", "special", "other", "amount_spans", "spans")
 
 
-def project_rows(doc: Document, document_id: int, ids: Sequence[int]) -> list[dict[str, Any]]:
-    return [{"id": pid, "document_id": document_id, "position": i, "name": p.name, "unit": p.unit,
-             **_amounts_out(p.amounts), "amount_spans": _amount_spans_out(p.amounts), "goal": p.goal,
-             "fields": dict(p.fields), "spans": p.spans, "field_spans": p.field_spans,
-             "n_indicators": len(p.indicators), "n_warnings": len(p.warnings)}
-            for i, (p, pid) in enumerate(zip(doc.projects, ids, strict=True))]
+def unit_rows(doc: Document) -> list[tuple]:
+    return [(i, u.name, *_amounts_out(u.amounts), _json(u.spans)) for i, u in enumerate(doc.units)]
 
 
-def indicator_rows(doc: Document, document_id: int, project_ids: Sequence[int],
-                   ids: Iterable[int]) -> list[dict[str, Any]]:
+PROJECT_COLUMNS = ("id", "position", "name", "unit", "total", "fiscal", "special", "other", "amount_spans",
+                   "goal", "fields", "spans", "field_spans", "n_indicators", "n_warnings")
+
+
+def project_rows(doc: Document) -> list[tuple]:
+    return [(i, i, p.name, p.unit, *_amounts_out(p.amounts), p.goal, _json(p.fields), _json(p.spans),
+             _json(p.field_spans), len(p.indicators), len(p.warnings))
+            for i, p in enumerate(doc.projects)]
+
+
+INDICATOR_COLUMNS = ("id", "project_id", "position", "seq", "level1", "level1_code", "level2", "level2_code",
+                     "name", "period_value", "annual_value", "period_target", "annual_target", "annual_kind",
+                     "annual_comparator", "annual_number", "annual_unit", "extra", "spans")
+
+
+def indicator_rows(doc: Document) -> list[tuple]:
     out = []
-    id_iter = iter(ids)
-    for p, pid in zip(doc.projects, project_ids, strict=True):
+    iid = 0
+    for pid, p in enumerate(doc.projects):
         for pos, i in enumerate(p.indicators):
             t = i.annual_target
-            out.append({
-                "id": next(id_iter), "project_id": pid, "document_id": document_id, "position": pos,
-                "seq": i.seq, "level1": i.level1, "level1_code": i.level1_code, "level2": i.level2,
-                "level2_code": i.level2_code, "name": i.name, "period_value": i.period_value,
-                "annual_value": i.annual_value, "period_target": _target_out(i.period_target),
-                "annual_target": _target_out(t), "annual_kind": t.kind if t else None,
-                "annual_comparator": t.comparator if t else None,
-                "annual_number": (t.value if t.value is not None else t.high if t.high is not None else t.low)
-                if t else None,
-                "annual_unit": t.unit if t else None, "extra": dict(i.extra), "spans": i.spans,
-            })
+            if t is None:
+                annual: tuple = (None, None, None, None, None)
+            else:
+                number = t.value if t.value is not None else t.high if t.high is not None else t.low
+                annual = (_target_out(t), t.kind, t.comparator, number, t.unit)
+            out.append((iid, pid, pos, i.seq, i.level1, i.level1_code, i.level2, i.level2_code, i.name,
+                        i.period_value, i.annual_value, _target_out(i.period_target), *annual,
+                        _json(i.extra), _json(i.spans)))
+            iid += 1
     return out
 
 
-def _issue_row(w: Issue, document_id: int, project_id: int | None, position: int) -> dict[str, Any]:
-    return {"document_id": document_id, "project_id": project_id, "position": position, "code": w.code,
-            "message": w.message, "line": w.line, "span_start": w.span.start if w.span else None,
-            "span_end": w.span.end if w.span else None}
+WARNING_COLUMNS = ("project_id", "position", "code", "message", "line", "span_start", "span_end")
 
 
-def warning_rows(doc: Document, document_id: int, project_ids: Sequence[int]) -> list[dict[str, Any]]:
-    out = [_issue_row(w, document_id, None, i) for i, w in enumerate(doc.warnings)]
-    for p, pid in zip(doc.projects, project_ids, strict=True):
-        out.extend(_issue_row(w, document_id, pid, i) for i, w in enumerate(p.warnings))
+def _issue_row(w: Issue, project_id: int | None, position: int) -> tuple:
+    s = w.span
+    return (project_id, position, w.code, w.message, w.line, s.start if s else None, s.end if s else None)
+
+
+def warning_rows(doc: Document) -> list[tuple]:
+    out = [_issue_row(w, None, i) for i, w in enumerate(doc.warnings)]
+    for pid, p in enumerate(doc.projects):
+        out.extend(_issue_row(w, pid, i) for i, w in enumerate(p.warnings))
     return out
 
 
-def residue_rows(doc: Document, document_id: int) -> list[dict[str, Any]]:
-    return [{"document_id": document_id, "position": i, "line": r.line, "span_start": r.span.start,
-             "span_end": r.span.end, "text": r.text} for i, r in enumerate(doc.residue)]
+RESIDUE_COLUMNS = ("position", "line", "span_start", "span_end", "text")
 
 
-def finding_rows(findings: Iterable[Finding], document_id: int, project_ids: Sequence[int],
-                 indicator_ids: Sequence[Sequence[int]]) -> list[dict[str, Any]]:
+def residue_rows(doc: Document) -> list[tuple]:
+    return [(i, r.line, r.span.start, r.span.end, r.text) for i, r in enumerate(doc.residue)]
+
+
+FINDING_COLUMNS = ("project_id", "indicator_id", "rule", "severity", "message", "message_en", "field", "line",
+                   "span_start", "span_end")
+
+
+def finding_rows(findings: Iterable[Finding], first_indicator: Sequence[int]) -> list[tuple]:
+    """``first_indicator[p]``: the document-local id of project ``p``'s first indicator."""
     out = []
     for f in findings:
-        pid = project_ids[f.project_index] if f.project_index is not None else None
-        iid = (indicator_ids[f.project_index][f.indicator_index]
-               if f.project_index is not None and f.indicator_index is not None else None)
-        out.append({"document_id": document_id, "project_id": pid, "indicator_id": iid, "rule": f.rule,
-                    "severity": f.severity, "message": f.message, "message_en": f.message_en,
-                    "field": f.field, "line": f.line, "span_start": f.span.start if f.span else None,
-                    "span_end": f.span.end if f.span else None})
+        p, s = f.project_index, f.span
+        iid = first_indicator[p] + f.indicator_index if p is not None and f.indicator_index is not None else None
+        out.append((p, iid, f.rule, f.severity, f.message, f.message_en, f.field, f.line,
+                    s.start if s else None, s.end if s else None))
     return out
 
 
-def entry_rows(doc: Document, document_id: int, project_ids: Sequence[int],
-               indicator_ids: Sequence[Sequence[int]],
+def entry_rows(doc: Document, project_ids: Sequence[int], indicator_ids: Sequence[Sequence[int]],
                render: Callable[[Sequence[str | None], Sequence[str]], Any] = T.entry_tokens,
-               ) -> list[tuple[dict[str, Any], Any]]:
-    """Search entries with their tokens, in id order: each project's name and goal, and each indicator.
+               ) -> list[tuple[int, int, int | None, Any]]:
+    """Search entries as (id, project id, indicator id, tokens), in id order: each project's name and goal,
+    and each indicator.
 
     ``render(fields, tags)`` makes the tokens: a list (:func:`tokens.entry_tokens`), or
     straight away the text a back end indexes (``entry_fts5``, ``entry_tsvector``).
@@ -149,28 +181,32 @@ def entry_rows(doc: Document, document_id: int, project_ids: Sequence[int],
     if doc.year:
         base_tags.append(T.tag("y", doc.year))
     out = []
+    indicator_tier = T.KIND_TIERS["indicator"] << T.TIER_SHIFT
+    goal_tier = T.KIND_TIERS["goal"] << T.TIER_SHIFT
     for p, pid, iids in zip(doc.projects, project_ids, indicator_ids, strict=True):
         tags = [*base_tags, T.tag("u", p.unit)] if p.unit else base_tags
-        row = {"document_id": document_id, "project_id": pid, "indicator_id": None}
         if p.name:
-            out.append(({**row, "id": T.entry_id("project", pid)}, render([p.name], tags)))
+            out.append((pid, pid, None, render([p.name], tags)))  # tier 0: the id is the project's
         if p.goal:
-            out.append(({**row, "id": T.entry_id("goal", pid)}, render([p.goal], tags)))
+            out.append((goal_tier | pid, pid, None, render([p.goal], tags)))
         for i, iid in zip(p.indicators, iids, strict=True):
-            itags = list(tags)
+            itags = tags
             if (cat := T.level1_category(i.level1, i.level1_code)) is not None:
-                itags.append(T.tag("l", int(cat)))
+                itags = [*itags, T.tag("l", int(cat))]
             if i.level2:
-                itags.append(T.tag("m", T.level2_key(i.level2)))
+                itags = [*itags, T.tag("m", T.level2_key(i.level2))]
             fields = [i.name, i.annual_value, i.period_value if i.period_value != i.annual_value else None]
             if any(fields):
-                out.append(({**row, "id": T.entry_id("indicator", iid), "indicator_id": iid},
-                            render(fields, itags)))
+                out.append((indicator_tier | iid, pid, iid, render(fields, itags)))
     # FTS5 writes out its pending terms whenever a rowid is lower than the last one: in document
     # order (name, goal, indicators: tiers 0, 2, 1) that was twice per project, and the segments
     # written and merged again were a quarter of the SQLite writer's time.
-    out.sort(key=lambda e: e[0]["id"])
+    out.sort(key=_first)
     return out
+
+
+def _first(entry: tuple) -> int:
+    return entry[0]
 
 
 # -- back ---------------------------------------------------------------------------

@@ -15,23 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import orjson
-from sqlalchemy import JSON, Connection, Engine, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, insert, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..model import Document, Finding
 from . import rows as R
 from . import tokens as T
-from .schema import (
-    DocumentRow,
-    FindingRow,
-    IndicatorRow,
-    ProjectRow,
-    ResidueRow,
-    SearchEntryRow,
-    UnitRow,
-    WarningRow,
-)
+from .schema import DocumentRow, IndicatorRow, ProjectRow
 
 __all__ = ["Prepared", "Saved", "prepare", "save_document", "save_prepared"]
 
@@ -71,21 +61,27 @@ def _reserve_ids(conn: Connection, *wanted: tuple[object, int]) -> list[list[int
     return [list(ids) for ids in conn.execute(text(sql), params).one()]
 
 
-def _first_free_ids(conn: Connection) -> tuple[int, int]:
-    """SQLite: the first free project and indicator id; the ids after them are this document's.
+def _latest_version_and_free_ids(conn: Connection, source_path: str) -> tuple[int | None, int, int]:
+    """SQLite: the path's latest version (None for a new path), and the first free project and
+    indicator id; the ids after them are this document's. One statement for the three.
 
-    This transaction holds the write lock (BEGIN IMMEDIATE), so neither can move under us.
+    This transaction holds the write lock (BEGIN IMMEDIATE), so none of them can move under us.
     """
-    return conn.exec_driver_sql("SELECT (SELECT coalesce(max(id), 0) + 1 FROM projects), "
-                                "(SELECT coalesce(max(id), 0) + 1 FROM indicators)").one()
+    return conn.exec_driver_sql("SELECT (SELECT max(version) FROM documents WHERE source_path = ?), "
+                                "(SELECT coalesce(max(id), 0) + 1 FROM projects), "
+                                "(SELECT coalesce(max(id), 0) + 1 FROM indicators)", (source_path,)).one()
+
+
+# Statements built once: building a select() per call cost 0.3 ms, and the check runs twice per file.
+_UNCHANGED = text("SELECT id, version, source_path = :path AS same_path FROM documents "
+                  "WHERE sha256 = :sha AND is_latest ORDER BY same_path DESC, id LIMIT 1")
+_LATEST_VERSION = text("SELECT max(version) FROM documents WHERE source_path = :path")
+_INSERT_DOCUMENT = insert(DocumentRow.__table__).returning(DocumentRow.id)
 
 
 def _unchanged(conn: Connection, source_path: str, sha256: str) -> Saved | None:
     """The latest version of this path if it has these bytes, else the first latest document that has them."""
-    same_path = DocumentRow.source_path == source_path
-    hit = conn.execute(select(DocumentRow.id, DocumentRow.version, same_path.label("same_path"))
-                       .where(DocumentRow.sha256 == sha256, DocumentRow.is_latest)
-                       .order_by(same_path.desc(), DocumentRow.id).limit(1)).first()
+    hit = conn.execute(_UNCHANGED, {"path": source_path, "sha": sha256}).first()
     if hit is None:
         return None
     if hit.same_path:
@@ -99,108 +95,87 @@ def find_unchanged(engine: Engine, source_path: str, sha256: str) -> Saved | Non
         return _unchanged(conn, source_path, sha256)
 
 
-def _dumps(value) -> str:
-    # default=tuple: spans are named tuples, which orjson leaves to us
-    return orjson.dumps(value, default=tuple).decode()
-
-
 @dataclass
 class Prepared:
     """A document as rows, ready to insert: plain data, cheap to send between processes.
 
     Built without a database (in a worker process, when importing in
     parallel) with *local* ids: project and indicator numbers within the
-    document, and 0 for the document itself. :func:`_write` swaps in the
-    ids the database hands out (on SQLite, the INSERT statements do).
+    document, and no document id at all. :func:`_write` puts in the ids the
+    database hands out (on SQLite, the INSERT statements do).
     """
 
     document: dict
-    #: table name → (columns, rows as tuples), in insertion order; JSON columns already serialised.
-    #: SQLite's index is the table ``search_fts`` (rowid, tokens); PostgreSQL's, ``search_entries.tsv``.
-    tables: dict[str, tuple[list[str], list[tuple]]]
+    #: table name → (columns, rows as tuples in that order), in insertion order; no document_id column;
+    #: JSON columns already serialised; tables without rows left out. SQLite's index is the table
+    #: ``search_fts`` (rowid, tokens); PostgreSQL's, ``search_entries.tsv``.
+    tables: dict[str, tuple[tuple[str, ...], list[tuple]]]
     n_projects: int
     n_indicators: int
     counts: dict[str, int] = field(default_factory=dict)
 
 
-_ORDER = (UnitRow, ProjectRow, IndicatorRow, WarningRow, ResidueRow, FindingRow, SearchEntryRow)
-
-
-def _as_tuples(model, rows: list[dict]) -> tuple[list[str], list[tuple]]:
-    if not rows:
-        return [], []
-    table = model.__table__
-    columns = list(rows[0])
-    json_at = [k for k, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
-    if not json_at:
-        return columns, [tuple(r.values()) for r in rows]
-    values = []
-    for r in rows:
-        v = list(r.values())
-        for k in json_at:
-            if v[k] is not None:
-                v[k] = _dumps(v[k])
-        values.append(tuple(v))
-    return columns, values
+_ENTRY_COLUMNS = ("id", "project_id", "indicator_id")
+_INDICATOR_TIER = T.KIND_TIERS["indicator"]
 
 
 def prepare(doc: Document, findings: Sequence[Finding] = (), *, dialect: str = "sqlite") -> Prepared:
     """``doc`` and its findings as rows with local ids (see :class:`Prepared`)."""
-    project_ids = list(range(len(doc.projects)))
-    indicator_ids: list[list[int]] = []
+    first_indicator = []
     flat = 0
     for p in doc.projects:
-        indicator_ids.append(list(range(flat, flat + len(p.indicators))))
+        first_indicator.append(flat)
         flat += len(p.indicators)
+    indicator_ids = [range(first, first + len(p.indicators)) for first, p in zip(first_indicator, doc.projects,
+                                                                                  strict=True)]
     pg = dialect == "postgresql"
-    entries = R.entry_rows(doc, 0, project_ids, indicator_ids, T.entry_tsvector if pg else T.entry_fts5)
-    search_rows = [{**row, "tsv": tsv} for row, tsv in entries] if pg else [row for row, _ in entries]
-    built = {
-        UnitRow: R.unit_rows(doc, 0),
-        ProjectRow: R.project_rows(doc, 0, project_ids),
-        IndicatorRow: R.indicator_rows(doc, 0, project_ids, range(flat)),
-        WarningRow: R.warning_rows(doc, 0, project_ids),
-        ResidueRow: R.residue_rows(doc, 0),
-        FindingRow: R.finding_rows(findings, 0, project_ids, indicator_ids),
-        SearchEntryRow: search_rows,
+    entries = R.entry_rows(doc, range(len(doc.projects)), indicator_ids, T.entry_tsvector if pg else T.entry_fts5)
+    tables = {
+        "units": (R.UNIT_COLUMNS, R.unit_rows(doc)),
+        "projects": (R.PROJECT_COLUMNS, R.project_rows(doc)),
+        "indicators": (R.INDICATOR_COLUMNS, R.indicator_rows(doc)),
+        "warnings": (R.WARNING_COLUMNS, R.warning_rows(doc)),
+        "residue": (R.RESIDUE_COLUMNS, R.residue_rows(doc)),
+        "findings": (R.FINDING_COLUMNS, R.finding_rows(findings, first_indicator)),
     }
-    tables = {m.__tablename__: _as_tuples(m, built[m]) for m in _ORDER}
-    if not pg:
-        tables["search_fts"] = (["rowid", "tokens"], [(row["id"], text_) for row, text_ in entries])
-    return Prepared(R.document_row(doc), tables, len(doc.projects), flat,
+    if pg:
+        tables["search_entries"] = ((*_ENTRY_COLUMNS, "tsv"), entries)
+    else:
+        tables["search_entries"] = (_ENTRY_COLUMNS, [e[:3] for e in entries])
+        tables["search_fts"] = (("rowid", "tokens"), [(e[0], e[3]) for e in entries])
+    return Prepared(R.document_row(doc), {t: v for t, v in tables.items() if v[1]}, len(doc.projects), flat,
                     {"projects": len(doc.projects), "indicators": flat, "warnings": len(doc.all_warnings()),
                      "findings": len(findings)})
 
 
-def _remap(table: str, columns: list[str], rows: list[tuple], doc_id: int, project_ids: list[int],
+def _remap(table: str, columns: Sequence[str], rows: list[tuple], doc_id: int, project_ids: list[int],
            indicator_ids: list[int]) -> list[tuple]:
-    """PostgreSQL: the rows with the database's ids in place of the document-local ones."""
+    """PostgreSQL: the rows with the document's id in front and the database's ids in place of the local ones."""
     ids = {"projects": project_ids, "indicators": indicator_ids}.get(table)
     at = {c: k for k, c in enumerate(columns)}
-    doc_at = at.get("document_id")
     pid_at = at.get("project_id")
     iid_at = at.get("indicator_id")
-    id_at = at.get("rowid", at.get("id"))  # search_fts's rowid is a search entry's id
+    id_at = at.get("rowid", at.get("id"))
     out = []
     for r in rows:
-        v = list(r)
-        if doc_at is not None:
-            v[doc_at] = doc_id
-        if pid_at is not None and v[pid_at] is not None:
-            v[pid_at] = project_ids[v[pid_at]]
-        if iid_at is not None and v[iid_at] is not None:
-            v[iid_at] = indicator_ids[v[iid_at]]
+        v = [doc_id, *r]
+        if pid_at is not None and r[pid_at] is not None:
+            v[pid_at + 1] = project_ids[r[pid_at]]
+        if iid_at is not None and r[iid_at] is not None:
+            v[iid_at + 1] = indicator_ids[r[iid_at]]
         if id_at is not None:
             if ids is not None:
-                v[id_at] = ids[v[id_at]]
-            elif table in ("search_entries", "search_fts"):
-                kind, local = T.split_entry_id(v[id_at])
-                v[id_at] = T.entry_id(kind, (indicator_ids if kind == "indicator" else project_ids)[local])
+                v[id_at + 1] = ids[r[id_at]]
+            else:  # a search entry: tier << 40 | local id of its project or indicator
+                eid = r[id_at]
+                tier = eid >> T.TIER_SHIFT
+                v[id_at + 1] = tier << T.TIER_SHIFT | (indicator_ids if tier == _INDICATOR_TIER else
+                                                       project_ids)[eid & T.ID_MASK]
         out.append(tuple(v))
     return out
 
 
-def _copy(conn: Connection, table: str, columns: list[str], rows: list[tuple]) -> None:
+def _copy(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
     if not rows:
         return
     # COPY: several times faster than executemany for thousands of rows
@@ -210,20 +185,21 @@ def _copy(conn: Connection, table: str, columns: list[str], rows: list[tuple]) -
             copy.write_row(v)
 
 
-def _insert_shifted(conn: Connection, table: str, columns: list[str], rows: list[tuple], doc_id: int,
+def _insert_shifted(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple], doc_id: int,
                     first_project: int, first_indicator: int) -> None:
-    """SQLite: insert the rows as prepared, SQLite itself turning document-local ids into the database's.
+    """SQLite: insert the rows as prepared, SQLite itself adding the document id and turning
+    document-local ids into the database's.
 
     Local ids count from 0, and this document's ids are consecutive from the first free one, so
     each id is the local one plus an offset: added in the statement, not row by row in Python.
     """
-    if not rows:
-        return
-    shift = {"document_id": doc_id, "project_id": first_project, "indicator_id": first_indicator}
+    shift = {"project_id": first_project, "indicator_id": first_indicator}
     if table in ("projects", "indicators"):
         shift["id"] = first_project if table == "projects" else first_indicator
-    values = []
+    names = [] if table == "search_fts" else ["document_id"]  # the FTS5 table holds only rowid and tokens
+    values = [] if table == "search_fts" else [str(doc_id)]
     for k, c in enumerate(columns, 1):
+        names.append(c)
         if c in shift:
             values.append(f"?{k} + {shift[c]}")  # NULL + n stays NULL
         elif c in ("id", "rowid"):  # a search entry: tier << 40 | local id of its project or indicator
@@ -232,7 +208,7 @@ def _insert_shifted(conn: Connection, table: str, columns: list[str], rows: list
         else:
             values.append(f"?{k}")
     # executemany straight on the driver: SQLAlchemy's per-row bind processing doubled the import time
-    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})", rows)
+    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(values)})", rows)
 
 
 def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, size: int | None,
@@ -244,21 +220,25 @@ def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, s
                      {"a": first, "b": second})
     if (same := _unchanged(conn, source_path, sha256)) is not None:
         return same
-    previous = conn.execute(select(func.max(DocumentRow.version))
-                            .where(DocumentRow.source_path == source_path)).scalar_one()
+    pg = conn.dialect.name == "postgresql"
+    if pg:
+        previous = conn.execute(_LATEST_VERSION, {"path": source_path}).scalar_one()
+    else:
+        previous, first_project, first_indicator = _latest_version_and_free_ids(conn, source_path)
     version = (previous or 0) + 1
-    conn.execute(update(DocumentRow).where(DocumentRow.source_path == source_path, DocumentRow.is_latest)
-                 .values(is_latest=False))
+    if previous is not None:  # a new path has no older version to retire
+        conn.execute(update(DocumentRow).where(DocumentRow.source_path == source_path, DocumentRow.is_latest)
+                     .values(is_latest=False))
     doc_row = {**prep.document, "source_path": source_path, "version": version, "is_latest": True,
                "sha256": sha256, "size_bytes": size, "format": fmt, "imported_at": datetime.now(UTC)}
-    doc_id = conn.execute(insert(DocumentRow.__table__).returning(DocumentRow.id), doc_row).scalar_one()
-    if conn.dialect.name == "postgresql":
+    doc_id = conn.execute(_INSERT_DOCUMENT, doc_row).scalar_one()
+    if pg:
         project_ids, indicator_ids = _reserve_ids(conn, (ProjectRow.__table__, prep.n_projects),
                                                   (IndicatorRow.__table__, prep.n_indicators))
         for table, (columns, rows) in prep.tables.items():
-            _copy(conn, table, columns, _remap(table, columns, rows, doc_id, project_ids, indicator_ids))
+            _copy(conn, table, ("document_id", *columns),
+                  _remap(table, columns, rows, doc_id, project_ids, indicator_ids))
     else:
-        first_project, first_indicator = _first_free_ids(conn)
         for table, (columns, rows) in prep.tables.items():
             _insert_shifted(conn, table, columns, rows, doc_id, first_project, first_indicator)
     if os.environ.get(FAULT_ENV) == "kill-before-commit":
