@@ -22,15 +22,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).parent))
-from store_bench import _texts, fresh_url  # noqa: E402
+from store_bench import _texts, drop_fresh, fresh_url  # noqa: E402
 
 from jixiao.parse.document import parse_source  # noqa: E402
 from jixiao.read import text_source  # noqa: E402
 from jixiao.store import import_files, open_store  # noqa: E402
-from jixiao.store.db import resolve_url  # noqa: E402
 
 _TICK = os.sysconf("SC_CLK_TCK")
 
@@ -67,14 +66,7 @@ def one_run(backend: str, files: list[str], jobs: int) -> dict[str, float]:
     server = _backend_cpu([backend_pid]) - server0 if backend_pid else 0.0
     assert all(o.status == "imported" for o in outcomes), [o for o in outcomes if o.failed][:3]
     engine.dispose()
-    if backend == "postgresql":
-        admin = create_engine(resolve_url(url.rsplit("/", 1)[0] + "/test"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text('DROP DATABASE IF EXISTS "jixiao_bench_cpu" WITH (FORCE)'))
-        admin.dispose()
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(url + suffix).unlink(missing_ok=True)
+    drop_fresh(backend, url)
     return {"wall": wall, "writer": writer, "workers": workers, "server": server}
 
 

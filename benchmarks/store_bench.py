@@ -87,6 +87,18 @@ def fresh_url(backend: str, tag: str) -> str:
     return PG_URL.rsplit("/", 1)[0] + "/" + name
 
 
+def drop_fresh(backend: str, url: str) -> None:
+    """Remove what :func:`fresh_url` made: the SQLite file and its journal, or the PostgreSQL database."""
+    if backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(url + suffix).unlink(missing_ok=True)
+        return
+    admin = create_engine(resolve_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def pg_reachable() -> bool:
     try:
         e = create_engine(resolve_url(PG_URL), connect_args={"connect_timeout": 3})

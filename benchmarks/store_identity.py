@@ -28,10 +28,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect
 
 sys.path.insert(0, str(Path(__file__).parent))
-from store_bench import QUERIES, fresh_url  # noqa: E402
+from store_bench import QUERIES, drop_fresh, fresh_url  # noqa: E402
 
 from jixiao.store import import_files, open_store  # noqa: E402
 from jixiao.store.db import resolve_url  # noqa: E402
@@ -130,14 +130,7 @@ def main() -> None:
     print(f"{len(files)} files {statuses}")
     for part, d in digests.items():
         print(f"  {part:34} {d}")
-    if args.backend == "postgresql":
-        admin = create_engine(resolve_url(url.rsplit("/", 1)[0] + "/test"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text('DROP DATABASE IF EXISTS "jixiao_bench_identity" WITH (FORCE)'))
-        admin.dispose()
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(url + suffix).unlink(missing_ok=True)
+    drop_fresh(args.backend, url)
 
 
 if __name__ == "__main__":

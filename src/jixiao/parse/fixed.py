@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..model import AMOUNT_KEYS, Span
-from .header import _header_roles, is_header_line
+from .header import header_roles, is_header_line
 from .lines import Line, clean_cell, is_chrome
 from .mtext import MText
 from .vocab import HEADER_ROLES, squash
@@ -207,7 +208,7 @@ def _header_block(lines: list[Line], at: int, wide: bool) -> list[int] | None:
 
 def _columns(lines: list[Line], block: list[int], wide: bool) -> list[Column]:
     labels = _header_labels(lines, block, wide)
-    roles = _header_roles([t for t, _, _ in labels])
+    roles = header_roles([t for t, _, _ in labels])
     return [Column(r, t, a, b, a) for r, (t, a, b) in zip(roles, labels, strict=True)]
 
 
@@ -376,7 +377,6 @@ def _centred_bounds(anchors: list[int], by_column: list[list[int]], lo: int, hi:
     ``[b[i], b[i+1])``. Each cell is centred on its row and so on the row's anchor line; the
     boundaries are chosen so that each column's lines of each row sit as evenly as they can
     around its anchor (``by_column``: per column, the lines with text in it, in order)."""
-    n = len(anchors)
 
     def cost(i: int, a: int, b: int) -> int:
         total = 0
@@ -387,6 +387,13 @@ def _centred_bounds(anchors: list[int], by_column: list[list[int]], lo: int, hi:
                 total += abs(col[j] + col[bisect_left(col, b) - 1] - twice)
         return total
 
+    return least_cost_bounds(anchors, lo, hi, cost)
+
+
+def least_cost_bounds(anchors: list[int], lo: int, hi: int, cost: Callable[[int, int, int], int]) -> list[int]:
+    """Row boundaries ``b`` (row ``i`` takes lines ``[b[i], b[i+1])``, ``b[0] = lo``, the last
+    ``hi``) that keep each row's anchor inside it and minimise the sum of ``cost(i, a, b)``."""
+    n = len(anchors)
     # best[i][b]: least cost of rows 0..i with row i ending before line b, and where it began
     best: list[dict[int, tuple[int, int]]] = []
     for i in range(n):

@@ -22,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..model import Span
-from .fixed import Chunk, line_chunks, pads_by_display_width
+from .fixed import Chunk, least_cost_bounds, line_chunks, pads_by_display_width
 from .grid import grid_column_role, is_grid_header
 from .labels import match_label, strip_noise
 from .lines import Line, clean_cell, is_chrome
@@ -140,7 +140,6 @@ def _row_bounds(anchors: list[int], text_lines: list[int], free: set[int], lo: i
     ``[b[i], b[i+1])``, chosen so that each row's value lines (``text_lines``) sit as evenly as
     they can around its anchor. A ``free`` anchor is the top of a page whose first lines go on
     with the row the page break cut: where they end costs nothing."""
-    n = len(anchors)
 
     def cost(i: int, a: int, b: int) -> int:
         if anchors[i] in free:
@@ -148,23 +147,7 @@ def _row_bounds(anchors: list[int], text_lines: list[int], free: set[int], lo: i
         j, k = bisect_left(text_lines, a), bisect_left(text_lines, b)
         return abs(text_lines[j] + text_lines[k - 1] - 2 * anchors[i]) if j < k else 0
 
-    best: list[dict[int, tuple[int, int]]] = []
-    for i in range(n):
-        ends = range(anchors[i] + 1, anchors[i + 1] + 1) if i + 1 < n else [hi]
-        starts = best[i - 1] if i else {lo: (0, lo)}
-        row_best: dict[int, tuple[int, int]] = {}
-        for b in ends:
-            for a, (c0, _) in starts.items():
-                c = c0 + cost(i, a, b)
-                if b not in row_best or c < row_best[b][0]:
-                    row_best[b] = (c, a)
-        best.append(row_best)
-    bounds = [hi]
-    b = hi
-    for i in range(n - 1, -1, -1):
-        b = best[i][b][1]
-        bounds.append(b)
-    return bounds[::-1]
+    return least_cost_bounds(anchors, lo, hi, cost)
 
 
 def _cells_of(pieces: list[_Piece]) -> list[tuple[int, int, MText]]:

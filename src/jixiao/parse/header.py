@@ -17,7 +17,7 @@ from .lines import Line, clean_cell, split_cells
 from .mtext import MText
 from .vocab import HEADER_ROLES, squash
 
-__all__ = ["Head", "find_column_header", "header_amount_unit", "is_header_line", "read_head"]
+__all__ = ["Head", "find_column_header", "header_amount_unit", "header_roles", "is_header_line", "read_head"]
 
 _TITLE_RE = re.compile(r"绩效目标(?:申报|批复|公开)?表|绩效目标$|绩效指标表")
 _DEPT_RE = re.compile(
@@ -46,7 +46,7 @@ class Head:
     syntax: list[Span] = field(default_factory=list)
 
 
-def _header_roles(cells: list[str]) -> list[str]:
+def header_roles(cells: list[str]) -> list[str]:
     """Each header cell's role: an amount, name, goal or indicators column, ``grid:ROLE:LABEL``
     for a column of an indicator grid printed beside the projects (一级指标, 指标值 …), else
     the label itself."""
@@ -102,7 +102,7 @@ def _vertical_header(lines: list[Line], stop: int) -> tuple[int, list[str], list
             break
         run = []
     if len(run) >= 4:
-        return run[-1], _header_roles([lines[i].text for i in run]), run
+        return run[-1], header_roles([lines[i].text for i in run]), run
     return None
 
 
@@ -129,7 +129,7 @@ def _with_sub_header(lines: list[Line], at: int, roles: list[str], stop: int) ->
     cells = split_cells(lines[nxt], [])
     if cells is None or len(cells) != len(roles):
         return at, roles, used
-    lower = _header_roles([c.s for c in cells])
+    lower = header_roles([c.s for c in cells])
     texts = [r for r, c in zip(lower, cells, strict=True) if c.s]
     known = [r for r in texts if r in _KNOWN_ROLES or r.startswith("grid:")]
     if len(known) < 2 or len(known) < len(texts) - 1:
@@ -164,8 +164,8 @@ def _find_header_line(lines: list[Line], start: int, stop: int) -> tuple[int, li
                         merged[-1] += w
                     else:
                         merged.append(w)
-                return i, _header_roles(merged)
-            return i, _header_roles([c.s for c in cells])
+                return i, header_roles(merged)
+            return i, header_roles([c.s for c in cells])
     return None
 
 
