@@ -26,8 +26,9 @@ from .mtext import MText
 from .values import parse_target
 from .vocab import LEVEL1_WORDS, LEVEL2_WORDS, LEVEL_WORD_RE, is_level1, is_level2, squash
 
-__all__ = ["GridResult", "find_prose_targets", "grid_from_rows", "find_stream_header", "glued_grid_header", "grid_column_role", "indicators_from_cells",
-           "is_grid_header", "parse_grid", "parse_prose"]
+__all__ = ["GridResult", "find_numbered_targets", "find_prose_targets", "find_stream_header", "glued_grid_header",
+           "grid_column_role", "grid_from_rows", "indicators_from_cells", "is_grid_header", "parse_grid",
+           "parse_numbered_targets", "parse_prose"]
 
 _VALUE_TOKEN_RE = re.compile(
     r"^(?:[<>≤≥＜＞=≧≦]=?|约|不低于|不少于|不高于|不超过|大于|小于)?\s*"

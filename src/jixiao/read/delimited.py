@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
 import itertools
+from collections.abc import Iterator
 
 from jixiao.read.base import Source
 from jixiao.read.layout import Cell, render
@@ -22,6 +22,7 @@ __all__ = ["csv_source", "looks_like_csv"]
 _COLUMN_WORDS = ("项目名称", "总计", "财政拨款", "其他资金", "绩效目标", "绩效指标", "一级指标", "三级指标",
                  "指标值", "资金总额", "项目金额", "单位名称")
 _HEADER_WITHIN = 50  # lines: a title, 部门名称 and 单位 come first
+_HEADER_LENGTH = 2000  # characters: a header line is short
 
 
 def _names_columns(cells: list[str]) -> bool:
@@ -29,10 +30,20 @@ def _names_columns(cells: list[str]) -> bool:
     return len(named) >= 3 and all(sum(w in c for w in ("项目名称", "总计", "绩效目标")) <= 1 for c in named)
 
 
+def _lines(text: str) -> Iterator[str]:
+    """``text``'s lines with their ends, one slice at a time (a large text is not copied whole)."""
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end + 1
+        yield text[pos:end]
+        pos = end
+
+
 def looks_like_csv(text: str) -> bool:
     """True when ``text`` has a CSV header line naming the table's columns (see the module doc)."""
-    for line in itertools.islice(text.splitlines(), _HEADER_WITHIN):
-        if "\t" in line or line.count(",") < 2:
+    for line in itertools.islice(_lines(text), _HEADER_WITHIN):
+        if len(line) > _HEADER_LENGTH or "\t" in line or line.count(",") < 2:
             continue
         try:
             cells = next(csv.reader([line]))
@@ -49,7 +60,7 @@ def csv_source(source: Source) -> Source:
     csv module leaves the text as it is, with a warning."""
     try:
         rows = [[Cell(lines=value.split("\n")) for value in row]
-                for row in csv.reader(io.StringIO(source.text), strict=False)]
+                for row in csv.reader(_lines(source.text), strict=False)]
     except csv.Error as e:  # a field over the csv module's size limit: the text as it is, with a note
         note = f"按CSV读取失败（{e}），已按普通文本读取 / could not be read as CSV ({e}); read as plain text"
         return dataclasses.replace(source, warnings=(*source.warnings, note))
