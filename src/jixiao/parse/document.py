@@ -17,7 +17,7 @@ from .form import looks_like_form, parse_forms
 from .header import find_column_header, header_amount_unit, read_head
 from .lines import Line, split_lines
 from .residue import all_spans, find_residue
-from .summary import Row, add_cells_row, build_summary, tabular_rows, wrapped_rows
+from .summary import Columns, Row, add_cells_row, build_summary, tabular_rows, wrapped_rows
 
 __all__ = ["parse_source"]
 
@@ -147,9 +147,10 @@ def _fixed_width_rows(lines: list[Line], layout: FixedLayout, syntax: list[Span]
     """Rows of a table laid out by spaces to fixed columns, through the same steps as a
     tab-separated table's."""
     rows: list[Row] = []
+    table = Columns.of(layout.roles)
     for line_no, cells in fixed_width_cells(lines, layout, syntax):
         if any(c.s for c in cells):
-            add_cells_row(rows, cells, layout.roles, line_no, syntax)
+            add_cells_row(rows, cells, table, line_no, syntax)
     return rows
 
 

@@ -28,14 +28,14 @@ from ..model import AMOUNT_KEYS, Span
 from .header import header_roles, is_header_line
 from .lines import Line, clean_cell, is_chrome
 from .mtext import MText
-from .vocab import HEADER_ROLES, squash
+from .vocab import HEADER_ROLES, ROW_AMOUNT, squash
 
-__all__ = ["Chunk", "FixedLayout", "aligned_starts", "find_fixed_layout", "fixed_width_cells", "line_chunks",
+__all__ = ["DRIFT", "Chunk", "FixedLayout", "aligned_starts", "find_fixed_layout", "fixed_width_cells", "line_chunks",
            "pads_by_display_width"]
 
 # a chunk: text between runs of two or more spaces (single spaces stay inside it)
 _CHUNK_RE = re.compile(r"[^ \t\f\v\u3000]+(?:[ \u3000][^ \t\f\v\u3000]+)*")
-_AMOUNT = r"(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{1,4}|\d{1,3}(?:,\d{3})+|\d+"
+_AMOUNT = ROW_AMOUNT
 _AMOUNTS_RE = re.compile(rf"(?:{_AMOUNT})(?: (?:{_AMOUNT}))*")
 # amounts at the end of a chunk that starts with the row's name, one space after it
 _TRAILING_AMOUNTS_RE = re.compile(rf"(?<= )(?:{_AMOUNT})(?: (?:{_AMOUNT}))*$")
@@ -44,7 +44,7 @@ _LEADING_AMOUNTS_RE = re.compile(rf"^(?:{_AMOUNT})(?: (?:{_AMOUNT}))*(?= \D)")
 _AMOUNT_TOKEN_RE = re.compile(r"\S+")
 _GAP_RE = re.compile(r"\S {2,}(?=\S)")
 # a chunk may start this many positions left of its column's edge (pdftotext drifts by a few)
-_DRIFT = 3
+DRIFT = 3
 
 
 @dataclass
@@ -228,14 +228,14 @@ def _set_text_edges(columns: list[Column], lines: list[Line], body: list[int], w
         lo, hi = columns[k - 1].centre, col.centre
         window = [(n, -x) for x, n in starts.items() if lo < x <= hi]
         col.edge = -max(window)[1] if window and not col.is_amount else col.x0
-    for col in columns:
+    for k, col in enumerate(columns):
         if col.is_amount:
             continue
         ends: dict[int, int] = {}
-        nxt = next((n for n in columns[columns.index(col) + 1:] if not n.is_amount), None)
+        nxt = next((n for n in columns[k + 1:] if not n.is_amount), None)
         for c in chunks:
             # not the lines run into the next column's with one space between
-            if abs(c.x0 - col.edge) <= _DRIFT and (nxt is None or c.x1 < nxt.edge):
+            if abs(c.x0 - col.edge) <= DRIFT and (nxt is None or c.x1 < nxt.edge):
                 ends[c.x1] = ends.get(c.x1, 0) + 1
         col.right = max(ends, key=lambda x: (ends[x], x)) if ends else None
 
@@ -250,8 +250,9 @@ def find_fixed_layout(lines: list[Line], header_at: int) -> FixedLayout | None:
         return None
     # pdftotext pads by characters; a text padded by display width lines up better when so measured
     narrow = _aligned_chunks(body_texts, False)
-    wide = any(_is_wide(ch) for ch in lines[header_at].text) and _aligned_chunks(body_texts, True) > narrow
-    if max(narrow, _aligned_chunks(body_texts, True) if wide else 0) < 4:
+    widened = _aligned_chunks(body_texts, True) if any(_is_wide(ch) for ch in lines[header_at].text) else 0
+    wide = widened > narrow
+    if max(narrow, widened) < 4:
         return None
     block = _header_block(lines, header_at, wide)
     if block is None:
@@ -296,7 +297,7 @@ def _text_column(columns: list[Column], x0: int) -> int:
     """The text column a chunk starting at ``x0`` belongs to: the last whose edge it reaches."""
     found = 0
     for k, col in enumerate(columns):
-        if not col.is_amount and x0 + _DRIFT >= col.edge:
+        if not col.is_amount and x0 + DRIFT >= col.edge:
             found = k
     return found
 
@@ -316,7 +317,7 @@ def _split_at_edge(text: str, c: Chunk, columns: list[Column], k: int, wide: boo
             continue  # a space between two Latin words ("App Inventor")
         x = c.x0 + (_width(text, c.i0, a) if wide else a - c.i0)
         # a line with Latin letters or digits holds more characters than a full line of CJK
-        if col.right - 2 <= x and x + 1 <= nxt.edge + _DRIFT and (best is None or abs(x + 1 - nxt.edge) < best[0]):
+        if col.right - 2 <= x and x + 1 <= nxt.edge + DRIFT and (best is None or abs(x + 1 - nxt.edge) < best[0]):
             best = (abs(x + 1 - nxt.edge), a, x)
     if best is None:
         return [(k, c)]
@@ -335,7 +336,7 @@ def _line_pieces(line: Line, columns: list[Column], wide: bool) -> tuple[dict[in
     pieces: dict[int, list[MText]] = {}
     first_text = next((k for k, col in enumerate(columns) if not col.is_amount and k > 0
                        and any(c.is_amount for c in columns[:k])), len(columns))
-    amount_zone_end = columns[first_text].edge - _DRIFT if first_text < len(columns) else 1 << 30
+    amount_zone_end = columns[first_text].edge - DRIFT if first_text < len(columns) else 1 << 30
     has_amount = False
     last_amount = -1
     for c in line_chunks(text, wide):

@@ -22,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..model import Span
-from .fixed import Chunk, least_cost_bounds, line_chunks, pads_by_display_width
+from .fixed import DRIFT, Chunk, least_cost_bounds, line_chunks, pads_by_display_width
 from .grid import grid_column_role, is_grid_header
 from .labels import match_label, strip_noise
 from .lines import Line, clean_cell, is_chrome
@@ -36,8 +36,6 @@ _COLON_RE = re.compile(r"[:：]")
 _LABEL_THEN_SPACE_RE = re.compile(r"^(\S{2,16}) (?=\S)")
 # how many content lines below a piece of a wrapped label its next piece may stand
 _WRAP_REACH = 3
-# a chunk may start this many positions left of its column's edge
-_DRIFT = 3
 
 
 @dataclass
@@ -188,7 +186,7 @@ def is_fixed_width_form(lines: list[Line]) -> bool:
         if "  " not in ln.text.strip():
             continue
         chunks = [ln.text[c.i0:c.i1] for c in line_chunks(ln.text)]
-        if any(_exact_label(s) and _exact_label(s)[1] == "field" for s in chunks[:-1]):
+        if any((lab := _exact_label(s)) and lab[1] == "field" for s in chunks[:-1]):
             labelled += 1
     return labelled >= 3
 
@@ -297,7 +295,7 @@ def _grid_columns(header: Line, body: list[Line], wide: bool) -> list[_GridColum
 def _column_of(cols: list[_GridColumn], c: Chunk) -> int:
     found = 0
     for k, col in enumerate(cols):
-        if c.x0 + _DRIFT >= col.edge:
+        if c.x0 + DRIFT >= col.edge:
             found = k
     return found
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..model import Issue, Project, Span
 from .fixed_form import fixed_form_rows, fixed_grid_rows, is_fixed_width_form, is_fixed_width_grid_header
-from .form_money import PART_LABELS, TOTAL_LABELS, amount, annual_column, form_amounts
+from .form_money import MONEY_PAIR_RE, PART_LABELS, TOTAL_LABELS, amount, annual_column, form_amounts
 from .grid import (
     find_numbered_targets,
     find_prose_targets,
@@ -33,7 +33,7 @@ from .grid import (
 from .labels import FIELD_LABELS, GLUED_LABEL_RE, GROUP_LABELS, LABEL_UNIT_RE, match_label, strip_noise
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
-from .vocab import squash
+from .vocab import MONEY_UNIT, squash
 
 __all__ = ["FormResult", "looks_like_form", "parse_forms"]
 
@@ -52,15 +52,9 @@ _EXPENSE_GROUP = "按支出性质分"
 _EXPENSE_PARTS = {"基本支出", "项目支出"}
 # Headings of a task grid that some forms fill with the tasks themselves (年度主要任务 | 任务一：…)
 _GROUPS_THAT_MAY_HOLD_TEXT = {"年度主要任务", "年度任务"}
-_AMOUNT_UNIT_LINE_RE = re.compile(r"^\s*[|]?\s*(?:金额)?单位\s*[:：]\s*(?:万元|元|千元|亿元)\s*[|]?\s*$")
+_AMOUNT_UNIT_LINE_RE = re.compile(rf"^\s*[|]?\s*(?:金额)?单位\s*[:：]\s*(?:{MONEY_UNIT})\s*[|]?\s*$")
 _DEPARTMENT_CODE_RE = re.compile(r"^\s*[\[［【(（]\s*\d{2,12}\s*[\]］】)）]\s*")
 _SUPERVISOR_LABELS = ("主管部门", "主管部门及代码", "主管部门名称", "项目主管部门")
-# "年度资金总额 300  其中：财政拨款 300  其他资金 0": money labels and amounts by white space in one cell
-_MONEY_PAIR_RE = re.compile(
-    r"(?P<label>(?:其中\s*[:：]\s*)?(?:" + "|".join(sorted(
-        {re.escape(k) for k in (*TOTAL_LABELS, *PART_LABELS) if not k.startswith("其中")}, key=len, reverse=True))
-    + r"))\s*[:：]?\s*(?P<amount>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:万元|元|千元|亿元))?)"
-    r"(?P<gap>[\s,，;；、]*)")
 
 
 @dataclass
@@ -158,7 +152,7 @@ def _money_pairs(mt: MText, col: int) -> list[Cell] | None:
     s = mt.s
     found = []
     at = 0
-    while at < len(s) and (m := _MONEY_PAIR_RE.match(s, at)) is not None:
+    while at < len(s) and (m := MONEY_PAIR_RE.match(s, at)) is not None:
         found.append(m)
         at = m.end()
     if len(found) < 2 or at < len(s):

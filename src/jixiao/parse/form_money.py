@@ -13,16 +13,21 @@ from collections.abc import Iterable
 from ..model import Amounts, Issue, Project
 from .labels import LABEL_UNIT_RE
 from .mtext import MText
-from .vocab import nfkc, squash
+from .vocab import AMOUNT_TOKEN, MONEY_UNIT, nfkc, squash
 
-__all__ = ["PART_LABELS", "TOTAL_LABELS", "amount", "annual_column", "form_amounts"]
+__all__ = ["MONEY_PAIR_RE", "PART_LABELS", "TOTAL_LABELS", "amount", "annual_column", "form_amounts"]
 
 TOTAL_LABELS = ("本年度预算金额", "年度预算金额", "年度资金总额", "本年度资金", "资金总额",
                 "总金额", "项目总金额", "项目资金总额", "预算金额", "合计", "项目资金")
 PART_LABELS = {"财政拨款": "fiscal", "其中:财政拨款": "fiscal", "其中：财政拨款": "fiscal",
                "一般公共预算": "fiscal", "财政专户拨款": "special", "其他资金": "other"}
 
-_AMOUNT_VALUE_RE = re.compile(r"^\s*(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元|千元|亿元)?\s*$")
+_AMOUNT_VALUE_RE = re.compile(rf"^\s*({AMOUNT_TOKEN})\s*({MONEY_UNIT})?\s*$")
+# "年度资金总额 300  其中：财政拨款 300  其他资金 0": money labels and amounts by white space in one cell
+MONEY_PAIR_RE = re.compile(
+    r"(?P<label>(?:其中\s*[:：]\s*)?(?:" + "|".join(sorted(
+        {re.escape(k) for k in (*TOTAL_LABELS, *PART_LABELS) if not k.startswith("其中")}, key=len, reverse=True))
+    + rf"))\s*[:：]?\s*(?P<amount>{AMOUNT_TOKEN}(?:\s*(?:{MONEY_UNIT}))?)(?P<gap>[\s,，;；、]*)")
 _WORD_RE = re.compile(r"\S+")
 _MONEY_HEADING_RE = re.compile(r"资金|预算|金额|执行数")
 _ANNUAL_HEADING_RE = re.compile(r"^(?:本?年度|本年)")

@@ -15,7 +15,7 @@ from .grid import grid_column_role
 from .labels import LABEL_UNIT_RE, UNIT_NOTE
 from .lines import Line, clean_cell, split_cells
 from .mtext import MText
-from .vocab import HEADER_ROLES, squash
+from .vocab import HEADER_ROLES, MONEY_UNIT, squash
 
 __all__ = ["Head", "find_column_header", "header_amount_unit", "header_roles", "is_header_line", "read_head"]
 
@@ -24,7 +24,7 @@ _DEPT_RE = re.compile(
     r"(?P<label>(?:部门(?:[(（]单位[)）])?|单位|填报单位|申报单位|预算单位|主管部门|项目单位)(?:名称)?\s*(?:[(（]\s*(?:盖章|公章)\s*[)）])?)"
     r"\s*[:：]\s*(?!(?:金额)?单位\s*[:：])(?P<value>[^\t|]*?)\s*(?=(?:[ \t\u3000|]+(?:金额)?单位\s*[:：])|[\t|]|\s{2,}|$)"
 )
-_UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>万元|元|千元|亿元)")
+_UNIT_RE = re.compile(rf"(?:金额)?单位\s*[:：]\s*(?P<unit>{MONEY_UNIT})")
 _HEADER_UNIT_RE = re.compile(UNIT_NOTE)
 _YEAR_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年(?:度)?")
 _YEAR_LINE_RE = re.compile(r"^\s*[(（]?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）]?\s*$")

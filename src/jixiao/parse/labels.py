@@ -9,7 +9,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from .vocab import squash
+from .vocab import MONEY_UNIT, squash
 
 __all__ = ["FIELD_LABELS", "GLUED_LABEL_RE", "GROUP_LABELS", "GRID_WORDS", "LABEL_UNIT_RE", "UNIT_NOTE", "LabelMatch", "match_label", "strip_noise"]
 
@@ -74,13 +74,14 @@ GRID_WORDS = {
 }
 
 # "年度资金总额（万元）": the label with the unit its amounts are in
-UNIT_NOTE = r"[(（]\s*(?:单位\s*[:：]\s*)?(?P<unit>万元|元|千元|亿元)\s*[)）]"
+UNIT_NOTE = rf"[(（]\s*(?:单位\s*[:：]\s*)?(?P<unit>{MONEY_UNIT})\s*[)）]"
 LABEL_UNIT_RE = re.compile(UNIT_NOTE + r"\s*$")
+
+
 def _glued_label_re() -> re.Pattern[str]:
     # labels long enough not to begin an ordinary value ("合计", "其他", "部门" are left out)
     words = sorted({k for k in FIELD_LABELS if len(k) >= 4} | {"项目资金"}, key=len, reverse=True)
-    return re.compile(r"^\s*(?:" + "|".join(map(re.escape, words)) + r")"
-                      r"(?:\s*[(（]\s*(?:单位\s*[:：]\s*)?(?:万元|元|千元|亿元)\s*[)）])?")
+    return re.compile(r"^\s*(?:" + "|".join(map(re.escape, words)) + r")(?:\s*" + UNIT_NOTE + ")?")
 
 
 #: a label written with its value and no separator at all: "项目名称城市道路养护"

@@ -25,11 +25,11 @@ from .indicators import TRUNCATED, find_indicator_start, parse_indicators
 from .lines import Line, clean_cell, clean_line, is_chrome, split_cells
 from .loose_indicators import parse_loose_indicators
 from .mtext import MText
-from .vocab import LEVEL_WORD_RE, TOTAL_ROW_NAMES, parse_amount, squash
+from .vocab import LEVEL_WORD_RE, ROW_AMOUNT, TOTAL_ROW_NAMES, parse_amount, squash
 
-__all__ = ["Row", "SummaryResult", "add_cells_row", "build_summary", "tabular_rows", "wrapped_rows"]
+__all__ = ["Columns", "Row", "SummaryResult", "add_cells_row", "build_summary", "tabular_rows", "wrapped_rows"]
 
-_AMT = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,4})?"
+_AMT = ROW_AMOUNT
 _ANCHOR_RE = re.compile(
     rf"^(?P<indent>[ \u3000]*)(?P<name>.*?)(?<![^\s])(?P<nums>{_AMT}(?:[ \t\u3000]+{_AMT}){{0,4}})"
     # the row's goal (and indicators) may follow on the same line
@@ -199,8 +199,7 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
     rows: list[Row] = []
     previous_was_row = False
     numbered = bool(columns) and columns[0] == "seq"
-    if numbered:
-        columns = columns[1:]
+    table = Columns.of(columns[1:] if numbered else columns)
     for line in lines[start:]:
         if line.is_blank() or is_chrome(line.text):
             previous_was_row = False
@@ -224,16 +223,29 @@ def tabular_rows(lines: list[Line], start: int, columns: list[str], syntax: list
         if is_header_line(line.text) or (header_texts and len(line.text) <= 200 and squash(line.text) in header_texts):
             syntax.extend(line.mtext.spans())
             continue
-        add_cells_row(rows, cells, columns, line.no, syntax)
+        add_cells_row(rows, cells, table, line.no, syntax)
     return rows
 
 
-def add_cells_row(rows: list[Row], cells: list[MText], columns: list[str], line_no: int,
-                  syntax: list[Span]) -> None:
+@dataclass(frozen=True)
+class Columns:
+    """A table's column roles (the 序号 column taken off), and what every row asks of them."""
+
+    roles: list[str]
+    has_grid: bool
+    name_at: int
+    has_unit: bool
+
+    @classmethod
+    def of(cls, roles: list[str]) -> Columns:
+        return cls(roles, any(c.startswith("grid:") for c in roles), roles.index("name") if "name" in roles else 0,
+                   "unit" in roles)
+
+
+def add_cells_row(rows: list[Row], cells: list[MText], table: Columns, line_no: int, syntax: list[Span]) -> None:
     """One printed row's cells (one per column, the 序号 column already taken off): a new row,
     or more of the row above (a page broke it, or a grid's next indicator)."""
-    has_grid = any(c.startswith("grid:") for c in columns)
-    name_at = columns.index("name") if "name" in columns else 0
+    columns, has_grid, name_at = table.roles, table.has_grid, table.name_at
     if name_at:
         cells = _total_into_name_column(cells, name_at)
     no_name = not cells[name_at if len(cells) > name_at else 0].s
@@ -254,7 +266,7 @@ def add_cells_row(rows: list[Row], cells: list[MText], columns: list[str], line_
             syntax.extend(mt.spans())
         return
     if row is not None:
-        if "unit" in columns and row.unit is None and rows and rows[-1].unit is not None:
+        if table.has_unit and row.unit is None and rows and rows[-1].unit is not None:
             # the unit's cell merged down over its projects: printed on the first only
             row.unit = MText.plain(rows[-1].unit.s)
         rows.append(row)

@@ -76,6 +76,10 @@ LEVEL_WORD_RE = "|".join(
 
 # An amount as printed: 1,234.56 / 1234.56 / 1234 (a sign for corrections).
 AMOUNT_TOKEN = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# An amount in a summary row's cells: no sign, at most four decimals.
+ROW_AMOUNT = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,4})?"
+# The units money is printed in (单位：万元, 项目资金（元）, 2680万元).
+MONEY_UNIT = r"万元|元|千元|亿元"
 AMOUNT_RE = re.compile(rf"^\s*({AMOUNT_TOKEN})\s*(万元|元)?\s*$")
 
 

@@ -203,7 +203,7 @@ def _insert_shifted(conn: Connection, table: str, columns: Sequence[str], rows: 
         if c in shift:
             values.append(f"?{k} + {shift[c]}")  # NULL + n stays NULL
         elif c in ("id", "rowid"):  # a search entry: tier << 40 | local id of its project or indicator
-            values.append(f"?{k} + CASE ?{k} >> {T.TIER_SHIFT} WHEN {T.KIND_TIERS['indicator']} "
+            values.append(f"?{k} + CASE ?{k} >> {T.TIER_SHIFT} WHEN {_INDICATOR_TIER} "
                           f"THEN {first_indicator} ELSE {first_project} END")
         else:
             values.append(f"?{k}")
