@@ -14,6 +14,8 @@ from ..model import AMOUNT_KEYS, Document, Issue, Span
 from ..read.base import Source
 from .fixed import FixedLayout, find_fixed_layout, fixed_width_cells
 from .form import looks_like_form, parse_forms
+from .form_reader import FormReading, read_forms
+from .form_vocab import grid_role, is_value_like, label_info, level_kind
 from .header import find_column_header, header_amount_unit, read_head
 from .lines import Line, split_lines
 from .residue import all_spans, find_residue
@@ -58,12 +60,96 @@ def _collector_paused() -> Iterator[None]:
 def parse_source(source: Source) -> Document:
     """Parse one source into a Document; raise ParseError when nothing is recognised."""
     with _collector_paused():
-        return _parse(source)
+        lines = split_lines(source.text)
+        reading = read_forms(lines) if _GRID_WORD_RE.search(source.text) else None
+        try:
+            doc = _parse(source, lines)
+        except ParseError:
+            if reading is None:
+                raise
+            doc = None
+        if reading is not None and (doc is None or _quality(reading.projects) > _quality(doc.projects)):
+            return _from_reading(source, lines, reading)
+        assert doc is not None
+        return doc
 
 
-def _parse(source: Source) -> Document:
+# the column words of an indicator grid: a form reading is tried only where they occur
+_GRID_WORD_RE = re.compile(r"[一二三]\s*级|指标内容")
+
+
+def _quality(projects: list) -> int:
+    """How much of a form a reading found: named projects, goals, amounts, and indicators with
+    a name, a value and level names from the vocabulary. Two readings of one text are compared
+    by it; the better one is kept."""
+    q = 0
+    for p in projects:
+        q += 2 * bool(p.name) + bool(p.goal) + sum(v is not None for v in p.amounts.values().values())
+        if p.name and (level_kind(p.name) or grid_role(p.name) or label_info(p.name)):
+            q -= 4  # a level name, a grid header or a label read as a project
+        for i in p.indicators:
+            q += bool(i.name) + bool(i.annual_value or i.period_value)
+            q += bool(i.level1 and level_kind(i.level1)) + bool(i.level2 and level_kind(i.level2))
+            if _misread(i.name, i.annual_value):
+                q -= 3
+    return q
+
+
+def _misread(name: str | None, value: str | None) -> bool:
+    """An indicator whose name is a value or a level name, or whose value is a level or grid
+    word: cells placed in the wrong columns."""
+    if name and (len(name) <= 1 or _NUMBERED_NAME_RE.match(name) or is_value_like(name) and len(name) <= 8 or level_kind(name) or grid_role(name)
+                 or _GLUED_LEVEL_RE.match(name) and level_kind(_GLUED_LEVEL_RE.match(name).group())):
+        return True
+    return bool(value and (level_kind(value) or grid_role(value)))
+
+
+_GLUED_LEVEL_RE = re.compile(r"^[^\d%≥≤<>=]{2,16}?指标")
+_NUMBERED_NAME_RE = re.compile(r"^\s*指标\s*\d{1,3}\s*[:：]")
+
+
+def _from_reading(source: Source, lines: list[Line], reading: FormReading) -> Document:
+    """A Document from the cell reader's forms."""
     text = source.text
-    lines = split_lines(text)
+    doc = Document(source=source.name, source_text=text, encoding=source.encoding,
+                   parser_version=__version__, form=reading.form)
+    for w in source.warnings:
+        doc.warnings.append(Issue(code="read", message=w))
+    if reading.title is not None:
+        doc.title = reading.title.s
+        doc.spans["title"] = reading.title.spans()
+        if _DEPARTMENT_FORM_RE.search(doc.title):
+            doc.form = "department"
+    if reading.year is not None:
+        doc.year, doc.spans["year"] = reading.year[0], reading.year[1]
+    if reading.department is not None:
+        doc.department = reading.department.s
+        doc.spans["department"] = reading.department.spans()
+    doc.amount_unit = reading.amount_unit
+    doc.projects = reading.projects
+    doc.warnings.extend(reading.warnings)
+    _finish(doc, lines, reading.syntax)
+    return doc
+
+
+def _finish(doc: Document, lines: list[Line], syntax: list[Span]) -> Document:
+    _flag_unnamed_projects(doc)
+    doc.syntax = syntax
+    # A summary table's indicator items are claimed whole as syntax (``parse_indicators``), so the
+    # spans of their fields, two thirds of all spans, would not change the residue.
+    fields = all_spans(doc, indicators=doc.form != "summary")
+    doc.residue = find_residue(doc.source_text, lines, [*fields, *syntax])
+    if doc.residue:
+        doc.warnings.append(Issue(
+            code="residue",
+            message=f"有 {len(doc.residue)} 处文本未归入任何字段（见 residue） / "
+                    f"{len(doc.residue)} pieces of text fed no field",
+        ))
+    return doc
+
+
+def _parse(source: Source, lines: list[Line]) -> Document:
+    text = source.text
     doc = Document(source=source.name, source_text=text, encoding=source.encoding,
                    parser_version=__version__)
     syntax: list[Span] = []
@@ -128,19 +214,7 @@ def _parse(source: Source) -> Document:
             "未识别出绩效目标表：文本中没有项目行或项目表单 / no performance-target table found in this text",
             code="not-a-table",
         )
-    _flag_unnamed_projects(doc)
-    doc.syntax = syntax
-    # A summary table's indicator items are claimed whole as syntax (``parse_indicators``), so the
-    # spans of their fields, two thirds of all spans, would not change the residue.
-    fields = all_spans(doc, indicators=doc.form != "summary")
-    doc.residue = find_residue(text, lines, [*fields, *syntax])
-    if doc.residue:
-        doc.warnings.append(Issue(
-            code="residue",
-            message=f"有 {len(doc.residue)} 处文本未归入任何字段（见 residue） / "
-                    f"{len(doc.residue)} pieces of text fed no field",
-        ))
-    return doc
+    return _finish(doc, lines, syntax)
 
 
 def _fixed_width_rows(lines: list[Line], layout: FixedLayout, syntax: list[Span]) -> list[Row]:

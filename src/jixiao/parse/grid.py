@@ -27,7 +27,7 @@ from .values import parse_target
 from .vocab import LEVEL1_WORDS, LEVEL2_WORDS, LEVEL_WORD_RE, is_level1, is_level2, squash
 
 __all__ = ["GridResult", "find_numbered_targets", "find_prose_targets", "find_stream_header", "glued_grid_header",
-           "grid_column_role", "grid_from_rows", "indicators_from_cells", "is_grid_header", "parse_grid",
+           "grid_column_role", "grid_from_rows", "value_start", "indicators_from_cells", "is_grid_header", "parse_grid",
            "parse_numbered_targets", "parse_prose"]
 
 _VALUE_TOKEN_RE = re.compile(
@@ -536,7 +536,7 @@ _QUALITATIVE_ENDINGS = sorted(
     key=len, reverse=True)
 
 
-def _value_start(s: str, pos: int) -> int:
+def value_start(s: str, pos: int) -> int:
     """Where the value begins in a name run into its value ("市民满意度≥90%", "养护里程120公里",
     "出行便利度明显提升"); ``len(s)`` when no value can be told apart."""
     m = _VALUE_START_RE.search(s, pos + 1)
@@ -565,7 +565,7 @@ def _glued_cells(row: MText, roles: list[str | None]) -> list[MText]:
             cells.append(row.slice(pos, m.end()).strip() if m else empty)
             pos = m.end() if m else pos
         elif role == "name":
-            end = _value_start(s, pos)
+            end = value_start(s, pos)
             cells.append(row.slice(pos, end).strip())
             pos = end
         elif value_roles and k == value_roles[-1]:

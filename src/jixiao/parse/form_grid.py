@@ -1,0 +1,425 @@
+"""A form's indicator grid, read from cells: the header names the columns, the
+vocabulary names the cells.
+
+The header (一级指标 | 二级指标 | 三级指标 | 指标值 …, with any extra columns:
+分值, 指标解释, 绩效标准, 指标值类型 / 目标值 / 度量单位, one column per village,
+or a second 二级/三级/指标值 set for the 中期 or 长期 targets) gives the columns
+after the level names. Rows arrive in one of three shapes:
+
+* rows of cells (pipes, tabs): 一级 and 二级 are left out on continuation rows,
+  and the cells shift left, so the levels are peeled by their vocabulary and
+  the rest placed by the header's columns;
+* rows of space-separated words: a name may hold spaces, extra columns may be
+  empty, so the value is found from the right by its shape;
+* one cell per line, rows lost: the level names mark the rows, and the cells
+  between them are cut by the number of columns the header gives; cells that
+  do not fit are warned about;
+* cells run together (``产出指标数量指标名称100%``): levels peeled by
+  vocabulary, the value cut by its shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Indicator, Issue, Span, Target
+from .form_vocab import grid_role, is_value_like, label_info, level_kind, strip_name_number
+from .grid import glued_grid_header, value_start
+from .mtext import MText
+from .segment import Cell
+from .values import parse_target
+from .vocab import squash
+
+__all__ = ["GridHeader", "GridReading", "read_grid", "read_header"]
+
+_VALUE_ROLES = ("value", "period")
+
+
+@dataclass
+class GridHeader:
+    roles: list[str]
+    labels: list[str]
+    glued: bool = False
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        """(role, label) of the columns after the level names, from the first 三级 name on."""
+        pairs = list(zip(self.roles, self.labels, strict=True))
+        start = next((k for k, (r, _) in enumerate(pairs) if r.startswith("name")), len(pairs))
+        return [(r.split(":")[0], lab) for r, lab in pairs[start:]]
+
+    @property
+    def paired(self) -> bool:
+        return sum(r.startswith("name") for r in self.roles) >= 2
+
+    @property
+    def row_columns(self) -> list[tuple[str, str]]:
+        """The columns of one indicator: for a paired grid, the second (年度) set."""
+        cols = self.columns
+        if self.paired:
+            second = max(k for k, (r, _) in enumerate(cols) if r == "name")
+            return cols[second:]
+        return cols
+
+
+@dataclass
+class GridReading:
+    indicators: list[Indicator] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    syntax: list[Span] = field(default_factory=list)
+
+
+def _normalise(roles: list[str]) -> list[str]:
+    """A grid with two sets of 二级/三级/指标值 columns: the first set's values are the period's."""
+    if sum(r.startswith("name") for r in roles) < 2:
+        return roles
+    out, names = [], 0
+    for r in roles:
+        names += r.startswith("name")
+        out.append("period" if r == "value" and names == 1 else r)
+    return out
+
+
+def read_header(cells: list[Cell], i: int) -> tuple[GridHeader, int] | None:
+    """The grid header starting at cell ``i`` and the index after it, or None."""
+    c = cells[i]
+    if c.empty:
+        return None
+    words = glued_grid_header(c.s) if len(squash(c.s)) > 8 else None
+    if words:
+        roles = [grid_role(w) or "group" for w in words]
+        kept = [(r, w) for r, w in zip(roles, words, strict=True) if r != "group"]
+        header = GridHeader([r for r, _ in kept], [w for _, w in kept], glued=True)
+        return (header, i + 1) if _complete(header.roles) else None
+    if grid_role(c.s) not in ("level1", "level2"):
+        return None
+    roles: list[str] = []
+    labels: list[str] = []
+    j, last_row = i, c.row
+    while j < len(cells):
+        cj = cells[j]
+        if cj.empty:
+            j += 1
+            continue
+        role = grid_role(cj.s)
+        if role is None:
+            info = label_info(cj.s)
+            if level_kind(cj.s) or len(squash(cj.s)) > 16 or (info is not None and info.strong) or is_value_like(cj.s):
+                break
+            if cj.row is not None and cj.row != last_row:
+                break
+            role = "extra"
+        roles.append(role)
+        labels.append("".join(cj.s.split()))
+        last_row = cj.row
+        j += 1
+    roles = _normalise(roles)
+    if not _complete(roles):
+        return None
+    return GridHeader(roles, labels), j
+
+
+def _complete(roles: list[str]) -> bool:
+    """A grid header names the 三级 column, a level column and a value column; a transfer table's
+    value columns may be one per county or village, named by place (extra columns)."""
+    have = [r.split(":")[0] for r in roles]
+    if "name" not in have or not {"level1", "level2"} & set(have):
+        return False
+    return bool({"value", "period"} & set(have)) or have.count("extra") >= 2
+
+
+# -- reading rows ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    header: GridHeader
+    out: GridReading
+    level1: MText | None = None
+    level2: MText | None = None
+    pending: list[Cell] = field(default_factory=list)
+
+    def set_level(self, c: Cell, kind: str, prev_was_level: bool, next_is_level: bool) -> None:
+        if kind == "both":
+            kind = "level2" if prev_was_level or not (next_is_level or self.level1 is None) else "level1"
+        text = _bare(c.mt)
+        if kind == "level1":
+            self.level1, self.level2 = text, None
+        else:
+            self.level2 = text
+        self.out.syntax.extend(c.mt.spans())
+
+
+def _bare(mt: MText) -> MText:
+    """A level or name cell without the spaces a PDF or a vertical label left in it."""
+    if not re.search(r"\s", mt.s):
+        return mt
+    parts = [p for p in mt.split_re(re.compile(r"\s+")) if p.s]
+    return MText.join(parts)
+
+
+def _indicator(state: _State, name: MText | None, values: dict[str, MText], extras: dict[str, MText],
+               line: int) -> None:
+    if name is not None:
+        cut = strip_name_number(name.s)
+        if cut:
+            state.out.syntax.extend(name.spans(0, cut))
+            name = name.slice(cut)
+    if (name is None or not name.s.strip()) and not values:
+        return
+    ind = Indicator(seq=len(state.out.indicators) + 1)
+    if state.level1 is not None:
+        ind.level1 = state.level1.s
+        ind.spans["level1"] = state.level1.spans()
+    if state.level2 is not None:
+        ind.level2 = state.level2.s
+        ind.spans["level2"] = state.level2.spans()
+    if name is not None and name.s.strip():
+        ind.name = name.s.strip()
+        ind.spans["name"] = name.strip().spans()
+    for role, key in (("value", "annual"), ("period", "period")):
+        v = values.get(role)
+        if v is None or not v.s.strip():
+            continue
+        v = v.strip().strip("。")
+        setattr(ind, f"{key}_value", v.s)
+        setattr(ind, f"{key}_target", parse_target(v.s))
+        ind.spans[f"{key}_value"] = v.spans()
+    for label, v in extras.items():
+        if v.s.strip():
+            ind.extra[label] = v.s.strip()
+            ind.spans[f"extra.{label}"] = v.spans()
+    if ("type" in values or "unit" in values) and ind.annual_value:
+        ind.annual_target = _split_target(values, ind.annual_target)
+    prev = state.out.indicators[-1] if state.out.indicators else None
+    if (state.header.paired and prev is not None and prev.name == ind.name and prev.period_value is None
+            and ind.annual_value is not None):
+        # the same indicator's 中期 and 年度 cells, read as two in a stream
+        prev.period_value, prev.period_target = prev.annual_value, prev.annual_target
+        prev.annual_value, prev.annual_target = ind.annual_value, ind.annual_target
+        return
+    state.out.indicators.append(ind)
+
+
+def _split_target(values: dict[str, MText], target: Target | None) -> Target | None:
+    """方向 ``≤`` | 目标值 ``70`` | 单位 ``万元`` make one target; 定性 keeps the word."""
+    kind = squash(values["type"].s) if "type" in values else ""
+    unit = squash(values["unit"].s) if "unit" in values else ""
+    words = {"大于等于": "≥", "小于等于": "≤", "等于": "=", "大于": ">", "小于": "<", "定量": "", "定性": ""}
+    kind = words.get(kind, kind)
+    return parse_target(f"{kind}{squash(values['value'].s)}{unit}") or target
+
+
+def _place(state: _State, cells: list[Cell], columns: list[tuple[str, str]], line: int) -> None:
+    """Cells of one indicator, placed in order under ``columns``."""
+    name: MText | None = None
+    values: dict[str, MText] = {}
+    extras: dict[str, MText] = {}
+    for c, (role, label) in zip(cells, columns, strict=False):
+        if role == "name":
+            if c.s.strip():
+                name = _bare(c.mt) if c.token else c.mt
+        elif role == "level2":
+            if level_kind(c.s):
+                state.level2 = _bare(c.mt)
+                state.out.syntax.extend(c.mt.spans())
+        elif role in ("value", "period", "type", "unit"):
+            if c.s.strip():
+                values[role] = c.mt
+        elif c.s.strip():
+            extras[label] = c.mt
+    _indicator(state, name, values, extras, line)
+
+
+def _flush(state: _State) -> None:
+    """Cells between level names in a stream: cut by the header's columns."""
+    cells = [c for c in state.pending if not c.empty]
+    state.pending = []
+    if not cells:
+        return
+    cols = state.header.row_columns
+    k = max(1, len(cols))
+    if len(cells) % k:
+        state.out.warnings.append(Issue(
+            code="grid-cells",
+            message=f"指标表第 {cells[0].line} 行起的 {len(cells)} 个单元格与表头的 {k} 列对不齐，请核对 / "
+                    f"{len(cells)} grid cells from line {cells[0].line} do not fit the header's {k} columns",
+            line=cells[0].line))
+    for at in range(0, len(cells), k):
+        _place(state, cells[at: at + k], cols, cells[at].line)
+
+
+def _align_tokens(tokens: list[Cell], columns: list[tuple[str, str]]) -> list[Cell | None]:
+    """Space-separated words of one row (after its level names) under ``columns``: the value is
+    the word that reads as a value with as many filled columns after it as can be; what lies
+    before the columns between the name and the value is the name."""
+    roles = [r for r, _ in columns]
+    if not tokens:
+        return []
+    vi = next((k for k, r in enumerate(roles) if r in _VALUE_ROLES), len(roles) - 1)
+    before = vi - 1  # columns between the name and the value
+    after = len(roles) - vi - 1
+    choice = None
+    for n_after in range(min(after, len(tokens) - 1 - before), -1, -1):
+        vpos = len(tokens) - 1 - n_after
+        if vpos - before >= 1 and is_value_like(tokens[vpos].s):
+            choice = vpos
+            break
+    if choice is None:
+        choice = len(tokens) - 1 if len(tokens) > before + 1 else None
+    if choice is None:
+        return [_joined(tokens)]
+    name = _joined(tokens[: choice - before])
+    out: list[Cell | None] = [name, *tokens[choice - before: choice], tokens[choice]]
+    rest = tokens[choice + 1:]
+    if len(rest) > after:
+        rest = [*rest[: after - 1], _joined(rest[after - 1:])] if after else []
+    out.extend(rest)
+    return out
+
+
+def _joined(tokens: list[Cell]) -> Cell:
+    if len(tokens) == 1:
+        return tokens[0]
+    return Cell(MText.join([t.mt for t in tokens], " "), tokens[0].line, tokens[0].row, True)
+
+
+def _peel_levels(state: _State, cells: list[Cell], outside_next: Cell | None) -> list[Cell]:
+    """Set the 一级/二级 names a row begins with; return the rest of the row."""
+    k = 0
+    prev_level = False
+    while k < len(cells):
+        c = cells[k]
+        if c.empty and not c.token:
+            k += 1
+            continue
+        kind = level_kind(c.s)
+        if kind is None:
+            break
+        nxt = next((d for d in cells[k + 1:] if not d.empty), outside_next)
+        state.set_level(c, kind, prev_level, bool(nxt is not None and level_kind(nxt.s)))
+        prev_level = True
+        k += 1
+    return cells[k:]
+
+
+_GLUED_LEVEL_RE = re.compile(r"^[^\d%≥≤<>=]{2,16}?指标")
+
+
+def _glued_row(state: _State, c: Cell) -> None:
+    """"产出指标数量指标农村义务教育学校改造覆盖率100%": levels, name and value run together."""
+    mt = c.mt
+    levels = 0
+    while levels < 2 and (m := _GLUED_LEVEL_RE.match(mt.s)) and level_kind(m.group()):
+        head = Cell(mt.slice(0, m.end()), c.line, c.row)
+        rest = mt.slice(m.end())
+        nxt = _GLUED_LEVEL_RE.match(rest.s)
+        state.set_level(head, level_kind(m.group()), levels > 0, bool(nxt and level_kind(nxt.group())))
+        mt = rest
+        levels += 1
+    at = value_start(mt.s, 0)
+    name, value = mt.slice(0, at).strip(), mt.slice(at).strip()
+    _indicator(state, name if name.s else None, {"value": value} if value.s else {}, {}, c.line)
+
+
+def _is_vertical_fragment(c: Cell) -> bool:
+    """"绩 / 效 / 指 / 标" written one character per row down the grid's margin."""
+    s = c.s.strip()
+    return len(s) == 1 and "\u4e00" <= s <= "\u9fff"
+
+
+def _is_repeated_header(c: Cell) -> bool:
+    info = label_info(c.s)
+    return grid_role(c.s) is not None or (info is not None and squash(info.text) in ("绩效指标", "年度绩效指标"))
+
+
+def read_grid(header: GridHeader, cells: list[Cell]) -> GridReading:
+    """The indicators of a grid from the cells after its header."""
+    state = _State(header, GridReading())
+    k = 0
+    while k < len(cells):
+        c = cells[k]
+        if c.empty:
+            k += 1
+            continue
+        if _is_repeated_header(c) or _is_vertical_fragment(c):
+            state.out.syntax.extend(c.mt.spans())
+            k += 1
+            continue
+        if header.glued:
+            _flush(state)
+            _glued_row(state, c)
+            k += 1
+            continue
+        if c.row is not None:
+            _flush(state)
+            row = [c]
+            k += 1
+            while k < len(cells) and cells[k].row == c.row:
+                row.append(cells[k])
+                k += 1
+            state.out.syntax.extend(s for d in row if _is_vertical_fragment(d) for s in d.mt.spans())
+            row = [d for d in row if not _is_repeated_header(d) and not _is_vertical_fragment(d)]
+            _read_row(state, row, cells[k] if k < len(cells) else None)
+            continue
+        kind = level_kind(c.s)
+        if kind is not None:
+            _flush(state)
+            prev = cells[k - 1] if k else None
+            nxt = next((d for d in cells[k + 1:] if not d.empty), None)
+            state.set_level(c, kind, bool(prev is not None and level_kind(prev.s) and not prev.empty),
+                            bool(nxt is not None and level_kind(nxt.s)))
+            k += 1
+            continue
+        state.pending.append(c)
+        k += 1
+    _flush(state)
+    return state.out
+
+
+def _read_row(state: _State, row: list[Cell], next_cell: Cell | None) -> None:
+    rest = _peel_levels(state, row, next_cell)
+    if not rest or all(c.empty for c in rest):
+        return
+    columns = state.header.columns if not row[0].token else state.header.row_columns
+    if row[0].token:
+        placed = _align_tokens([c for c in rest if not c.empty], columns)
+        _place(state, [c for c in placed if c is not None], columns, row[0].line)
+        return
+    while rest and rest[0].empty:
+        rest = rest[1:]
+    if state.header.paired:
+        _place_paired(state, rest, row[0].line)
+        return
+    _place(state, rest, columns, row[0].line)
+
+
+def _place_paired(state: _State, cells: list[Cell], line: int) -> None:
+    """A row of a grid with 中期 and 年度 sets side by side: one indicator, its period value from
+    the first set and its name, 二级 and annual value from the second when printed."""
+    columns = state.header.columns
+    first_name: MText | None = None
+    values: dict[str, MText] = {}
+    name: MText | None = None
+    extras: dict[str, MText] = {}
+    names_seen = 0
+    for c, (role, label) in zip(cells, columns, strict=False):
+        if role == "name":
+            names_seen += 1
+            if c.s.strip():
+                if names_seen == 1:
+                    first_name = c.mt
+                else:
+                    name = c.mt
+        elif role == "level2":
+            if level_kind(c.s):
+                state.level2 = _bare(c.mt)
+                state.out.syntax.extend(c.mt.spans())
+        elif role in ("value", "period") and c.s.strip():
+            values[role] = c.mt
+        elif c.s.strip():
+            extras[label] = c.mt
+    if name is not None and first_name is not None:
+        state.out.syntax.extend(first_name.spans())  # the name printed again in the 年度 set
+    _indicator(state, name or first_name, values, extras, line)
