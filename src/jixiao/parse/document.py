@@ -18,6 +18,7 @@ from .form_reader import FormReading, read_forms
 from .form_vocab import grid_role, is_value_like, label_info, level_kind
 from .header import find_column_header, header_amount_unit, read_head
 from .lines import Line, split_lines
+from .prose import read_prose
 from .residue import all_spans, find_residue
 from .summary import Columns, Row, add_cells_row, build_summary, tabular_rows, wrapped_rows
 
@@ -62,6 +63,8 @@ def parse_source(source: Source) -> Document:
     with _collector_paused():
         lines = split_lines(source.text)
         reading = read_forms(lines) if _GRID_WORD_RE.search(source.text) else None
+        if reading is None and _PROSE_HINT_RE.search(source.text):
+            reading = read_prose(lines)
         try:
             doc = _parse(source, lines)
         except ParseError:
@@ -76,6 +79,8 @@ def parse_source(source: Source) -> Document:
 
 # the column words of an indicator grid: a form reading is tried only where they occur
 _GRID_WORD_RE = re.compile(r"[一二三]\s*级|指标内容")
+# and a prose reading where a level name heads a section (一、产出指标)
+_PROSE_HINT_RE = re.compile(r"[一二三四]\s*[、.．]\s*(?:产出|效益|满意度|成本)")
 
 
 def _quality(projects: list) -> int:
@@ -127,6 +132,12 @@ def _from_reading(source: Source, lines: list[Line], reading: FormReading) -> Do
         doc.spans["department"] = reading.department.spans()
     doc.amount_unit = reading.amount_unit
     doc.projects = reading.projects
+    if doc.form == "department" and reading.department is not None:
+        for p in doc.projects:  # a 部门整体 form is the department's own entry
+            if p.name is None:
+                p.name, p.spans["name"] = reading.department.s, reading.department.spans()
+            if p.unit is None:
+                p.unit, p.spans["unit"] = reading.department.s, reading.department.spans()
     doc.warnings.extend(reading.warnings)
     _finish(doc, lines, reading.syntax)
     return doc

@@ -326,7 +326,7 @@ def _glued_row(state: _State, c: Cell) -> None:
 def _is_vertical_fragment(c: Cell) -> bool:
     """"绩 / 效 / 指 / 标" written one character per row down the grid's margin."""
     s = c.s.strip()
-    return len(s) == 1 and "\u4e00" <= s <= "\u9fff"
+    return len(s) == 1 and "\u4e00" <= s <= "\u9fff" and not is_value_like(s)
 
 
 def _is_repeated_header(c: Cell) -> bool:

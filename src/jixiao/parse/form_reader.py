@@ -69,24 +69,33 @@ def _joined_label(a: str, b: str) -> bool:
     if len(squash(b)) > 6:
         return False
     info = label_info(ab)
-    if info is None or label_info(b) is not None and label_info(b).strong:
+    if info is None:
         return False
+    own = label_info(b)
+    if own is not None and own.strong:
+        return info.strong and len(squash(a)) <= 2  # "年度 / 总体目标"; not "彭兵 / 主管部门"
     return info.strong or squash(b).startswith(_JOINERS) or len(squash(a)) <= 2 or squash(b).startswith(("(", "（"))
 
 
+def _mergeable(prev: Cell, c: Cell) -> bool:
+    if c.empty or prev.empty or c.chrome or prev.chrome or len(squash(c.s)) > 10:
+        return False
+    if not (c.row is None or prev.row is None or c.row == prev.row):
+        return False
+    return (label_info(prev.s) is None or len(squash(c.s)) <= 4) and _joined_label(prev.s, c.s)
+
+
 def _merge_fragments(cells: list[Cell]) -> list[Cell]:
-    """"绩 / 效 / 指 / 标", "总体 / 目标", "项目完成 / 指标", "年度主要目标 / 和成果", "资金情况 / (万元)":
-    a label or level name the flattening cut in pieces, joined again."""
+    """"绩 / 效 / 指 / 标", "年度 / 总体 / 目标", "项目完成 / 指标", "年度主要目标 / 和成果",
+    "资金情况 / (万元)": a label or level name the flattening cut in pieces, joined again
+    (a joined piece may join the one before it: 总体 + 目标, then 年度 + 总体目标)."""
     out: list[Cell] = []
     for c in cells:
-        if out and not c.empty and not out[-1].empty and not c.chrome and not out[-1].chrome and len(squash(c.s)) <= 10:
-            prev = out[-1]
-            same_place = c.row is None or prev.row is None or c.row == prev.row
-            if same_place and (label_info(prev.s) is None or len(squash(c.s)) <= 4) and _joined_label(prev.s, c.s):
-                out[-1] = Cell(MText.join([prev.mt, c.mt]), prev.line, prev.row if prev.row is not None else c.row,
-                               token=prev.token and c.token)
-                continue
         out.append(c)
+        while len(out) >= 2 and _mergeable(out[-2], out[-1]):
+            prev, last = out[-2], out.pop()
+            out[-1] = Cell(MText.join([prev.mt, last.mt]), prev.line, prev.row if prev.row is not None else last.row,
+                           token=prev.token and last.token)
     return out
 
 
@@ -104,12 +113,22 @@ def _split_inline(cells: list[Cell], syntax: list[Span]) -> list[Cell]:
         c = _drop_seal_note(c, syntax)
         m = _COLON_RE.search(c.s)
         head = c.s[: m.start()] if m else ""
-        info = label_info(head) if m and head.strip() else None
+        info = None
+        start = 0
+        if m and (sp := max(head.rfind(" "), head.rfind("\u3000"))) > 0:
+            # "宋云花 联系电话:166…": the words before the label are the last label's value
+            start = sp + 1
+            info = label_info(head[start:])
+        if info is None:
+            start = 0
+            info = label_info(head) if m and head.strip() else None
         if info is None:
             out.append(c)
             continue
         syntax.extend(c.mt.spans(m.start(), m.end()))
-        out.append(Cell(c.mt.slice(0, m.start()).strip(), c.line, c.row, c.token))
+        if start:
+            out.append(Cell(c.mt.slice(0, start).strip(), c.line, c.row, c.token))
+        out.append(Cell(c.mt.slice(start, m.start()).strip(), c.line, c.row, c.token))
         rest = c.mt.slice(m.end()).strip()
         if rest.s:
             out.extend(_split_inline([Cell(rest, c.line, c.row, c.token)], syntax))
@@ -181,7 +200,7 @@ def _ends_grid(c: Cell) -> bool:
     if c.chrome or is_title(c.s):
         return True
     info = label_info(c.s)
-    if info is not None and info.strong and info.role in ("name", "footer", "unit", "department"):
+    if info is not None and info.strong and info.role in ("name", "footer", "unit", "department", "note"):
         return True
     return squash(c.s).startswith(("注:", "注：", "附件", "备注:"))
 
@@ -203,7 +222,9 @@ def _sections(cells: list[Cell]) -> list[_Section]:
         k = j
         while k < len(cells) and not (is_title(cells[k].s) or _starts_form(cells, k)):
             k += 1
-        out.append(_Section(cells[start:i], header, cells[after:j], cells[j:k]))
+        # the form's footer ends where the page's furniture begins
+        foot_end = next((m for m in range(j, k) if cells[m].chrome and m > j), k)
+        out.append(_Section(cells[start:i], header, cells[after:j], cells[j:foot_end]))
         start = i = k
     if not out:
         return []
@@ -231,20 +252,84 @@ def _fits(label: LabelInfo, value: Cell) -> bool:
     s = squash(value.s)
     if label.role in _MONEY_ROLES:
         return is_amount_like(value.s)
-    if label.role in _PERSONAL_ROLES or label.role == "field" and not label.strong:
+    if label.role in _PERSONAL_ROLES:
         return len(s) <= 80
     return True
+
+
+def _rows(cells: list[Cell]) -> list[list[Cell]]:
+    out: list[list[Cell]] = []
+    for c in cells:
+        if out and c.row is not None and out[-1][0].row == c.row:
+            out[-1].append(c)
+        else:
+            out.append([c])
+    return out
+
+
+def _label_tables(cells: list[Cell], syntax: list[Span]) -> tuple[list[Cell], list[Pair]]:
+    """A row of three or more labels over rows of as many cells (部门职能 | 年度目标任务 |
+    支出项目名称 | 预算金额 over the tasks): each value keyed by its group, row number and label
+    ("年度履职目标1.部门职能"). Returns the cells outside such tables and the pairs."""
+    rows = _rows(cells)
+    kept: list[Cell] = []
+    pairs: list[Pair] = []
+    group = ""
+    k = 0
+    while k < len(rows):
+        row = [c for c in rows[k] if not c.empty]
+        infos = [label_info(c.s) for c in row]
+        if len(row) == 1 and infos[0] is not None and infos[0].role == "group":
+            group = infos[0].text
+        if len(row) >= 3 and all(i is not None for i in infos):
+            body = []
+            j = k + 1
+            while j < len(rows):
+                nxt = [c for c in rows[j] if not c.empty]
+                if len(nxt) != len(row) or any(label_info(c.s) is not None for c in nxt):
+                    break
+                body.append(nxt)
+                j += 1
+            if body:
+                for c in row:
+                    syntax.extend(c.mt.spans())
+                for n, values in enumerate(body, 1):
+                    for head, info, v in zip(row, infos, values, strict=True):
+                        key = f"{group}{n}.{''.join(head.s.split())}"
+                        pairs.append(Pair(LabelInfo(key, "table", True), head, v.mt))
+                k = j
+                continue
+        kept.extend(rows[k])
+        k += 1
+    return kept, pairs
+
+
+# "基本支出 110.61" under 年度预算安排: a budget line's words are a label only before its amount,
+# for a task's 支出项目名称 may be 基本支出 too
+_BUDGET_LINES = {"基本支出", "项目支出", "人员经费", "公用经费", "人员支出", "公用支出"}
+
+
+def _budget_line_labels(cells: list[Cell]) -> list[Cell | tuple[Cell, LabelInfo]]:
+    out: list[Cell | tuple[Cell, LabelInfo]] = []
+    for k, c in enumerate(cells):
+        nxt = cells[k + 1] if k + 1 < len(cells) else None
+        if (squash(c.s) in _BUDGET_LINES and nxt is not None and nxt.row == c.row
+                and is_amount_like(nxt.s) and len(squash(nxt.s)) <= 14):
+            out.append((c, LabelInfo(squash(c.s), "field", True)))
+        else:
+            out.append(c)
+    return out
 
 
 def read_labels(cells: list[Cell], syntax: list[Span]) -> tuple[list[Pair], list[Cell]]:
     """Pair the labels of a form's head with their values; return the pairs and the cells no
     label took (title lines, notes: residue unless the caller claims them)."""
-    pairs: list[Pair] = []
     loose: list[Cell] = []
+    cells, pairs = _label_tables(cells, syntax)
     waiting: list[_Waiting] = []
     last_value: Pair | None = None
-    cells = _join_token_values(cells)
-    for c in cells:
+    for item in _join_token_values(_budget_line_labels(cells)):
+        c, known = item if isinstance(item, tuple) else (item, None)
         if c.chrome:
             loose.append(c)
             continue
@@ -252,13 +337,14 @@ def read_labels(cells: list[Cell], syntax: list[Span]) -> tuple[list[Pair], list
             if len(waiting) == 1 and not waiting[0].in_row and not waiting[0].group:
                 waiting.pop()
             continue
-        info = label_info(c.s)
+        info = known or label_info(c.s)
         if info is not None and not info.strong and len(waiting) == 1 and not waiting[0].group \
-                and waiting[0].pair.label.role not in _MONEY_ROLES \
+                and waiting[0].pair.label.role not in _MONEY_ROLES and waiting[0].pair.cell.row == c.row \
                 and not (info.role in _GOAL_ROLES and waiting[0].pair.label.role in _GOAL_ROLES):
             info = None  # "兵团推进乡村振兴补助资金" after 项目属性 is its value, though shaped like a label
         elif (info is not None and info.role == "field" and len(waiting) == 1 and not waiting[0].group
-              and waiting[0].pair.label.role == "field" and not waiting[0].pair.label.strong):
+              and waiting[0].pair.label.role == "field" and not waiting[0].pair.label.strong
+              and waiting[0].pair.cell.row == c.row):
             info = None  # "财政资金预算分类 | 一般公共预算"
         if info is not None and is_title(c.s):
             info = None
@@ -305,13 +391,14 @@ def read_labels(cells: list[Cell], syntax: list[Span]) -> tuple[list[Pair], list
     return [p for p in pairs if p.label.role != "group" or p.value is not None], loose
 
 
-def _join_token_values(cells: list[Cell]) -> list[Cell]:
+def _join_token_values(items: list[Cell | tuple[Cell, LabelInfo]]) -> list[Cell | tuple[Cell, LabelInfo]]:
     """A row split at spaces: the words between two labels are one value again."""
-    out: list[Cell] = []
-    for c in cells:
-        if (c.token and out and out[-1].token and out[-1].row == c.row and not out[-1].empty
-                and label_info(out[-1].s) is None and label_info(c.s) is None):
-            out[-1] = Cell(MText.join([out[-1].mt, c.mt], " "), out[-1].line, c.row, True)
+    out: list[Cell | tuple[Cell, LabelInfo]] = []
+    for c in items:
+        prev = out[-1] if out else None
+        if (isinstance(c, Cell) and isinstance(prev, Cell) and c.token and prev.token and prev.row == c.row
+                and not prev.empty and label_info(prev.s) is None and label_info(c.s) is None):
+            out[-1] = Cell(MText.join([prev.mt, c.mt], " "), prev.line, c.row, True)
             continue
         out.append(c)
     return out
@@ -331,6 +418,8 @@ def _first(pairs: list[Pair], *roles: str, prefer: str | None = None, last: bool
 
 
 def _field_key(p: Pair) -> str:
+    if p.label.role == "table":
+        return p.label.text
     return "".join(p.cell.s.split()).rstrip(":：")
 
 
@@ -382,7 +471,7 @@ def _project(pairs: list[Pair], warnings: list[Issue]) -> tuple[Project, dict[st
         skip.add(id(supervisors[0]))  # the document's department, not repeated among the fields
     for p in pairs:
         if (id(p) in skip or p.value is None or not p.value.s.strip()
-                or p.label.role in ("group", "goal_any", "chrome", "money_unit")):
+                or p.label.role in ("group", "goal_any", "chrome", "money_unit", "note")):
             continue
         key = _field_key(p)
         if key in proj.fields:

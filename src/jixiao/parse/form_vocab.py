@@ -137,7 +137,8 @@ _MONEY_UNIT_LABEL_RE = re.compile(r"^(?:金额|资金)?单位$")
 # a web page's own labels (发布时间：…): never a field of the form
 _CHROME_RE = re.compile(r"^(?:发布(?:时间|日期|机构|单位)|信息来源|来源|作者|编辑|浏览量|浏览次数|点击数|字号|字体|索引号|"
                         r"文号|归档时间|时间|分类|主题分类|发文机关|发文日期|有效性|名称|标题|公开方式|生成日期)$")
-_FOOTER_RE = re.compile(r"^(?:填表人|填报人|填报日期|单位负责人(?:签字)?|联系电话|联系人|.{0,10}审核意见|.{0,10}初审意见|注)$")
+_FOOTER_RE = re.compile(r"^(?:填表人|填报人|填报日期|单位负责人(?:签字)?|联系电话|联系人|.{0,10}审核意见|.{0,10}初审意见)$")
+_NOTE_LABEL_RE = re.compile(r"^(?:注|备注|说明|填表说明)$")
 _SHAPE_SUFFIXES = ("名称", "单位", "部门", "金额", "总额", "资金", "预算", "时间", "周期", "属性", "类型", "类别", "分类",
                    "来源", "负责人", "电话", "代码", "编码", "概况", "依据", "审批", "内容", "规模", "执行率", "起止时间",
                    "实施期", "项目期", "期限", "目标", "拨款", "收入", "小计", "联系人", "完成情况", "计划", "措施", "必要性", "可行性")
@@ -166,7 +167,7 @@ def label_info(text: str) -> LabelInfo | None:
     role = _role(key)
     if role is not None:
         return LabelInfo(key, role, True, unit)
-    if grid_role(key) is not None:
+    if grid_role(key) not in (None, "extra", "type", "unit"):
         return None
     known = match_label(key, fuzzy=False)
     if known is not None:
@@ -183,7 +184,7 @@ def _role(key: str) -> str | None:
                           (_GOAL_TOTAL_RE, "goal_total"), (_GOAL_ANY_RE, "goal_any"), (_GROUP_RE, "group"),
                           (_FISCAL_RE, "fiscal"), (_OTHER_RE, "other"), (_SPECIAL_RE, "special"),
                           (_TOTAL_RE, "total"), (_MONEY_UNIT_LABEL_RE, "money_unit"), (_CHROME_RE, "chrome"),
-                          (_FOOTER_RE, "footer")):
+                          (_FOOTER_RE, "footer"), (_NOTE_LABEL_RE, "note")):
         if pattern.match(key):
             return role
     return None
@@ -204,7 +205,7 @@ _VALUE_START_RE = re.compile(r"^(?:[<>≤≥＜＞=≧≦±]|不低于|不少于
 # "良好以上"); a name that merely holds such a word ends in a measure (合格率, 满意度, 完成情况)
 _QUALITATIVE_WORDS = re.compile(
     r"^\w{0,4}(?:提高|提升|改善|稳定|及时|按时|按期|建立|完善|合格|达标|良好|优秀|优良|有效|健全|完成|下降|降低|减少|"
-    r"满足|符合|正常|显著|明显|增强|增加|促进|保障|规范|较好|全覆盖|持续|无|是|否|满意|到位|落实)(?:以上|以下|水平|等级)?$")
+    r"满足|符合|正常|显著|明显|增强|增加|促进|保障|规范|较好|全覆盖|持续|发展|无|是|否|满意|到位|落实)(?:以上|以下|水平|等级)?$")
 _MEASURE_END = ("率", "度", "数", "量", "性", "情况", "时间", "面积", "长度", "人数", "金额", "成本", "标准")
 
 

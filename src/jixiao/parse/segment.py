@@ -130,7 +130,8 @@ def segment(lines: list[Line], syntax: list[Span], *, is_word: Callable[[str], b
             if text and stream_from is None and not pending:
                 cells.append(Cell(MText.plain(""), line.no, None))  # a " " paragraph: an empty cell
             continue
-        if is_chrome(text) and not pending and not _is_pipe_only(text):
+        if is_chrome(text) and not _is_pipe_only(text):
+            close_pending()
             cells.append(Cell(line.mtext.strip(), line.no, None, chrome=True))
             continue
         in_stream = stream_from is not None and i >= stream_from
