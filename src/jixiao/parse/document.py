@@ -131,6 +131,8 @@ def _from_reading(source: Source, lines: list[Line], reading: FormReading) -> Do
         doc.department = reading.department.s
         doc.spans["department"] = reading.department.spans()
     doc.amount_unit = reading.amount_unit
+    if reading.amount_unit_spans:
+        doc.spans["amount_unit"] = reading.amount_unit_spans
     doc.projects = reading.projects
     if doc.form == "department" and reading.department is not None:
         for p in doc.projects:  # a 部门整体 form is the department's own entry

@@ -334,8 +334,9 @@ def _is_repeated_header(c: Cell) -> bool:
     return grid_role(c.s) is not None or (info is not None and squash(info.text) in ("绩效指标", "年度绩效指标"))
 
 
-def read_grid(header: GridHeader, cells: list[Cell]) -> GridReading:
-    """The indicators of a grid from the cells after its header."""
+def read_grid(header: GridHeader, cells: list[Cell], *, at_end: bool = False) -> GridReading:
+    """The indicators of a grid from the cells after its header; ``at_end`` when nothing
+    follows the grid in the text (no footer, no other form): it may have been cut."""
     state = _State(header, GridReading())
     k = 0
     while k < len(cells):
@@ -375,7 +376,33 @@ def read_grid(header: GridHeader, cells: list[Cell]) -> GridReading:
         state.pending.append(c)
         k += 1
     _flush(state)
+    if at_end:
+        _cut_at_end(state)
+    if not state.out.indicators:
+        state.out.warnings.append(Issue(
+            code="grid-empty", message="指标表中没有读出任何指标，请核对 / the indicator grid yielded no indicator",
+            line=cells[0].line if cells else None))
     return state.out
+
+
+def _cut_at_end(state: _State) -> None:
+    """A grid that runs to the end of the text was cut there (an excerpt of a page): its last
+    indicator may be partial. A last "name" that is the start of a level name (数量指) is no
+    indicator at all."""
+    inds = state.out.indicators
+    if not inds or inds[-1].annual_value or inds[-1].period_value:
+        return
+    last = inds[-1]
+    name = squash(last.name or "")
+    if name and any(level_kind(name + tail) for tail in ("标", "指标", "效指标")):
+        inds.pop()
+        for spans in last.spans.values():
+            if spans and spans is not last.spans.get("level1") and spans is not last.spans.get("level2"):
+                state.out.syntax.extend(spans)
+    state.out.warnings.append(Issue(
+        code="excerpt-cut",
+        message="表格在文末被截断，最后一项指标不完整 / the table is cut off at the end of the text; its last indicator is incomplete",
+        line=None))
 
 
 def _read_row(state: _State, row: list[Cell], next_cell: Cell | None) -> None:

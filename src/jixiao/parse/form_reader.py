@@ -54,6 +54,7 @@ class FormReading:
     year: tuple[int, list[Span]] | None = None
     department: MText | None = None
     amount_unit: str | None = None
+    amount_unit_spans: list[Span] = field(default_factory=list)
 
 
 # -- mending the cells ----------------------------------------------------------------------------
@@ -194,6 +195,7 @@ class _Section:
     header: GridHeader | None
     grid: list[Cell]
     foot: list[Cell]
+    at_end: bool = False
 
 
 def _ends_grid(c: Cell) -> bool:
@@ -205,7 +207,7 @@ def _ends_grid(c: Cell) -> bool:
     return squash(c.s).startswith(("注:", "注：", "附件", "备注:"))
 
 
-def _sections(cells: list[Cell]) -> list[_Section]:
+def _sections(cells: list[Cell], syntax: list[Span]) -> list[_Section]:
     """Cut the cells into forms: each is its header cells, its grid header and rows, and what
     follows the grid (footers) up to the next form's title or 项目名称."""
     out: list[_Section] = []
@@ -224,7 +226,9 @@ def _sections(cells: list[Cell]) -> list[_Section]:
             k += 1
         # the form's footer ends where the page's furniture begins
         foot_end = next((m for m in range(j, k) if cells[m].chrome and m > j), k)
-        out.append(_Section(cells[start:i], header, cells[after:j], cells[j:foot_end]))
+        syntax.extend(sp for c in cells[i:after] for sp in c.mt.spans())  # the grid's header
+        out.append(_Section(cells[start:i], header, cells[after:j], cells[j:foot_end],
+                            at_end=all(c.empty or c.chrome for c in cells[j:])))
         start = i = k
     if not out:
         return []
@@ -294,7 +298,7 @@ def _label_tables(cells: list[Cell], syntax: list[Span]) -> tuple[list[Cell], li
                 for c in row:
                     syntax.extend(c.mt.spans())
                 for n, values in enumerate(body, 1):
-                    for head, info, v in zip(row, infos, values, strict=True):
+                    for head, v in zip(row, values, strict=True):
                         key = f"{group}{n}.{''.join(head.s.split())}"
                         pairs.append(Pair(LabelInfo(key, "table", True), head, v.mt))
                 k = j
@@ -488,41 +492,42 @@ _AMOUNT_NUMBER_RE = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 
 def _title_and_year(head: list[Cell], out: FormReading) -> None:
+    """The form's title (the last title before its labels: a page's own title and a notice's
+    attachment line come before it) and the budget year, in the title or the cell after it."""
     titles = [k for k, c in enumerate(head) if is_title(c.s)]
     if not titles:
         return
     k = titles[-1]
     t = head[k].mt.strip(" \t\u3000|")
+    out.syntax.extend(t.spans())
     if out.title is None:
         out.title = t
-        out.syntax.extend(t.spans())
-    if out.year is not None:
-        return
     y = _YEAR_RE.search(t.s)
-    if y:
+    if y and out.year is None:
         out.year = (int(y.group("year")), t.spans(y.start("year"), y.end("year")))
-        return
     for c in head[k + 1: k + 3]:
         m = _YEAR_CELL_RE.match(c.s.strip())
         if m:
-            out.year = (int(m.group("year")), c.mt.spans(m.start("year"), m.end("year")))
-            out.syntax.extend(c.mt.spans())
+            out.syntax.extend(c.mt.spans())  # "（2024年度）" under the title
+            if out.year is None:
+                out.year = (int(m.group("year")), c.mt.spans(m.start("year"), m.end("year")))
             return
 
 
-def _amount_unit(pairs: list[Pair], cells: list[Cell]) -> str | None:
+def _amount_unit(pairs: list[Pair], cells: list[Cell]) -> tuple[str, list[Span]] | None:
+    """The money unit: a label's note (项目资金（万元）), 单位：万元, or the amounts' own 万元."""
     for c in cells:
         if (info := label_info(c.s)) is not None and info.unit:
-            return info.unit
+            return info.unit, []
     for p in pairs:
         if p.label.role == "money_unit" and p.value is not None and p.value.s.strip() in ("万元", "元", "千元", "亿元"):
-            return p.value.s.strip()
+            return p.value.s.strip(), p.value.strip().spans()
     for c in cells:
         if m := _MONEY_UNIT_RE.search(c.s):
-            return m.group(1)
+            return m.group(1), c.mt.spans(m.start(1), m.end(1))
     for p in pairs:
         if p.label.role in _MONEY_ROLES and p.value is not None and (m := _AMOUNT_UNIT_IN_VALUE_RE.match(p.value.s)):
-            return "万元" if m.group(1).startswith("万") else m.group(1)
+            return ("万元" if m.group(1).startswith("万") else m.group(1)), []
     return None
 
 
@@ -530,7 +535,7 @@ def read_forms(lines: list[Line]) -> FormReading | None:
     """Read the forms in ``lines``; None when no indicator grid with a form head is found."""
     out = FormReading()
     cells = _prepare(lines, out.syntax)
-    sections = _sections(cells)
+    sections = _sections(cells, out.syntax)
     if not sections:
         return None
     for sec in sections:
@@ -543,9 +548,9 @@ def read_forms(lines: list[Line]) -> FormReading | None:
         proj, chosen = _project(pairs + foot_pairs, out.warnings)
         if out.department is None and chosen.get("department") is not None:
             out.department = chosen["department"].value
-        if out.amount_unit is None:
-            out.amount_unit = _amount_unit(pairs, head)
-        grid = read_grid(sec.header, sec.grid)
+        if out.amount_unit is None and (unit := _amount_unit(pairs, head)) is not None:
+            out.amount_unit, out.amount_unit_spans = unit
+        grid = read_grid(sec.header, sec.grid, at_end=sec.at_end)
         proj.indicators = grid.indicators
         proj.warnings.extend(grid.warnings)
         out.syntax.extend(grid.syntax)

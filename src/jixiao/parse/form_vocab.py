@@ -151,6 +151,7 @@ def _label_key(text: str) -> tuple[str, str | None]:
         unit = m.group(1)
         s = s[: m.start()] + s[m.end():]
     s = re.sub(r"[(（](?:盖章|公章|签章|签字)[)）]", "", s)
+    s = re.sub(r"[(（]\d{1,3}(?:-\d{1,3})?分[)）]|[(（]\d{1,3}-\d{1,3}[)）]分", "", s)  # a score: (90分), (0-20)分
     s = _LEADING_NUMBER_RE.sub("", s)
     return s.rstrip(":：").strip("|*★"), unit
 

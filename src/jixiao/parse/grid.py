@@ -273,6 +273,7 @@ def _place_row(grid: _Grid, cells: list[MText], roles: list[str | None], labels:
     recorded in ``syntax`` so that they are not residue."""
     by: dict[str, MText] = {}
     extra: dict[str, str] = {}
+    extra_spans: dict[str, list[Span]] = {}
     for role, label, c in zip(roles, labels, cells, strict=True):
         if not c.s:
             continue
@@ -282,6 +283,7 @@ def _place_row(grid: _Grid, cells: list[MText], roles: list[str | None], labels:
                 syntax.extend(c.spans())
         elif role is not None:
             extra[label.strip()] = c.s
+            extra_spans[f"extra.{label.strip()}"] = c.spans()
             syntax.extend(c.spans())
     if "level1" in by:
         grid.level1, grid.level1_code = _level_text(by["level1"])
@@ -303,6 +305,7 @@ def _place_row(grid: _Grid, cells: list[MText], roles: list[str | None], labels:
             setattr(ind, key, by[role].s)
             ind.spans[key] = by[role].spans()
     ind.extra.update(extra)
+    ind.spans.update(extra_spans)
     grid.indicators.append(ind)
 
 

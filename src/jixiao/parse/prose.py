@@ -57,15 +57,16 @@ def _headings(lines: list[Line]) -> list[int]:
 def _value_at(s: str) -> int:
     """Where an item's value begins: after the name's own bracketed placeholder ("(≥**株)")."""
     floor = 0
-    if m := _PLACEHOLDER_END_RE.search(s):
-        if "*" in s[: m.end()] or re.search(r"[≥≤<>]", s[: m.end()]):
-            floor = m.end()
+    m = _PLACEHOLDER_END_RE.search(s)
+    if m and ("*" in s[: m.end()] or re.search(r"[≥≤<>]", s[: m.end()])):
+        floor = m.end()
     at = value_start(s, max(floor - 1, 0)) if floor else value_start(s, 0)
     return at if at >= floor else len(s)
 
 
-def _items(body: MText) -> list[tuple[str | None, MText]]:
-    """(the level name in force, the item's text) for each item of a group's sentences."""
+def _items(body: MText, syntax: list) -> list[tuple[str | None, MText]]:
+    """(the level name in force, the item's text) for each item of a group's sentences; the
+    level names themselves go to ``syntax``."""
     out: list[tuple[str | None, MText]] = []
     level: str | None = None
     pos = 0
@@ -77,6 +78,7 @@ def _items(body: MText) -> list[tuple[str | None, MText]]:
         for piece in _split_items(chunk):
             out.append((level, piece))
         if word is not None:
+            syntax.extend(body.spans(start, end))
             level = word
             out.append((word, MText.plain("")))  # a level name opens its group
         pos = end
@@ -115,14 +117,16 @@ def read_prose(lines: list[Line]) -> FormReading | None:
         level1 = _HEADING_RE.match(lines[h].text).group("word")
         body = MText.join_lines([clean_cell(ln.mtext, out.syntax).strip() for ln in lines[h + 1: nxt]])
         level2: str | None = None
-        for word, item in _items(body):
+        for word, item in _items(body, out.syntax):
             if not item.s:
                 if level_kind(word) == "level1":
                     level1, level2 = word, None
                 else:
                     level2 = word
                 continue
-            at = 0 if is_value_like(item.s) else _value_at(item.s)
+            at = _value_at(item.s)
+            if at >= len(item.s) and is_value_like(item.s):
+                at = 0  # "可持续影响指标，持续发展": a value with no name
             name, value = item.slice(0, at).strip(), item.slice(at).strip()
             ind = Indicator(seq=len(proj.indicators) + 1, level1=level1, level2=level2)
             if name.s:
@@ -134,6 +138,8 @@ def read_prose(lines: list[Line]) -> FormReading | None:
                 ind.spans["annual_value"] = value.spans()
             proj.indicators.append(ind)
     _preamble(lines[: heads[0]], proj, out)
+    if out.title is not None:
+        out.syntax.extend(out.title.spans())
     _signature(lines[end:], out)
     proj.warnings.append(Issue(
         code="prose-targets",
@@ -155,6 +161,7 @@ def _preamble(lines: list[Line], proj: Project, out: FormReading) -> None:
             if m is None:
                 continue
             v = mt.slice(m.start("v"), m.end("v")).strip()
+            out.syntax.extend(mt.spans(m.start(), m.start("v")))  # "项目负责人", "绩效目标是："
             if key == "name" and proj.name is None:
                 proj.name, proj.spans["name"] = v.s, v.spans()
             elif key == "goal" and proj.goal is None:
