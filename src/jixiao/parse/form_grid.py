@@ -81,11 +81,27 @@ def _normalise(roles: list[str]) -> list[str]:
     return out
 
 
+_PAIR_RE = re.compile(r"^\s*[【\[(（]?\s*(?P<l1>[^【】\[\]()（）\-－—/]{2,16}?)\s*[-－—/]\s*"
+                      r"(?P<l2>[^【】\[\]()（）\-－—/]{2,16}?)\s*[】\])）]?\s*[:：]?\s*$")
+
+
+def level_pair(text: str) -> tuple[int, int, int, int] | None:
+    """"【产出指标-数量指标】": a heading that names a 一级 and its 二级 at once; the spans of the
+    two names within ``text``, or None."""
+    m = _PAIR_RE.match(text)
+    if m and level_kind(m.group("l1")) in ("level1", "both") and level_kind(m.group("l2")) in ("level2", "both"):
+        return m.start("l1"), m.end("l1"), m.start("l2"), m.end("l2")
+    return None
+
+
 def read_header(cells: list[Cell], i: int) -> tuple[GridHeader, int] | None:
-    """The grid header starting at cell ``i`` and the index after it, or None."""
+    """The grid header starting at cell ``i`` and the index after it, or None. Indicators under
+    headings that name their levels (【产出指标-数量指标】) need no header: name and value follow."""
     c = cells[i]
     if c.empty:
         return None
+    if level_pair(c.s) is not None:
+        return GridHeader(["level1", "level2", "name", "value"], ["一级指标", "二级指标", "三级指标", "指标值"]), i
     words = glued_grid_header(c.s) if len(squash(c.s)) > 8 else None
     if words:
         roles = [grid_role(w) or "group" for w in words]
@@ -198,6 +214,9 @@ def _indicator(state: _State, name: MText | None, values: dict[str, MText], extr
         # the same indicator's 中期 and 年度 cells, read as two in a stream
         prev.period_value, prev.period_target = prev.annual_value, prev.annual_target
         prev.annual_value, prev.annual_target = ind.annual_value, ind.annual_target
+        prev.spans["period_value"] = prev.spans.get("annual_value", [])
+        prev.spans["annual_value"] = ind.spans.get("annual_value", [])
+        state.out.syntax.extend(ind.spans.get("name", []))  # the name printed again in the 年度 set
         return
     state.out.indicators.append(ind)
 
@@ -342,6 +361,13 @@ def read_grid(header: GridHeader, cells: list[Cell], *, at_end: bool = False) ->
     while k < len(cells):
         c = cells[k]
         if c.empty:
+            k += 1
+            continue
+        if (pair := level_pair(c.s)) is not None:
+            _flush(state)
+            state.level1 = c.mt.slice(pair[0], pair[1])
+            state.level2 = c.mt.slice(pair[2], pair[3])
+            state.out.syntax.extend(c.mt.spans())
             k += 1
             continue
         if _is_repeated_header(c) or _is_vertical_fragment(c):

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Issue, Project, Span
-from .form_grid import GridHeader, read_grid, read_header
+from .form_grid import GridHeader, level_pair, read_grid, read_header
 from .form_vocab import LabelInfo, grid_role, is_amount_like, is_title, label_info, level_kind
 from .lines import Line
 from .mtext import MText
@@ -180,7 +180,7 @@ def _split_glued(cells: list[Cell]) -> list[Cell]:
 
 def _prepare(lines: list[Line], syntax: list[Span]) -> list[Cell]:
     cells = segment(lines, syntax, is_word=lambda w: label_info(w) is not None or level_kind(w) is not None,
-                    is_whole=lambda t: is_title(t) or bool(_ATTACHMENT_RE.match(t)))
+                    is_whole=lambda t: is_title(t) or bool(_ATTACHMENT_RE.match(t)) or level_pair(t) is not None)
     cells = _merge_fragments(cells)
     cells = _split_inline(cells, syntax)
     return _split_glued(cells)

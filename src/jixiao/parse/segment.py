@@ -102,6 +102,7 @@ def _rows_split_by_spaces(lines: list[Line], is_word: Callable[[str], bool]) -> 
 
 def segment(lines: list[Line], syntax: list[Span], *, is_word: Callable[[str], bool] | None = None,
             is_whole: Callable[[str], bool] | None = None) -> list[Cell]:
+    # is_whole lines are content even where they look like page furniture ("【产出指标-数量指标】")
     """The cells of ``lines`` in reading order, with the empty cells the source shows.
 
     Separators (pipes, tags) go to ``syntax``. Page chrome is left out: it stays residue.
@@ -130,7 +131,7 @@ def segment(lines: list[Line], syntax: list[Span], *, is_word: Callable[[str], b
             if text and stream_from is None and not pending:
                 cells.append(Cell(MText.plain(""), line.no, None))  # a " " paragraph: an empty cell
             continue
-        if is_chrome(text) and not _is_pipe_only(text):
+        if is_chrome(text) and not _is_pipe_only(text) and not (is_whole is not None and is_whole(text)):
             close_pending()
             cells.append(Cell(line.mtext.strip(), line.no, None, chrome=True))
             continue
@@ -163,7 +164,7 @@ def segment(lines: list[Line], syntax: list[Span], *, is_word: Callable[[str], b
             after_cell_end = True
             continue
         after_cell_end = False
-        if in_stream and is_whole is not None and is_whole(text):
+        if in_stream and is_whole is not None and is_whole(text) and "|" not in text:
             close_pending()
             cells.append(Cell(clean_cell(line.mtext, syntax).strip(), line.no, None))
             continue

@@ -26,7 +26,9 @@ _HEADER_LENGTH = 2000  # characters: a header line is short
 
 
 def _names_columns(cells: list[str]) -> bool:
-    named = [c for c in cells if any(w in c for w in _COLUMN_WORDS)]
+    # a header cell is a column's name, short; a cell holding pipes or a sentence is text that
+    # merely has commas in it ("项目资金 | 年度资金总额 | 1,250.50 | …")
+    named = [c for c in cells if any(w in c for w in _COLUMN_WORDS) and len(c.strip()) <= 24 and "|" not in c]
     return len(named) >= 3 and all(sum(w in c for w in ("项目名称", "总计", "绩效目标")) <= 1 for c in named)
 
 
