@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Indicator, Issue, Span, Target
-from .form_vocab import grid_role, is_value_like, label_info, level_kind, strip_name_number
+from .form_vocab import grid_role, grid_words, is_value_like, label_info, level_kind, strip_name_number
 from .grid import glued_grid_header, value_start
 from .mtext import MText
 from .segment import Cell
@@ -119,6 +119,12 @@ def read_header(cells: list[Cell], i: int) -> tuple[GridHeader, int] | None:
             j += 1
             continue
         role = grid_role(cj.s)
+        if role is None and (words := grid_words(cj.s)):
+            roles.extend(grid_role(w) or "extra" for w in words)  # header cells run together
+            labels.extend(words)
+            last_row = cj.row
+            j += 1
+            continue
         if role is None:
             info = label_info(cj.s)
             if level_kind(cj.s) or len(squash(cj.s)) > 16 or (info is not None and info.strong) or is_value_like(cj.s):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..model import Issue, Project, Span
 from .form_grid import GridHeader, level_pair, read_grid, read_header
-from .form_vocab import LabelInfo, grid_role, is_amount_like, is_title, label_info, level_kind
+from .form_vocab import LabelInfo, grid_role, is_amount_like, is_grid_word, is_title, label_info, level_kind
 from .lines import Line
 from .mtext import MText
 from .segment import Cell, segment
@@ -67,6 +67,8 @@ def _joined_label(a: str, b: str) -> bool:
     ab = a + b
     if level_kind(ab) and not level_kind(b):
         return True
+    if is_grid_word(ab) and grid_role(b) is None:
+        return True  # "一级 / 指标", "指 标 解 释" split at its spaces
     if len(squash(b)) > 6:
         return False
     info = label_info(ab)

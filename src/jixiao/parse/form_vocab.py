@@ -21,7 +21,9 @@ from .vocab import squash
 __all__ = [
     "LabelInfo",
     "grid_role",
+    "grid_words",
     "is_amount_like",
+    "is_grid_word",
     "is_title",
     "is_value_like",
     "label_info",
@@ -101,6 +103,36 @@ def grid_role(text: str) -> str | None:
                 return "period"
             return f"{role}:period" if period and role in ("level2", "name") else role
     return None
+
+
+_GRID_WORD_LIST = sorted(
+    {"一级指标", "二级指标", "三级指标", "指标内容", "指标名称", "年度指标值", "实施周期指标值", "实施期指标值", "中期指标值",
+     "长期指标值", "计划指标值", "指标值", "目标值", "指标值类型", "度量单位", "计量单位", "指标值内容", "指标解释",
+     "绩效标准", "分值", "权重", "备注", "指标方向", "指标性质", "评分标准"}, key=len, reverse=True)
+_NOTE_AT_RE = re.compile(r"[(（][^()（）]{0,16}[)）]")
+
+
+def is_grid_word(text: str) -> bool:
+    """True for exactly one column word of an indicator grid's header (一级指标, 指标解释 …)."""
+    return grid_words(text, least=1) == [squash(text).strip("|")]
+
+
+def grid_words(text: str, *, least: int = 2) -> list[str] | None:
+    """"二级指标三级指标", "三级指标计划指标值(或计划水平)": header cells that a lost separator ran
+    together, each with its note; None unless the words cover the whole text."""
+    s = squash(text).strip("|")
+    out: list[str] = []
+    pos = 0
+    while pos < len(s):
+        word = next((w for w in _GRID_WORD_LIST if s.startswith(w, pos)), None)
+        if word is None:
+            return None
+        end = pos + len(word)
+        if m := _NOTE_AT_RE.match(s, end):
+            end = m.end()
+        out.append(s[pos:end])
+        pos = end
+    return out if len(out) >= least else None
 
 
 # -- labels -------------------------------------------------------------------------------------
