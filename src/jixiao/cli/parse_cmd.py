@@ -9,9 +9,10 @@ import typer
 
 from ..errors import ReadError
 from ..parse.document import parse_source
+from ..parse.explain import explain as explain_cells
 from ..read import read
 from ..render.json import document_json
-from ..render.tree import document_tree, residue_table
+from ..render.tree import document_tree, explain_table, residue_table
 from .common import out, read_progress, reports_errors, write_stdout
 
 __all__ = ["parse_command"]
@@ -29,6 +30,7 @@ def parse_command(
     format: Format = typer.Option(Format.table, "--format", "-f", help="json: 规范 JSON; table: 树形视图 / canonical JSON or a tree"),
     residue: bool = typer.Option(False, "--residue", help="列出未归入任何字段的文本 / list text that fed no field"),
     spans: bool = typer.Option(False, "--spans", help="JSON 中包含每个字段的来源位置和原文 / include source spans and text in the JSON"),
+    explain: bool = typer.Option(False, "--explain", help="逐个单元格列出其被读作的角色 / list every cell with the role it was read as"),
 ) -> None:
     """解析一张绩效目标表 / Parse one performance-target table."""
     if not file.exists():
@@ -36,6 +38,9 @@ def parse_command(
     with read_progress("读取中 reading…") as progress:
         source = read(file, progress=progress)
     doc = parse_source(source)
+    if explain:
+        out.print(explain_table(explain_cells(doc)), highlight=False)
+        return
     if format is Format.json:
         write_stdout(document_json(doc, spans=spans))
         if residue:

@@ -161,6 +161,7 @@ class _State:
     level1: MText | None = None
     level2: MText | None = None
     pending: list[Cell] = field(default_factory=list)
+    short_last_row: bool = False
 
     def set_level(self, c: Cell, kind: str, prev_was_level: bool, next_is_level: bool) -> None:
         if kind == "both":
@@ -241,7 +242,7 @@ def _place(state: _State, cells: list[Cell], columns: list[tuple[str, str]], lin
     name: MText | None = None
     values: dict[str, MText] = {}
     extras: dict[str, MText] = {}
-    for c, (role, label) in zip(cells, columns, strict=False):
+    for c, (role, label) in _fit(cells, columns):
         if role == "name":
             if c.s.strip():
                 name = _bare(c.mt) if c.token else c.mt
@@ -252,9 +253,43 @@ def _place(state: _State, cells: list[Cell], columns: list[tuple[str, str]], lin
         elif role in ("value", "period", "type", "unit"):
             if c.s.strip():
                 values[role] = c.mt
+                if role in ("type", "unit"):
+                    extras[label] = c.mt  # kept as printed; the target joins them
         elif c.s.strip():
             extras[label] = c.mt
     _indicator(state, name, values, extras, line)
+
+
+_DIRECTION_RE = re.compile(r"^(?:[<>≤≥=≧≦＜＞]=?|大于等于|小于等于|大于|小于|等于|不低于|不高于|定性|定量|正向|反向|中性|"
+                           r"高于|低于)$")
+
+
+def _fits_column(c: Cell, role: str) -> bool:
+    """A 指标方向 cell holds a direction word, a 度量单位 cell a short unit; a web page that drops
+    an empty cell shifts the next one into that column, and it must not become the target."""
+    s = squash(c.s)
+    if not s:
+        return True
+    if role == "type":
+        return bool(_DIRECTION_RE.match(s))
+    if role == "unit":
+        return len(s) <= 8 and not re.search(r"[。，,；;]", s)
+    return True
+
+
+def _fit(cells: list[Cell], columns: list[tuple[str, str]]) -> list[tuple[Cell, tuple[str, str]]]:
+    """Cells under columns in order, a direction or unit column left empty where its cell cannot
+    be one (the cell then belongs to the next column)."""
+    out = []
+    k = 0
+    for col in columns:
+        if k >= len(cells):
+            break
+        if col[0] in ("type", "unit") and not _fits_column(cells[k], col[0]):
+            continue
+        out.append((cells[k], col))
+        k += 1
+    return out
 
 
 def _flush(state: _State) -> None:
@@ -392,9 +427,14 @@ def read_grid(header: GridHeader, cells: list[Cell], *, at_end: bool = False) ->
             while k < len(cells) and cells[k].row == c.row:
                 row.append(cells[k])
                 k += 1
-            state.out.syntax.extend(s for d in row if _is_vertical_fragment(d) for s in d.mt.spans())
-            row = [d for d in row if not _is_repeated_header(d) and not _is_vertical_fragment(d)]
+            # "绩 / 效 / 指 / 标" down the margin: a one-character first cell of its row
+            margin = row[0] if _is_vertical_fragment(row[0]) else None
+            if margin is not None:
+                state.out.syntax.extend(margin.mt.spans())
+            row = [d for d in row if d is not margin and not _is_repeated_header(d)]
             _read_row(state, row, cells[k] if k < len(cells) else None)
+            if at_end and k >= len(cells) and not row[0].token:
+                state.short_last_row = sum(1 for d in row if d.s.strip() and not level_kind(d.s)) < _needed(header)
             continue
         kind = level_kind(c.s)
         if kind is not None:
@@ -417,12 +457,19 @@ def read_grid(header: GridHeader, cells: list[Cell], *, at_end: bool = False) ->
     return state.out
 
 
+def _needed(header: GridHeader) -> int:
+    """How many cells a row of the grid prints at least: its name and value columns (一级/二级
+    and extra columns may be left out or empty)."""
+    return sum(1 for r, _ in header.row_columns if r in ("name", "value", "period", "type", "unit"))
+
+
 def _cut_at_end(state: _State) -> None:
     """A grid that runs to the end of the text was cut there (an excerpt of a page): its last
     indicator may be partial. A last "name" that is the start of a level name (数量指) is no
     indicator at all."""
     inds = state.out.indicators
-    if not inds or inds[-1].annual_value or inds[-1].period_value:
+    bare = inds[-1].annual_target is not None and inds[-1].annual_target.kind in ("placeholder", "empty") if inds else False
+    if not inds or (inds[-1].annual_value or inds[-1].period_value) and not state.short_last_row and not bare:
         return
     last = inds[-1]
     name = squash(last.name or "")

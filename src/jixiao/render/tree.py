@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Group
 from rich.markup import escape
+from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
@@ -75,3 +76,14 @@ def residue_table(doc: Document) -> Group:
     for r in doc.residue:
         lines.append(Text(f"  第{r.line}行: {r.text}"))
     return Group(*lines)
+
+
+def explain_table(cells: list) -> Table:
+    """Each cell of the source and the role the parser gave it (``jixiao parse --explain``); the
+    cells are :func:`jixiao.parse.explain.explain`'s."""
+    table = Table("行 line", "单元格 cell", "读作 read as", show_lines=False, header_style="bold")
+    for cell in cells:
+        style = "red" if cell.role.startswith("残留") else ("dim" if cell.role.startswith(("结构", "页面")) else None)
+        text = cell.text if len(cell.text) <= 60 else cell.text[:59] + "…"
+        table.add_row(str(cell.line), text, cell.role, style=style)
+    return table
