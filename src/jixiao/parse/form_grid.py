@@ -226,6 +226,27 @@ def _indicator(state: _State, name: MText | None, values: dict[str, MText], extr
         state.out.syntax.extend(ind.spans.get("name", []))  # the name printed again in the 年度 set
         return
     state.out.indicators.append(ind)
+    _doubts(state, ind, line)
+
+
+def _doubts(state: _State, ind: Indicator, line: int) -> None:
+    """Warn where a reading is doubtful: a value that is a label or a level name (cells in the
+    wrong columns), a name that looks like a level name outside the vocabulary."""
+    value = ind.annual_value or ind.period_value
+    if value and (level_kind(value) or (info := label_info(value)) is not None and info.strong
+                  and info.role not in ("field", "group")):
+        state.out.warnings.append(Issue(
+            code="value-label",
+            message=f"第 {line} 行指标「{ind.name}」的值「{value}」像是标签或层级名称，请核对 / "
+                    f"the value of indicator {ind.seq} reads as a label or level name",
+            line=line))
+    name = squash(ind.name or "")
+    if name.endswith("指标") and len(name) <= 10 and not value:
+        state.out.warnings.append(Issue(
+            code="level-unknown",
+            message=f"第 {line} 行「{ind.name}」像是未识别的一级/二级指标名称，已读作三级指标 / "
+                    f"{ind.name!r} looks like a level name outside the vocabulary; read as an indicator",
+            line=line))
 
 
 def _split_target(values: dict[str, MText], target: Target | None) -> Target | None:
@@ -245,7 +266,7 @@ def _place(state: _State, cells: list[Cell], columns: list[tuple[str, str]], lin
     for c, (role, label) in _fit(cells, columns):
         if role == "name":
             if c.s.strip():
-                name = _bare(c.mt) if c.token else c.mt
+                name = c.mt
         elif role == "level2":
             if level_kind(c.s):
                 state.level2 = _bare(c.mt)
@@ -495,6 +516,12 @@ def _read_row(state: _State, row: list[Cell], next_cell: Cell | None) -> None:
         return
     while rest and rest[0].empty:
         rest = rest[1:]
+    if sum(1 for c in rest if c.s.strip()) > len(columns):
+        state.out.warnings.append(Issue(
+            code="grid-cells",
+            message=f"指标表第 {row[0].line} 行的单元格多于表头的列，多出的已略去，请核对 / "
+                    f"row {row[0].line} has more cells than the header has columns; the extra ones are left out",
+            line=row[0].line))
     if state.header.paired:
         _place_paired(state, rest, row[0].line)
         return
