@@ -78,7 +78,8 @@ def parse_source(source: Source) -> Document:
 
 
 # the column words of an indicator grid: a form reading is tried only where they occur
-_GRID_WORD_RE = re.compile(r"[一二三]\s*级|指标内容|[【\[]\s*(?:产出|效益|满意度|成本)")
+_GRID_WORD_RE = re.compile(r"[一二三]\s*级|指标内容|[【\[]\s*(?:产出|效益|满意度|成本)"
+                           r"|^[ \t\u3000]*(?:产出|效益|满意度|成本)指标[ \t]*$", re.M)
 # and a prose reading where a level name heads a section (一、产出指标)
 _PROSE_HINT_RE = re.compile(r"[一二三四]\s*[、.．]\s*(?:产出|效益|满意度|成本)")
 

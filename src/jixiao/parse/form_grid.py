@@ -94,13 +94,23 @@ def level_pair(text: str) -> tuple[int, int, int, int] | None:
     return None
 
 
+def _heads_levels(cells: list[Cell], i: int) -> bool:
+    """A 一级 name standing alone with a 二级 name right after it (levels shown by lines or
+    indentation, no header row): the grid begins there."""
+    c = cells[i]
+    if c.row is not None or level_kind(c.s) not in ("level1", "both"):
+        return False
+    nxt = [d for d in cells[i + 1: i + 4] if not d.empty][:1]
+    return bool(nxt) and nxt[0].row is None and level_kind(nxt[0].s) in ("level2", "both")
+
+
 def read_header(cells: list[Cell], i: int) -> tuple[GridHeader, int] | None:
     """The grid header starting at cell ``i`` and the index after it, or None. Indicators under
     headings that name their levels (【产出指标-数量指标】) need no header: name and value follow."""
     c = cells[i]
     if c.empty:
         return None
-    if level_pair(c.s) is not None:
+    if level_pair(c.s) is not None or _heads_levels(cells, i):
         return GridHeader(["level1", "level2", "name", "value"], ["一级指标", "二级指标", "三级指标", "指标值"]), i
     words = glued_grid_header(c.s) if len(squash(c.s)) > 8 else None
     if words:

@@ -88,6 +88,32 @@ def _mergeable(prev: Cell, c: Cell) -> bool:
     return (label_info(prev.s) is None or len(squash(c.s)) <= 4) and _joined_label(prev.s, c.s)
 
 
+def _is_char(c: Cell) -> bool:
+    s = c.s.strip()
+    return len(s) == 1 and "\u4e00" <= s <= "\u9fff" and not c.chrome
+
+
+def _join_vertical(cells: list[Cell]) -> list[Cell]:
+    """"项 / 目 / 名 / 称": a label written one character per line, joined whole when the run
+    spells a label, a level name or a grid word (its first characters alone may spell none)."""
+    out: list[Cell] = []
+    k = 0
+    while k < len(cells):
+        j = k
+        while j < len(cells) and _is_char(cells[j]) and cells[j].row is None:
+            j += 1
+        if j - k >= 2:
+            run = cells[k:j]
+            text = "".join(c.s.strip() for c in run)
+            if label_info(text) is not None or level_kind(text) or is_grid_word(text):
+                out.append(Cell(MText.join([c.mt.strip() for c in run]), run[0].line, None))
+                k = j
+                continue
+        out.append(cells[k])
+        k += 1
+    return out
+
+
 def _merge_fragments(cells: list[Cell]) -> list[Cell]:
     """"绩 / 效 / 指 / 标", "年度 / 总体 / 目标", "项目完成 / 指标", "年度主要目标 / 和成果",
     "资金情况 / (万元)": a label or level name the flattening cut in pieces, joined again
@@ -183,7 +209,7 @@ def _split_glued(cells: list[Cell]) -> list[Cell]:
 def _prepare(lines: list[Line], syntax: list[Span]) -> list[Cell]:
     cells = segment(lines, syntax, is_word=lambda w: label_info(w) is not None or level_kind(w) is not None,
                     is_whole=lambda t: is_title(t) or bool(_ATTACHMENT_RE.match(t)) or level_pair(t) is not None)
-    cells = _merge_fragments(cells)
+    cells = _merge_fragments(_join_vertical(cells))
     cells = _split_inline(cells, syntax)
     return _split_glued(cells)
 

@@ -29,6 +29,7 @@ __all__ = ["Cell", "segment"]
 
 _PIPE_RE = re.compile(r"(?<!\\)\|")
 _SPACE_RUN_RE = re.compile(r"[ \t\u3000\xa0]+")
+_GAP_RE = re.compile(r"[ \xa0]{3,}|\u3000{2,}")
 _WS = " \t\u3000\xa0\r"
 
 
@@ -185,6 +186,11 @@ def segment(lines: list[Line], syntax: list[Span], *, is_word: Callable[[str], b
         if len(words) > 1:
             row += 1
             cells.extend(Cell(w, line.no, row, token=True) for w in words)
+            continue
+        parts = [p for p in mt.split_re(_GAP_RE) if p.s]
+        if len(parts) > 1:  # "养护里程    560公里": a gap of several spaces separates cells
+            row += 1
+            cells.extend(Cell(p, line.no, row) for p in parts)
         else:
             cells.append(Cell(mt, line.no, None))
     close_pending()
