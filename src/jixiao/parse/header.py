@@ -62,6 +62,11 @@ def header_roles(cells: list[str]) -> list[str]:
         if role is None and (grid_role := grid_column_role(key)):
             role = f"grid:{grid_role}:{key}"
         roles.append(role or key)
+    grid_roles = {r.split(":")[1] for r in roles if r.startswith("grid:")}
+    if "indicators" in roles and grid_roles & {"annual", "period"} and "name" not in grid_roles:
+        # 绩效指标 | 指标方向 | 指标值 | 计量单位: the 绩效指标 column holds each indicator's name
+        at = roles.index("indicators")
+        roles[at] = f"grid:name:{squash(cells[at])}"
     if roles.count("name") >= 2:
         # 单位名称 | 项目名称: the first names each row's 资金使用单位, the second its project
         roles = ["unit" if r == "name" and squash(LABEL_UNIT_RE.sub("", c)) in _UNIT_COLUMNS else r
