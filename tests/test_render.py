@@ -38,6 +38,7 @@ def test_round_trip(tmp_path: Path, fmt: str, doc: Path) -> None:
 LAYOUTS = Path(__file__).parent / "data" / "layouts"
 # What the official layout has no place for, or prints in a way that reads back differently:
 # (layout, format or None for all) → why. Each is an xfail that must keep failing (strict).
+_GOAL_LABEL_KEPT = "read back by the older form reader, which keeps 年度绩效目标 among the fields"
 RENDER_GAPS: dict[tuple[str, str | None], str] = {
     ("department_form_budget_breakdown", None): "基本支出/项目支出 printed as label rows, without their 按支出性质分",
     ("department_form_task_budget_columns", None): "a task grid under a two-row header printed as label rows",
@@ -48,6 +49,15 @@ RENDER_GAPS: dict[tuple[str, str | None], str] = {
     ("summary_amount_column_names", None): "the official summary layout has no 政府性基金预算拨款 column",
     ("summary_seq_type_columns", None): "the official summary layout has no 项目类型 column",
     ("summary_unit_column", None): "the official summary layout has no 单位名称 column",
+    ("summary_flat_grid_direction_columns", None): "the official summary layout has no 单位名称 column",
+    # the official form read back by the older form reader keeps 年度绩效目标 among the fields; the real
+    # tables' answers (which the cell reader follows) leave the label of the goal out
+    ("form_levels_by_indentation", None): _GOAL_LABEL_KEPT,
+    ("form_paired_grid_blank_line_cells", None): _GOAL_LABEL_KEPT,
+    ("form_bracket_level_headings", None): _GOAL_LABEL_KEPT + "; the official layout prints 单位：万元, "
+                                                              "which this table does not name",
+    ("form_labels_one_character_per_line", None): _GOAL_LABEL_KEPT + "; the official layout prints a title and "
+                                                                     "单位：万元, which this excerpt lacks",
 }
 LAYOUT_CASES = [
     pytest.param(fmt, p, id=f"{fmt}-{name}", marks=[pytest.mark.xfail(reason=why, strict=True)] if (
