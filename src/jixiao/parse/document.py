@@ -104,6 +104,8 @@ def _quality(projects: list) -> int:
 def _misread(name: str | None, value: str | None) -> bool:
     """An indicator whose name is a value or a level name, or whose value is a level or grid
     word: cells placed in the wrong columns."""
+    if name and (m := _COLON_RE.search(name)) and label_info(name[: m.start()]) is not None:
+        return True  # "单位名称：某中心": a form's labelled cell read as an indicator
     if name and (len(name) <= 1 or _NUMBERED_NAME_RE.match(name) or is_value_like(name) and len(name) <= 8 or level_kind(name) or grid_role(name)
                  or _GLUED_LEVEL_RE.match(name) and level_kind(_GLUED_LEVEL_RE.match(name).group())):
         return True
@@ -111,6 +113,7 @@ def _misread(name: str | None, value: str | None) -> bool:
 
 
 _GLUED_LEVEL_RE = re.compile(r"^[^\d%≥≤<>=]{2,16}?指标")
+_COLON_RE = re.compile(r"[:：]")
 _NUMBERED_NAME_RE = re.compile(r"^\s*指标\s*\d{1,3}\s*[:：]")
 
 

@@ -157,7 +157,7 @@ def _split_inline(cells: list[Cell], syntax: list[Span]) -> list[Cell]:
         syntax.extend(c.mt.spans(m.start(), m.end()))
         if start:
             out.append(Cell(c.mt.slice(0, start).strip(), c.line, c.row, c.token))
-        out.append(Cell(c.mt.slice(start, m.start()).strip(), c.line, c.row, c.token))
+        out.append(Cell(c.mt.slice(start, m.start()).strip(), c.line, c.row, c.token, paired=True))
         rest = c.mt.slice(m.end()).strip()
         if rest.s:
             out.extend(_split_inline([Cell(rest, c.line, c.row, c.token)], syntax))
@@ -227,7 +227,7 @@ class _Section:
 
 
 def _ends_grid(c: Cell) -> bool:
-    if c.chrome or is_title(c.s):
+    if c.chrome or c.paired or is_title(c.s):
         return True
     info = label_info(c.s)
     if info is not None and info.strong and info.role in ("name", "footer", "unit", "department", "note"):
@@ -253,14 +253,29 @@ def _sections(cells: list[Cell], syntax: list[Span]) -> list[_Section]:
         while k < len(cells) and not (is_title(cells[k].s) or _starts_form(cells, k)):
             k += 1
         # the form's footer ends where the page's furniture begins
-        foot_end = next((m for m in range(j, k) if cells[m].chrome and m > j), k)
+        foot_end = _foot_end(cells, j, k)
         syntax.extend(sp for c in cells[i:after] for sp in c.mt.spans())  # the grid's header
         out.append(_Section(cells[start:i], header, cells[after:j], cells[j:foot_end],
                             at_end=all(c.empty or c.chrome for c in cells[j:])))
-        start = i = k
+        start, i = foot_end if k < len(cells) else k, k
     if not out:
         return []
     return out
+
+
+def _foot_end(cells: list[Cell], j: int, k: int) -> int:
+    """Where a form's footer (填表人, 联系电话, 审核意见, 注 and their values) ends: at page chrome, or
+    at a label of another kind, which begins the next form's head (单位编码：… before 项目名称)."""
+    m = j
+    while m < k:
+        c = cells[m]
+        if c.chrome and m > j:
+            return m
+        info = label_info(c.s)
+        if info is not None and info.role not in ("footer", "note", "chrome") and k < len(cells):
+            return m
+        m += 1
+    return k
 
 
 def _starts_form(cells: list[Cell], k: int) -> bool:

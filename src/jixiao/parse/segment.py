@@ -41,6 +41,8 @@ class Cell:
     token: bool = False
     #: page furniture (发布时间, 扫一扫 …): read as nothing, but it ends a table
     chrome: bool = False
+    #: one half of a "label：value" written in one cell (set by the reader): never a grid cell
+    paired: bool = False
 
     @property
     def s(self) -> str:
