@@ -57,3 +57,33 @@ def test_needs_only_skips_what_cannot_fire(monkeypatch: pytest.MonkeyPatch) -> N
         if r.needs is not None:
             monkeypatch.setitem(RULES, rid, dataclasses.replace(r, needs=None))
     assert [review(d, ReviewConfig()) for d in docs] == with_needs
+
+
+def test_findings_on_items_read_with_doubt_say_so_and_are_never_errors() -> None:
+    """Issue 19: a scan's misread cells are not table defects. A finding on an item the parser
+    warned about says so, is at most a warning (a hint when it is about the cells themselves), and
+    the same finding elsewhere is untouched."""
+    bad = {"level1": "产出指标", "level2": "质量指标", "name": "验收合格率", "annual": "120%"}  # R17 over_100: error
+    doubtful = document({"projects": [
+        {"name": "扫描", "warnings": [{"code": "grid-ocr", "message": "指标表的单元格错位（扫描件）"}],
+         "indicators": [bad, {"level1": "成本指标", "level2": "经济效益指标", "name": "推动", "annual": "推动"}]},
+        {"name": "清楚", "indicators": [bad, {"level1": "成本指标", "level2": "经济效益指标", "name": "推动",
+                                               "annual": "推动"}]},
+    ]})
+    found = review(doubtful)
+    scan = [f for f in found if f.project == "扫描"]
+    clean = [f for f in found if f.project == "清楚"]
+    assert {(f.rule, f.severity) for f in scan if f.rule in ("R02", "R17")} == {("R02", "info"), ("R17", "warning")}
+    assert {(f.rule, f.severity) for f in clean if f.rule in ("R02", "R17")} == {("R02", "error"), ("R17", "error")}
+    assert all("识读存疑" in f.message and "read with doubt" in f.message_en for f in scan)
+    assert not any("识读存疑" in f.message for f in clean)
+
+
+def test_r09_never_contradicts_r22() -> None:
+    """Issue 19: R09 (no cost indicator) never fires on a project where R22 reports a cost indicator."""
+    docs = [document(c) for c in CASES] + [parse(p) for p in sample_paths()]
+    for d in docs:
+        found = review(d)
+        r09 = {f.project_index for f in found if f.rule == "R09"}
+        r22 = {f.project_index for f in found if f.rule in ("R22", "R23")}
+        assert not r09 & r22, (d.source, r09 & r22)

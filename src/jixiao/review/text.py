@@ -22,8 +22,8 @@ from typing import Any, Generic, TypeVar
 from ..model import Target
 
 __all__ = [
-    "L1_CANON", "L2_CANON", "L2_CODES", "L2_PARENT", "Category", "Memo", "NameFacts", "ValueFacts",
-    "category", "label", "name_facts", "norm", "value_facts",
+    "COST_L2", "COST_NAMES", "L1_CANON", "L2_CANON", "L2_CODES", "L2_PARENT", "Category", "Memo", "NameFacts",
+    "ValueFacts", "category", "counts_as_cost", "is_cost", "label", "name_facts", "norm", "value_facts",
 ]
 
 K = TypeVar("K", bound=Hashable)
@@ -135,6 +135,30 @@ class Category:
         self.l2_known = c2 is not None
         self.l1 = c1 or (None if self.printed1 else L1_CODES.get(self.code1 or ""))
         self.l2 = c2 or (None if self.printed2 else L2_CODES.get(self.code2 or ""))
+
+
+#: 二级 that are cost categories (二级 14 成本指标; 101号's 经济/社会/生态环境成本 under 一级 成本)
+COST_L2 = frozenset(["成本", "经济成本", "社会成本", "生态环境成本"])
+#: on a table that prints no 二级, an indicator whose name holds one of these is a cost indicator
+#: (one list for R09, R22 and R23, so that R09 never says "no cost indicator" where R22 reports one)
+COST_NAMES = ["成本", "造价", "单价", "补助标准", "预算控制", "费用控制"]
+
+
+def counts_as_cost(cat: Category, name_norm: str, named: Callable[[str], bool] | None) -> bool:
+    """Whether a project that has this indicator has a cost indicator (R09): a cost 一级 or 二级,
+    or, where no 二级 is printed, a cost name (``named(name_norm)``: the rule's memoised word test)."""
+    if cat.l1 == "成本" or cat.l2 in COST_L2:
+        return True
+    return not cat.printed2 and named is not None and named(name_norm)
+
+
+def is_cost(cat: Category, name_norm: str, named: Callable[[str], bool] | None) -> bool:
+    """Whether an indicator is checked as a cost indicator (R22, R23): as :func:`counts_as_cost`,
+    but an indicator whose printed 二级 is a known non-cost category (一级 成本 over 二级 经济效益,
+    R02's mismatch) is not taken for one. Every indicator this accepts, ``counts_as_cost`` accepts."""
+    if cat.l2 is not None and cat.l2 not in COST_L2:
+        return False
+    return counts_as_cost(cat, name_norm, named)
 
 
 def _category(key: tuple[str | None, str | None, str | None, str | None]) -> Category:
