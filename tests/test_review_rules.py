@@ -10,6 +10,7 @@ import pytest
 
 from jixiao import parse
 from jixiao.cli.samples_cmd import sample_paths
+from jixiao.parse.values import parse_target
 from jixiao.review import RULES, ReviewConfig, review
 from review_helpers import document
 
@@ -45,7 +46,7 @@ def test_every_rule_has_a_pass_and_a_fail_case() -> None:
         kinds.setdefault(c["rule"], set()).add(c["expect"])
     assert sorted(kinds) == sorted(RULES)
     assert all(v == {"pass", "fail"} for v in kinds.values()), {k: v for k, v in kinds.items() if v != {"pass", "fail"}}
-    assert list(RULES) == [f"R{i:02d}" for i in range(1, 40)]
+    assert list(RULES) == [f"R{i:02d}" for i in range(1, 42)]
 
 
 def test_needs_only_skips_what_cannot_fire(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,3 +88,17 @@ def test_r09_never_contradicts_r22() -> None:
         r09 = {f.project_index for f in found if f.rule == "R09"}
         r22 = {f.project_index for f in found if f.rule in ("R22", "R23")}
         assert not r09 & r22, (d.source, r09 & r22)
+
+
+def test_infer_level2_for_the_library() -> None:
+    from jixiao.review.text import infer_level2
+
+    assert infer_level2("产出指标", "培训组织及时性", "及时") == "时效"
+    assert infer_level2("产出指标", "完成时限", "2024年12月前") == "时效"
+    assert infer_level2("产出指标", "产品合格率", "100%") == "质量"
+    assert infer_level2("产出指标", "预算控制", "预算范围内") == "成本"
+    assert infer_level2("产出指标", "年度工作会议开展次数", "1次") == "数量"
+    assert infer_level2("产出指标", "拍摄课程视频", "6300个", parse_target("6300个")) == "数量"
+    assert infer_level2("产出指标", "课题任务书", "100%按照任务书完成") is None
+    assert infer_level2("满意度指标", "用户满意度", "≥90%") == "服务对象满意度"
+    assert infer_level2("效益指标", "网络通畅率", "98%") is None

@@ -23,7 +23,8 @@ from ..model import Target
 
 __all__ = [
     "COST_L2", "COST_NAMES", "L1_CANON", "L2_CANON", "L2_CODES", "L2_PARENT", "Category", "Memo", "NameFacts",
-    "ValueFacts", "category", "counts_as_cost", "is_cost", "label", "name_facts", "norm", "value_facts",
+    "ValueFacts", "category", "counts_as_cost", "infer_level2", "inferred_level2", "is_cost", "label", "name_facts",
+    "norm", "value_facts",
 ]
 
 K = TypeVar("K", bound=Hashable)
@@ -242,3 +243,49 @@ def value_facts(text: str | None, target: Target | None, memo: dict[Any, ValueFa
         if len(memo) < 100_000:
             memo[key] = f
     return f
+
+
+# -- 二级 inferred where the table prints none ------------------------------------------------
+
+#: words of a 产出 name, in the order they are tried: the first group that matches gives the 二级
+_INFER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("成本", tuple(COST_NAMES)),
+    ("时效", ("及时", "时效", "时限", "进度", "期限", "按时", "按期", "工期", "完成时间", "上线时间")),
+    ("质量", ("质量", "合格", "达标", "完好", "准确", "正常运行", "运行正常", "正常运作", "正常运转", "稳定", "可用",
+              "故障", "匹配", "通畅", "性能", "响应", "验收", "完整", "并发", "安全", "覆盖率", "联网率", "优良")),
+    ("数量", ("数量", "个数", "人数", "次数", "人次", "件数", "场次", "面积", "规模", "频率", "频次")),
+)
+#: the first character of a unit that counts things (个, 次, 人 …): a value in it is a quantity
+_COUNT_UNIT = frozenset("个次人名台套场门项篇间份所户件册讲辆条部处")
+_MEASURE_UNITS = ("平方米", "㎡", "米", "公里", "亩", "GB", "TB", "M")
+_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月底?\s*(?:前|之前)|年底前|\d{4}[.\-/]\d{1,2}")
+
+
+def inferred_level2(l1: str | None, name: NameFacts, value: ValueFacts) -> str | None:
+    """The 二级 an indicator most likely belongs to, from its canonical 一级, name and annual value;
+    ``None`` when the name and value do not tell. Only 产出 (数量/质量/时效/成本) and 满意度 are
+    inferred: 效益's 经济/社会/生态 cannot be told from a name reliably."""
+    if l1 == "满意度":
+        return "服务对象满意度"
+    if l1 != "产出":
+        return None
+    n = name.norm
+    for l2, words in _INFER_WORDS:
+        if any(w in n for w in words):
+            return l2
+    if _DATE.search(value.norm):
+        return "时效"
+    if name.core.endswith("数") and not name.core.endswith(("率", "系数", "指数")):
+        return "数量"
+    unit = (value.unit or "").lstrip("万")
+    if value.quantitative and not value.percent and unit and (unit[0] in _COUNT_UNIT or unit.startswith(_MEASURE_UNITS)):
+        return "数量"
+    return None
+
+
+def infer_level2(level1: str | None, name: str | None, value: str | None = None,
+                 target: Target | None = None) -> str | None:
+    """:func:`inferred_level2` from printed texts: ``level1`` as printed (产出指标, 效果指标 …), the
+    三级 ``name``, the annual ``value`` and its parsed ``target`` if there is one."""
+    l1 = Category(level1, None, None, None).l1
+    return inferred_level2(l1, NameFacts(name), ValueFacts(value, target))

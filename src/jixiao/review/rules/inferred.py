@@ -1,0 +1,116 @@
+"""H. Inferred 二级 and values that fit their names (R40–R41): what a reviewer reads between the columns."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from types import SimpleNamespace
+
+from ..registry import Hit, hit, rule
+from ..text import Memo, inferred_level2
+
+
+def _prepare_r40(s: SimpleNamespace) -> SimpleNamespace:
+    # keyed by the facts objects themselves: names and values are memoised per text, so equal
+    # texts are one object and the key is cheap
+    s.infer = Memo(lambda key: inferred_level2(*key))
+    return s
+
+
+@rule(
+    "R40", name="output-coverage-inferred", group="H", scope="project",
+    title="不印二级的表：按名称推定二级后检查产出覆盖", title_en="No 二级 printed: 产出 coverage by inferred 二级",
+    severity="info",
+    message="产出指标缺少{missing}（表中未印二级指标，按指标名称和指标值推定）",
+    message_en="产出 has no {missing_en} (the table prints no 二级; inferred from names and values)",
+    reasoning="产出目标「应从数量、质量、成本和时效等方面进行细化」（R07、R08），但 R07、R08 只在表中印有二级指标时检查，"
+              "不印二级的表（样表 000）因此看不到缺项。这里按名称和值推定每个产出指标的二级：及时、进度、时限、日期 → 时效；"
+              "合格、质量、稳定、故障、响应、验收 → 质量；数量、次数、人数、面积或以个、次、人、台计的值 → 数量；"
+              "成本、单价、预算控制 → 成本（由 R09 检查）。推定不出二级的产出指标可能就是质量指标，"
+              "所以有这样的指标时不说缺质量指标。推定的结论只作提示。",
+    source="S4：「应从数量、质量、成本和时效等方面进行细化」；二级的推定（推定）依据 S6 对数量、质量、时效、成本指标的定义",
+    inferred=True,
+    prepare=_prepare_r40,
+    bad="（不印二级）产出指标：年度工作会议开展次数：1次；产出指标：会议到场率：100%（没有时效）",
+    good="（不印二级）产出指标：年度工作会议开展次数：1次；产出指标：会议按时召开率：100%；产出指标：产品合格率：100%",
+)
+def r40(p, s):
+    if p.doc.has_level2 or not p.cats:
+        return None
+    got: set[str] = set()
+    unknown = outputs = False
+    for c, n, a in zip(p.cats, p.names, p.annual, strict=True):
+        if c.l1 != "产出":
+            continue
+        outputs = True
+        l2 = s.infer[(c.l1, n, a)]
+        if l2 is None:
+            unknown = True
+        else:
+            got.add(l2)
+    if not outputs:
+        return None  # no 产出 at all is R05's finding
+    missing = tuple(k for k in ("数量", "质量", "时效") if k not in got and not (k == "质量" and unknown))
+    return _r40_hit(missing) if missing else None
+
+
+_EN = {"数量": "quantity (数量)", "质量": "quality (质量)", "时效": "timeliness (时效)"}
+
+
+@cache  # a handful of possible hits, and R40 fires on many projects of a table without 二级
+def _r40_hit(missing: tuple[str, ...]) -> Hit:
+    return hit("indicators", missing="、".join(m + "指标" for m in missing),
+               missing_en=" or ".join(_EN[m] for m in missing))
+
+
+_TIME_NAME = ("时长", "时间", "时限", "期限", "工期", "年限", "天数", "周期")
+_NOT_TIME = ("率", "比例", "及时", "次数")
+_AMOUNT_NOT = ("质量", "数量", "容量", "含量", "能量", "力量", "流量")
+
+
+def _prepare_r41(s: SimpleNamespace) -> SimpleNamespace:
+    time_names, amount_not, shares = tuple(s.time_names), tuple(s.amount_not), tuple(s.share_names)
+    s.time = Memo(lambda core: any(w in core for w in time_names) and not any(w in core for w in _NOT_TIME))
+    s.share = Memo(lambda core: any(w in core for w in shares))
+    s.amount = Memo(lambda core: core.endswith("量") and not core.endswith(amount_not))
+    return s
+
+
+_COUNT_UNIT = re.compile(r"^万?[个次人名台套场门项篇间份所户件册讲辆条部处]")
+
+
+@rule(
+    "R41", name="value-fits-name", group="H", scope="indicator",
+    title="指标值与名称相符", title_en="The value fits the name",
+    severity="warning",
+    message="“{name}”是时间或期限，指标值“{value}”却不是时间",
+    message_en="“{name}” is a time or duration but its value “{value}” is not a time",
+    variants={"amount": ("warning", "“{name}”是数量，指标值“{value}”却是百分比",
+                         "“{name}” is an amount but its value “{value}” is a percentage")},
+    reasoning="值衡量的必须是名称所说的东西，否则无法评分：“督导工作时长”的值写成“检查学校数/应检学校数≥95%”，"
+              "“年度人均业务量”的值写成“85%”，说不出时长和业务量是多少。名称是时长、时间、期限、年限（不含“率”“及时”）"
+              "而值是百分比或以个、次、人计的数；名称以“量”结尾（业务量、访问量、工作量；不含质量、数量、容量等）而值是百分比，"
+              "都是名实不符。运行时间、在线时间一类的百分比是时间占比（无故障运行时间 ≥90%，即可用率），不提示（share_names）。"
+              "名称是“数量”而值为百分比的由 R25 报告。",
+    source="S5：「是否通过清晰、可衡量的指标值予以体现」；S10：「定量三级指标中设置指标性质、单位」；"
+           "S6：时效指标「反映…及时程度和效率情况」；用于名称与值的比对（推定）",
+    inferred=True,
+    settings={"time_names": list(_TIME_NAME), "amount_not": list(_AMOUNT_NOT),
+              "share_names": ["运行时间", "在线时间", "开放时间", "服务时间", "可用时间", "运转时间"]},
+    settings_doc={"time_names": "名称含这些词（且不含“率”“及时”）即为时间类",
+                  "share_names": "名称含这些词时，百分比是时间占比（可用率），不算名实不符",
+                  "amount_not": "以“量”结尾但不算数量的名称词尾"},
+    prepare=_prepare_r41,
+    supersedes=("R17", "R19"),
+    bad="督导工作时长：检查学校数/应检学校数≥95%", good="督导工作时长：≥200小时",
+)
+def r41(v, s):
+    a = v.annual
+    if not a.quantitative:
+        return None
+    core = v.name.core
+    if s.time[core] and ((a.percent and not s.share[core]) or (a.unit is not None and _COUNT_UNIT.match(a.unit))):
+        return hit("annual_value", name=v.ind.name, value=v.ind.annual_value)
+    if a.percent and s.amount[core]:
+        return hit("annual_value", "amount", name=v.ind.name, value=v.ind.annual_value)
+    return None
