@@ -135,7 +135,8 @@ def test_indicator_browser_facets_count_every_indicator(client):
 def test_findings_listing_and_rule_counts(client):
     d = client.get("/api/v1/findings", params={"rule": "R11", "per_page": 200}).json()
     assert d["total"] > 0 and {f["rule"] for f in d["items"]} == {"R11"}
-    assert any("投诉" in (f["indicator"] or "") for f in d["items"])  # 004's 投诉次数 under 满意度
+    assert any("课程设计" in (f["indicator"] or "") for f in d["items"])  # 002's 满意度85%以上 under 质量
+    assert not any("投诉" in (f["indicator"] or "") for f in d["items"])  # 投诉次数 under 满意度 is a proxy
     assert sum(r["count"] for r in d["by_rule"]) == sum(d["by_severity"].values())
 
 

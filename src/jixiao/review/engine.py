@@ -8,6 +8,10 @@ facts and their pure rules' hits (memoised per configuration, keyed by the
 texts), so most indicators cost one dictionary look-up plus the context rules
 whose ``needs`` hold. Hits become :class:`~jixiao.model.Finding` objects with
 the document, project, indicator, field, source span and line filled in.
+A finding on an item the parser warned about (a scan's grid read out of line,
+a value it could not read) says so in its message and is never an error on
+that reading alone; one about the cells themselves (category, missing value,
+coverage) is only a hint.
 
 ``review`` is a pure function of the document and the configuration: no I/O,
 no global state beyond memo caches of text facts.
@@ -215,7 +219,8 @@ _DOUBT_INDICATOR = {
 _DOUBT_OTHER = ("解析时存疑", "read with doubt")
 #: rules whose finding is about the cells themselves (which category, whether a value or an indicator
 #: is there): on cells read with doubt such a finding is only a hint to check the source
-_LAYOUT_RULES = frozenset(["R01", "R02", "R03", "R05", "R06", "R07", "R08", "R09", "R10", "R12", "R30", "R34"])
+_LAYOUT_RULES = frozenset(["R01", "R02", "R03", "R05", "R06", "R07", "R08", "R09", "R10", "R12", "R30", "R34",
+                           "R40"])
 _SEQ = re.compile(r"第(\d+)条指标")
 _NAMED = re.compile(r"指标“(.+?)”")
 
@@ -256,6 +261,8 @@ def _in_doubt(f: Finding, doubts: dict[tuple[int, int | None], tuple[str, str]])
     on that reading alone (a hint, for a finding about the cells themselves)."""
     if f.project_index is None:
         return f
+    if f.indicator_index is None and f.field != "indicators" and f.rule != "R30":
+        return f  # about the project's money or goal, not its indicators: the doubt is not about it
     why = doubts.get((f.project_index, f.indicator_index))
     if why is None:
         return f
