@@ -52,7 +52,7 @@ def test_004_complaints_under_satisfaction_are_an_accepted_proxy() -> None:
 def test_003_scan_findings_say_so_and_are_not_errors() -> None:
     """Issue 19: the OCR'd scan's misread cells are not reported as table errors."""
     found = _findings("003")
-    assert found and all("识读存疑" in f["message"] for f in found)
+    assert found and all("识读存疑" in f["message"] for f in found if f["field"] != "goal")
     assert not [f for f in found if f["severity"] == "error"]
 
 

@@ -21,6 +21,12 @@ def test_every_finding_on_the_samples_is_judged_and_precision_meets_the_aims() -
         assert p is None or p >= aim, (sev, p)
 
 
+def test_a_finding_on_the_samples_is_told_apart_by_its_key() -> None:
+    """The verdicts are matched by (document, rule, project, seq, field): no two findings may share one."""
+    keys = [(f.document, f.rule, f.project, f.seq, f.field) for f in rp.current_findings()]
+    assert len(keys) == len(set(keys))
+
+
 def test_judged_files_are_complete() -> None:
     for row in rp.load_judged().values():
         assert row["verdict"] in ("true", "weak", "false") and row["reason"], row

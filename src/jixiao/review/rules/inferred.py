@@ -1,4 +1,5 @@
-"""H. Inferred 二级 and values that fit their names (R40–R41): what a reviewer reads between the columns."""
+"""H. Inferred 二级, values that fit their names, goals that fit their indicators (R40–R42): what a reviewer
+reads between the columns."""
 
 from __future__ import annotations
 
@@ -114,3 +115,50 @@ def r41(v, s):
     if a.percent and s.amount[core]:
         return hit("annual_value", "amount", name=v.ind.name, value=v.ind.annual_value)
     return None
+
+
+_GOAL_QTY = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万)?\s*(个|项|场|人次|讲|门|间|所|台|套|名|人|次|篇|支|辆|期|户|家|条|部|处|册)"
+                       r"(?![\d%％])")
+
+
+def _prepare_r42(s: SimpleNamespace) -> SimpleNamespace:
+    s.demand = tuple(s.demand_words)
+    return s
+
+
+@rule(
+    "R42", name="goal-vs-indicators", group="H", scope="project",
+    title="目标中的数量有对应的指标", title_en="The goal's quantities have indicators",
+    severity="info",
+    message="绩效目标写明{what}，指标中没有这些数",
+    message_en="the goal states {what} but no indicator gives these numbers",
+    reasoning="绩效指标是目标的细化：目标里写明的产出数量（扶持16个基地、受益150万人次、3名编外人员），"
+              "指标里应当有同一个数，否则目标与指标对不上，评价时无从核对。只看目标中带计量单位（个、项、场、人次……）"
+              "的数，在指标名称、年度值和周期值里找同一个数；描述需求的（满足50人实训需求）不算（demand_words）。",
+    source="S5 ③：绩效指标「是否与项目年度任务数或计划数相对应」；S1：「绩效目标通过具体绩效指[标]…」；用于目标文字（推定）",
+    inferred=True,
+    settings={"demand_words": ["满足", "约", "近", "超过", "面向", "覆盖"]},
+    settings_doc={"demand_words": "数字前两字内有这些词的是需求或范围，不是产出，不检查"},
+    prepare=_prepare_r42,
+    bad="目标：扶持16个康养游学基地建设……；指标中没有 16", good="目标：扶持16个基地……；指标：扶持康养游学基地数：16个",
+)
+def r42(p, s):
+    goal = p.goal
+    indicators = p.project.indicators
+    if not goal or not indicators or not any(c.isdigit() for c in goal):
+        return None
+    texts = " ".join(x for i in indicators for x in (i.name, i.annual_value, i.period_value) if x)
+    numbers = {m[0] for m in re.finditer(r"\d+(?:\.\d+)?", texts.replace(",", ""))}
+    out = []
+    for m in _GOAL_QTY.finditer(goal):
+        if m[1] in numbers or any(w in goal[max(0, m.start() - 2):m.start()] for w in s.demand):
+            continue
+        start = max(goal.rfind(c, 0, m.start()) for c in "，,。；;、：:") + 1
+        end = _NOUN.match(goal, m.end()).end()  # the thing counted: 16个康养游学基地
+        out.append("“" + goal[max(start, m.start() - 8):end] + "”")
+    if not out:
+        return None
+    return hit("goal", what="、".join(out))
+
+
+_NOUN = re.compile(r"(?:(?!的)[\u4e00-\u9fff]){0,6}")
