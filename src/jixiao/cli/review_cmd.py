@@ -1,4 +1,4 @@
-"""``jixiao review FILE...``: check every target against the rules R01–R42 and report.
+"""``jixiao review FILE...``: check every target against the rules R01–R43 and report.
 
 Exit codes: 0 reviewed (findings or not), 1 an input could not be read or
 parsed, 2 a usage or configuration error; with ``--fail-on error|warning``
@@ -60,7 +60,7 @@ def review_command(
                                        help="TOML 配置（[review] 表）；默认读当前目录 pyproject.toml 的 [tool.jixiao.review]"),
     output: Path | None = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出 / write to a file"),
 ) -> None:
-    """按规则 R01–R42 审核绩效目标表 / Review performance targets against the rules R01–R42."""
+    """按规则 R01–R43 审核绩效目标表 / Review performance targets against the rules R01–R43."""
     cfg = load_config(config)
     if not files and db is None:
         raise UsageError("请给出表格文件，或用 --db 审核数据库中的文档 / give table files, or --db", code="usage")

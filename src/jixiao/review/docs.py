@@ -20,7 +20,7 @@ GROUPS = {
     "E": "E. 一致性：年度与周期、金额 Consistency",
     "F": "F. 绩效目标文字 The goal text",
     "G": "G. 指标数量与质量 Number and quality of indicators",
-    "H": "H. 推定的二级、名实相符、目标与指标相符 Inferred 二级; values and goals that fit",
+    "H": "H. 推定与比对：二级、名实、目标与指标、换了说法的重复 Inferred 二级; names, values and goals compared",
 }
 _SEV = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
 

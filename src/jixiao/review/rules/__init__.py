@@ -1,6 +1,6 @@
 """Every review rule, one module per group of the checklist (spec ``review-rules.md`` §1).
 
-Importing this package registers R01–R42 in :data:`jixiao.review.registry.RULES`.
+Importing this package registers R01–R43 in :data:`jixiao.review.registry.RULES`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""H. Inferred 二级, values that fit their names, goals that fit their indicators (R40–R42): what a reviewer
-reads between the columns."""
+"""H. Inferred 二级, values that fit their names, goals that fit their indicators, duplicates in other words
+(R40–R43): what a reviewer reads between the columns."""
 
 from __future__ import annotations
 
@@ -162,3 +162,46 @@ def r42(p, s):
 
 
 _NOUN = re.compile(r"(?:(?!的)[\u4e00-\u9fff]){0,6}")
+
+
+def _prepare_r43(s: SimpleNamespace) -> SimpleNamespace:
+    s.generic = tuple(s.generic_prefixes)
+    return s
+
+
+@rule(
+    "R43", name="restated-indicator", group="H", scope="project",
+    title="换了说法的重复指标", title_en="The same indicator in other words",
+    severity="info",
+    message="“{name}”与第 {first} 项“{other}”衡量的是同一件事（值都是“{value}”），是换了说法的重复",
+    message_en="“{name}” measures what indicator {first} “{other}” does (both “{value}”): a duplicate in other words",
+    reasoning="项目只有一类产出时，“项目验收合格率”与“车辆验收合格率”是同一个指标写了两遍，重复计分，也挤掉了本该有的指标。"
+              "名称以“项目”一类泛称开头（generic_prefixes）、其余部分（验收合格率）与同一项目另一指标的名称结尾相同，"
+              "且两者的年度指标值相同时提示。字面完全相同的重复由 R36 报告。",
+    source="（推定）；S5：「是否将项目绩效目标细化分解为具体的绩效指标」",
+    inferred=True,
+    settings={"generic_prefixes": ["项目", "整体", "总体"], "min_len": 3},
+    settings_doc={"generic_prefixes": "名称以这些泛称开头的指标与具体对象的同名指标比较",
+                  "min_len": "去掉泛称后至少这么多字才比较"},
+    prepare=_prepare_r43,
+    bad="1、项目验收合格率：100%；5、车辆验收合格率：100%", good="1、车辆验收合格率：100%；5、车辆故障率：≤2%",
+)
+def r43(p, s):
+    names = p.names
+    out = []
+    for ii, (n, a) in enumerate(zip(names, p.annual, strict=True)):
+        if not n.norm.startswith(s.generic):
+            continue
+        rest = n.core[next(len(g) for g in s.generic if n.norm.startswith(g)):]
+        if len(rest) < s.min_len:
+            continue
+        for jj, (m, b) in enumerate(zip(names, p.annual, strict=True)):
+            if jj != ii and m.core != n.core and m.core.endswith(rest) and not m.core.startswith(s.generic) \
+                    and b.norm == a.norm and not a.empty:
+                first, later = sorted((ii, jj))
+                inds = p.project.indicators
+                seq = inds[first].seq if inds[first].seq is not None else first + 1
+                out.append(hit("name", indicator=later, name=inds[later].name, first=seq, other=inds[first].name,
+                               value=inds[later].annual_value))
+                break
+    return out or None
