@@ -8,8 +8,8 @@ source text: ``true`` (a reviewer should act on it), ``weak`` (true but not
 worth a reviewer's time, or too severe) or ``false``. The verdicts live in
 ``tests/data/review/judged/<sample>.judged.json``. This script reviews the
 samples again, matches each finding to its verdict by (document, rule,
-project, seq, field), and prints precision — true / judged — per rule and per
-severity (weak and false both count against it), the findings that have no
+project, seq, field), and prints precision — true / judged — per rule (at each
+severity it fires with) and per severity (weak and false both count against it), the findings that have no
 verdict yet (judge them before trusting the figures), and the recall of the
 judged misses in ``tests/data/review/judged/misses.json``: problems found by
 reading whole projects that some rule should report at that place.
@@ -58,6 +58,7 @@ def current_findings() -> list[Any]:
 def measure(findings: list[Any], judged: dict[Key, dict[str, Any]]) -> dict[str, Any]:
     by_rule: dict[str, Counter[str]] = defaultdict(Counter)
     by_sev: dict[str, Counter[str]] = defaultdict(Counter)
+    by_rule_sev: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     unjudged = []
     for f in findings:
         row = judged.get((f.document, f.rule, f.project, f.seq, f.field))
@@ -65,9 +66,9 @@ def measure(findings: list[Any], judged: dict[Key, dict[str, Any]]) -> dict[str,
         if row is None:
             unjudged.append(f)
         by_rule[f.rule][verdict] += 1
-        by_rule[f.rule]["sev:" + f.severity] += 1
+        by_rule_sev[(f.rule, f.severity)][verdict] += 1
         by_sev[f.severity][verdict] += 1
-    return {"by_rule": by_rule, "by_severity": by_sev, "unjudged": unjudged}
+    return {"by_rule": by_rule, "by_rule_severity": by_rule_sev, "by_severity": by_sev, "unjudged": unjudged}
 
 
 def precision(c: Counter[str]) -> float | None:
@@ -89,11 +90,11 @@ def _pct(x: float | None) -> str:
 
 
 def report(result: dict[str, Any], caught: list[tuple[dict[str, Any], bool]]) -> str:
-    lines = ["Precision per rule (true / judged; weak and false count against)", "",
+    lines = ["Precision per rule and severity (true / judged; weak and false count against)", "",
              "| rule | severity | findings | true | weak | false | unjudged | precision |",
              "|---|---|---:|---:|---:|---:|---:|---:|"]
-    for rid, c in sorted(result["by_rule"].items()):
-        sev = "/".join(s for s in ("error", "warning", "info") if c["sev:" + s])
+    order = {s: i for i, s in enumerate(("error", "warning", "info"))}
+    for (rid, sev), c in sorted(result["by_rule_severity"].items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
         n = sum(c[s] for s in ("true", "weak", "false", "unjudged"))
         lines.append(f"| {rid} | {sev} | {n} | {c['true']} | {c['weak']} | {c['false']} | {c['unjudged']} "
                      f"| {_pct(precision(c))} |")
@@ -136,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({
             "by_rule": {k: {**dict(v), "precision": precision(v)} for k, v in sorted(result["by_rule"].items())},
+            "by_rule_severity": {f"{r} {sev}": {**dict(v), "precision": precision(v)}
+                                 for (r, sev), v in sorted(result["by_rule_severity"].items())},
             "by_severity": {k: {**dict(v), "precision": precision(v)} for k, v in result["by_severity"].items()},
             "unjudged": [{"document": f.document, "rule": f.rule, "project": f.project, "seq": f.seq,
                           "field": f.field, "message": f.message} for f in result["unjudged"]],
