@@ -117,6 +117,8 @@ def r41(v, s):
     return None
 
 
+_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _GOAL_QTY = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万)?\s*(个|项|场|人次|讲|门|间|所|台|套|名|人|次|篇|支|辆|期|户|家|条|部|处|册)"
                        r"(?![\d%％])")
 
@@ -145,10 +147,10 @@ def _prepare_r42(s: SimpleNamespace) -> SimpleNamespace:
 def r42(p, s):
     goal = p.goal
     indicators = p.project.indicators
-    if not goal or not indicators or not any(c.isdigit() for c in goal):
+    if not goal or not indicators or _DIGIT.search(goal) is None:
         return None
     texts = " ".join(x for i in indicators for x in (i.name, i.annual_value, i.period_value) if x)
-    numbers = {m[0] for m in re.finditer(r"\d+(?:\.\d+)?", texts.replace(",", ""))}
+    numbers = set(_NUMBER.findall(texts.replace(",", "")))
     out = []
     for m in _GOAL_QTY.finditer(goal):
         if m[1] in numbers or any(w in goal[max(0, m.start() - 2):m.start()] for w in s.demand):
