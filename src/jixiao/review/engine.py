@@ -218,9 +218,10 @@ _DOUBT_INDICATOR = {
 }
 _DOUBT_OTHER = ("解析时存疑", "read with doubt")
 #: rules whose finding is about the cells themselves (which category, whether a value or an indicator
-#: is there): on cells read with doubt such a finding is only a hint to check the source
+#: is there, a name that is a column label or repeats): on cells read with doubt such a finding is
+#: only a hint to check the source
 _LAYOUT_RULES = frozenset(["R01", "R02", "R03", "R05", "R06", "R07", "R08", "R09", "R10", "R12", "R30", "R34",
-                           "R40"])
+                           "R36", "R37", "R40"])
 _SEQ = re.compile(r"第(\d+)条指标")
 _NAMED = re.compile(r"指标“(.+?)”")
 

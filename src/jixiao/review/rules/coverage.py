@@ -145,7 +145,7 @@ def r10(p, s):
               "列在满意度下不提示（proxies）。二级已是服务对象满意度而一级错挂的，由 R02 报告。",
     source="S6（满意度定义）；S8（「将满意度指标代替效益指标」）；S11：样表 004「31-服务对象满意度；投诉次数」",
     settings={"check_values": True, "proxies": ["投诉"]},
-    settings_doc={"check_values": "也检查指标值：产出/效益下的值写成“满意度85%以上”",
+    settings_doc={"check_values": "也检查指标值：产出/效益下的值写成“满意度85%以上”（有数字的满意度目标）",
                   "proxies": "名称含这些词的是满意度的通行替代指标（投诉次数），列在满意度下不提示"},
     prepare=lambda s: SimpleNamespace(check_values=s.check_values, proxies=tuple(s.proxies)),
     bad="3-满意度指标；31-服务对象满意度；项目完成率；100%", good="3-满意度指标；31-服务对象满意度；投诉次数；≤3次",
@@ -159,6 +159,6 @@ def r11(v, s):
     if c.l1 in ("产出", "效益") and c.l2 != "服务对象满意度":
         if v.name.satisfaction:
             return hit("name", "misplaced", name=v.ind.name, level=c.l1)
-        if s.check_values and "满意" in v.annual.norm:
+        if s.check_values and v.annual.has_digit and "满意" in v.annual.norm:
             return hit("annual_value", "value", name=v.ind.name, value=v.ind.annual_value, level=c.l1)
     return None

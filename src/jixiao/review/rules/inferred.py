@@ -91,7 +91,7 @@ _COUNT_UNIT = re.compile(r"^万?[个次人名台套场门项篇间份所户件�
     reasoning="值衡量的必须是名称所说的东西，否则无法评分：“督导工作时长”的值写成“检查学校数/应检学校数≥95%”，"
               "“年度人均业务量”的值写成“85%”，说不出时长和业务量是多少。名称是时长、时间、期限、年限（不含“率”“及时”）"
               "而值是百分比或以个、次、人计的数；名称以“量”结尾（业务量、访问量、工作量；不含质量、数量、容量等）而值是百分比，"
-              "都是名实不符。运行时间、在线时间一类的百分比是时间占比（无故障运行时间 ≥90%，即可用率），不提示（share_names）。"
+              "都是名实不符。名称里自带数字或日期的（项目完成时间 2019年12月：100%）不比较。运行时间、在线时间一类的百分比是时间占比（无故障运行时间 ≥90%，即可用率），不提示（share_names）。"
               "名称是“数量”而值为百分比的由 R25 报告。",
     source="S5：「是否通过清晰、可衡量的指标值予以体现」；S10：「定量三级指标中设置指标性质、单位」；"
            "S6：时效指标「反映…及时程度和效率情况」；用于名称与值的比对（推定）",
@@ -110,6 +110,8 @@ def r41(v, s):
     if not a.quantitative:
         return None
     core = v.name.core
+    if _DIGIT.search(core):
+        return None  # the name carries its own figure (项目完成时间 2019年12月): the value is a share of it
     if s.time[core] and ((a.percent and not s.share[core]) or (a.unit is not None and _COUNT_UNIT.match(a.unit))):
         return hit("annual_value", name=v.ind.name, value=v.ind.annual_value)
     if a.percent and s.amount[core]:
