@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/review_precision.py            (or: make bench-review-precision)
     .venv/bin/python benchmarks/review_precision.py --json     # the same figures as JSON
+    .venv/bin/python benchmarks/review_precision.py --real     # a judged sample of ../shared/real instead
 
 Every finding on the five bundled sample tables was judged by hand against the
 source text: ``true`` (a reviewer should act on it), ``weak`` (true but not
@@ -13,6 +14,11 @@ severity it fires with) and per severity (weak and false both count against it),
 verdict yet (judge them before trusting the figures), and the recall of the
 judged misses in ``tests/data/review/judged/misses.json``: problems found by
 reading whole projects that some rule should report at that place.
+
+``--real`` does the same for the real tables of ``../shared/real/docs`` judged in
+``tests/data/review/judged/real/`` (eight of them, every finding on each): what
+the figures are on tables from other provinces, where most wrong findings come
+from cells the parser misread without a warning.
 
 Aims (issue 19): errors and warnings ≥ 95 %, hints (info) ≥ 85 %.
 """
@@ -28,6 +34,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 JUDGED = ROOT / "tests/data/review/judged"
+REAL_DOCS = ROOT.parent / "shared/real/docs"
 AIMS = {"error": 0.95, "warning": 0.95, "info": 0.85}
 
 Key = tuple[str | None, str, str | None, int | None, str | None]
@@ -46,13 +53,13 @@ def load_judged(folder: Path = JUDGED) -> dict[Key, dict[str, Any]]:
     return out
 
 
-def current_findings() -> list[Any]:
-    """Review the bundled samples as ``jixiao review`` does, with the default configuration."""
+def current_findings(paths: list[Path] | None = None) -> list[Any]:
+    """Review the bundled samples (or ``paths``) as ``jixiao review`` does, with the default configuration."""
     import jixiao
     from jixiao.cli.samples_cmd import sample_paths
     from jixiao.review import review
 
-    return [f for p in sample_paths() for f in review(jixiao.parse(str(p)))]
+    return [f for p in (paths if paths is not None else sample_paths()) for f in review(jixiao.parse(str(p)))]
 
 
 def measure(findings: list[Any], judged: dict[Key, dict[str, Any]]) -> dict[str, Any]:
@@ -130,10 +137,20 @@ def report(result: dict[str, Any], caught: list[tuple[dict[str, Any], bool]]) ->
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--real", action="store_true", help="the judged real tables of ../shared/real instead of the samples")
     args = ap.parse_args(argv)
-    findings = current_findings()
-    result = measure(findings, load_judged())
-    caught = recall(findings)
+    if args.real:
+        folder = JUDGED / "real"
+        names = [json.loads(p.read_text(encoding="utf-8"))["document"] for p in sorted(folder.glob("*.judged.json"))]
+        missing = [n for n in names if not (REAL_DOCS / n).exists()]
+        if missing:
+            print(f"not found under {REAL_DOCS}: {', '.join(missing)}", file=sys.stderr)
+            return 1
+        findings = current_findings([REAL_DOCS / n for n in names])
+        result, caught = measure(findings, load_judged(folder)), []
+    else:
+        findings = current_findings()
+        result, caught = measure(findings, load_judged()), recall(findings)
     if args.json:
         print(json.dumps({
             "by_rule": {k: {**dict(v), "precision": precision(v)} for k, v in sorted(result["by_rule"].items())},
