@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jixiao.model import Amounts, Document, Indicator, Project, Unit
+from jixiao.model import Amounts, Document, Indicator, Issue, Project, Unit
 from jixiao.parse.values import parse_target
 
 DEFAULT_GOAL = "完成10间教室改造，开展2场培训"
@@ -34,6 +34,7 @@ def project(d: dict[str, Any]) -> Project:
         name=d.get("name", "测试项目"), unit=d.get("unit"), amounts=amounts(money),
         goal=d.get("goal", DEFAULT_GOAL),
         indicators=[indicator(x, i) for i, x in enumerate(items, 1)],
+        warnings=[Issue(**w) for w in d.get("warnings", [])],
     )
 
 

@@ -40,6 +40,31 @@ def test_fail_on() -> None:
     assert run("review", s004, "-f", "json", "--fail-on", "warning").exit_code == 1
 
 
+def test_min_severity_leaves_the_hints_out() -> None:
+    every = json.loads(run("review", S001, "-f", "json").stdout)
+    assert {f["severity"] for f in every} == {"error", "warning", "info"}
+    r = run("review", S001, "-f", "json", "--min-severity", "warning")
+    assert r.exit_code == 0, r.output
+    shown = json.loads(r.stdout)
+    assert shown == [f for f in every if f["severity"] != "info"]
+    errors = json.loads(run("review", S001, "-f", "json", "--min-severity", "error").stdout)
+    assert errors and {f["severity"] for f in errors} == {"error"}
+    assert json.loads(run("review", S001, "-f", "json", "--min-severity", "info").stdout) == every
+    md = run("review", S001, "-f", "markdown", "--min-severity", "warning").stdout
+    assert "提示 0 条" in md
+    assert run("review", S001, "--min-severity", "hint").exit_code == 2
+
+
+def test_build_report_min_severity() -> None:
+    from jixiao import parse
+    from jixiao.review import build_report
+
+    doc = parse(S001)
+    full, some = build_report([doc]), build_report([doc], min_severity="warning")
+    assert some.counts == {**full.counts, "info": 0}
+    assert some.findings == [f for f in full.findings if f.severity != "info"]
+
+
 def test_config_option_and_bad_config(tmp_path: Path) -> None:
     cfg = tmp_path / "c.toml"
     cfg.write_text('[review]\ndisable = ["R02"]\n', encoding="utf-8")
@@ -81,7 +106,7 @@ def test_text_output() -> None:
 
 def test_rules_command_lists_every_rule() -> None:
     r = run("rules")
-    assert r.exit_code == 0 and all(f"R{i:02d}" in r.stdout for i in range(1, 40))
+    assert r.exit_code == 0 and all(f"R{i:02d}" in r.stdout for i in range(1, 44))
 
 
 def test_docs_rules_md_is_up_to_date() -> None:

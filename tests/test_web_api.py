@@ -135,8 +135,20 @@ def test_indicator_browser_facets_count_every_indicator(client):
 def test_findings_listing_and_rule_counts(client):
     d = client.get("/api/v1/findings", params={"rule": "R11", "per_page": 200}).json()
     assert d["total"] > 0 and {f["rule"] for f in d["items"]} == {"R11"}
-    assert any("投诉" in (f["indicator"] or "") for f in d["items"])  # 004's 投诉次数 under 满意度
+    assert any("课程设计" in (f["indicator"] or "") for f in d["items"])  # 002's 满意度85%以上 under 质量
+    assert not any("投诉" in (f["indicator"] or "") for f in d["items"])  # 投诉次数 under 满意度 is a proxy
     assert sum(r["count"] for r in d["by_rule"]) == sum(d["by_severity"].values())
+
+
+def test_findings_min_severity_leaves_the_hints_out(client):
+    every = client.get("/api/v1/findings", params={"per_page": 200}).json()
+    some = client.get("/api/v1/findings", params={"per_page": 200, "min_severity": "warning"}).json()
+    assert every["by_severity"]["info"] > 0 and some["by_severity"]["info"] == 0
+    assert some["total"] == every["by_severity"]["error"] + every["by_severity"]["warning"]
+    assert {f["severity"] for f in some["items"]} <= {"error", "warning"}
+    page = client.get("/findings", params={"min_severity": "warning"})
+    assert page.status_code == 200 and 'name="min_severity"' in page.text
+    assert client.get("/api/v1/findings", params={"min_severity": "hint"}).status_code in (400, 422)
 
 
 def test_project_twin_gives_spans_into_its_source_excerpt(client):

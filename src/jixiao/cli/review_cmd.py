@@ -1,8 +1,10 @@
-"""``jixiao review FILE...``: check every target against the rules R01–R39 and report.
+"""``jixiao review FILE...``: check every target against the rules R01–R43 and report.
 
 Exit codes: 0 reviewed (findings or not), 1 an input could not be read or
 parsed, 2 a usage or configuration error; with ``--fail-on error|warning``
 also 1 when a finding of that severity (or worse) was found.
+``--min-severity warning`` leaves the hints (info) out of the report and its
+counts (``error``: errors only); ``--fail-on`` still sees only what is reported.
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ class FailOn(StrEnum):
     warning = "warning"
 
 
+class MinSeverity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
 @reports_errors
 def review_command(
     files: list[Path] = typer.Argument(None, help="表格文件 / table files", show_default=False),
@@ -45,11 +53,14 @@ def review_command(
                                   help="text 终端 | json 审核意见列表 | markdown 审核意见 | html 单文件报告"),
     fail_on: FailOn | None = typer.Option(None, "--fail-on",
                                           help="有此级别（或更严重）的意见时退出码为 1 / exit 1 on findings of this severity"),
+    min_severity: MinSeverity | None = typer.Option(
+        None, "--min-severity",
+        help="只报告此级别（或更严重）的意见，如 warning 不含提示 / report only findings of this severity or worse"),
     config: Path | None = typer.Option(None, "--config", "-c",
                                        help="TOML 配置（[review] 表）；默认读当前目录 pyproject.toml 的 [tool.jixiao.review]"),
     output: Path | None = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出 / write to a file"),
 ) -> None:
-    """按规则 R01–R39 审核绩效目标表 / Review performance targets against the rules R01–R39."""
+    """按规则 R01–R43 审核绩效目标表 / Review performance targets against the rules R01–R43."""
     cfg = load_config(config)
     if not files and db is None:
         raise UsageError("请给出表格文件，或用 --db 审核数据库中的文档 / give table files, or --db", code="usage")
@@ -62,7 +73,7 @@ def review_command(
         if f.is_dir():
             raise UsageError(f"这是目录，不是文件：{f} / a directory, not a file", code="usage")
         docs.append(parse_source(read(f)))
-    report = build_report(docs, cfg)
+    report = build_report(docs, cfg, min_severity.value if min_severity else None)
     rendered = RENDERERS[format.value](report)
     if output is not None:
         _write(output, report, format, rendered)

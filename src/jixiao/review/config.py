@@ -133,7 +133,8 @@ class ReviewConfig:
 def _known_rule(rid: Any, fail: Any) -> Rule:
     _ensure_rules()
     if not isinstance(rid, str) or rid not in RULES:
-        raise fail(f"未知规则 {rid}（规则编号为 R01–R39）", f"unknown rule {rid} (ids are R01–R39)")
+        last = list(RULES)[-1]
+        raise fail(f"未知规则 {rid}（规则编号为 R01–{last}）", f"unknown rule {rid} (ids are R01–{last})")
     return RULES[rid]
 
 

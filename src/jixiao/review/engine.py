@@ -8,6 +8,10 @@ facts and their pure rules' hits (memoised per configuration, keyed by the
 texts), so most indicators cost one dictionary look-up plus the context rules
 whose ``needs`` hold. Hits become :class:`~jixiao.model.Finding` objects with
 the document, project, indicator, field, source span and line filled in.
+A finding on an item the parser warned about (a scan's grid read out of line,
+a value it could not read) says so in its message and is never an error on
+that reading alone; one about the cells themselves (category, missing value,
+coverage) is only a hint.
 
 ``review`` is a pure function of the document and the configuration: no I/O,
 no global state beyond memo caches of text facts.
@@ -16,6 +20,7 @@ no global state beyond memo caches of text facts.
 from __future__ import annotations
 
 import gc
+import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
@@ -191,7 +196,90 @@ def _review(doc: Document, config: ReviewConfig | None) -> list[Finding]:
     if not raw:
         return []
     raw.sort()
-    return [entry[-1] for entry in raw]
+    findings = [entry[-1] for entry in raw]
+    if any(p.warnings for p in doc.projects):  # rare: most tables are read without doubt
+        doubts = _doubts(doc)
+        if doubts:
+            findings = [_in_doubt(f, doubts) for f in findings]
+    return findings
+
+
+# -- findings on what the parser read with doubt ---------------------------------------------
+
+#: parse warnings that put a whole project's indicators in doubt (the grid of a scan read out of line,
+#: indicators that could not be split) → (why, in Chinese, in English)
+_DOUBT_PROJECT = {
+    "grid-ocr": ("扫描件指标表单元格错位", "scan with misaligned grid cells"),
+    "indicators-unread": ("指标未能分条读出", "indicators could not be split"),
+}
+_DOUBT_INDICATOR = {
+    "value-missing": ("未读到指标值", "no value was read"),
+    "truncated": ("指标在标签处截断", "the indicator is cut off"),
+}
+_DOUBT_OTHER = ("解析时存疑", "read with doubt")
+#: rules whose finding is about the cells themselves (which category, whether a value or an indicator
+#: is there, a name that is a column label or repeats): on cells read with doubt such a finding is
+#: only a hint to check the source
+_LAYOUT_RULES = frozenset(["R01", "R02", "R03", "R05", "R06", "R07", "R08", "R09", "R10", "R12", "R30", "R34",
+                           "R36", "R37", "R40"])
+_SEQ = re.compile(r"第(\d+)条指标")
+_NAMED = re.compile(r"指标“(.+?)”")
+
+
+def _doubts(doc: Document) -> dict[tuple[int, int | None], tuple[str, str]]:
+    """(project, indicator or None for the project itself) → why the parser's reading is in doubt."""
+    out: dict[tuple[int, int | None], tuple[str, str]] = {}
+    for pi, p in enumerate(doc.projects):
+        for w in p.warnings:
+            why = _DOUBT_PROJECT.get(w.code)
+            if why is not None:
+                out.setdefault((pi, None), why)
+                for ii in range(len(p.indicators)):
+                    out.setdefault((pi, ii), why)
+                continue
+            why = _DOUBT_INDICATOR.get(w.code, _DOUBT_OTHER)
+            for ii, ind in enumerate(p.indicators):
+                if _names_indicator(w, ind):
+                    out.setdefault((pi, ii), why)
+    return out
+
+
+def _names_indicator(w: Any, ind: Indicator) -> bool:
+    """Whether parse warning ``w`` is about indicator ``ind``: by its span, its number or its name."""
+    if w.span is not None:
+        spans = [s for v in ind.spans.values() for s in v]
+        if spans and min(s.start for s in spans) <= w.span.start < max(s.end for s in spans):
+            return True
+    m = _SEQ.search(w.message)
+    if m is not None:
+        return ind.seq is not None and int(m[1]) == ind.seq
+    m = _NAMED.search(w.message)
+    return m is not None and bool(ind.name) and m[1] == ind.name
+
+
+def _in_doubt(f: Finding, doubts: dict[tuple[int, int | None], tuple[str, str]]) -> Finding:
+    """``f`` as it reads when its item was parsed with doubt: it says so, and it is never an error
+    on that reading alone (a hint, for a finding about the cells themselves)."""
+    if f.project_index is None:
+        return f
+    if f.indicator_index is None and f.field != "indicators" and f.rule != "R30":
+        return f  # about the project's money or goal, not its indicators: the doubt is not about it
+    why = doubts.get((f.project_index, f.indicator_index))
+    if why is None:
+        return f
+    cap = "info" if f.rule in _LAYOUT_RULES else "warning"
+    severity = cap if f.severity == "error" or (cap == "info" and f.severity == "warning") else f.severity
+    g = _new(Finding)
+    _setattr(g, "__dict__", {
+        **f.__dict__,
+        "severity": severity,
+        "message": f"{f.message}（识读存疑：{why[0]}，请核对原表）",
+        "message_en": f"{f.message_en} (read with doubt: {why[1]}; check the source)",
+    })
+    _setattr(g, "__pydantic_fields_set__", _FIELDS_SET)
+    _setattr(g, "__pydantic_extra__", None)
+    _setattr(g, "__pydantic_private__", None)
+    return g
 
 
 _MEMO_CAP = 200_000

@@ -19,7 +19,8 @@ from .config import ReviewConfig
 from .engine import review
 from .text import L2_PARENT, category
 
-__all__ = ["DocumentResult", "DocumentSummary", "ProjectSummary", "Report", "build_report", "finding_dict"]
+__all__ = ["SEVERITY_ORDER", "DocumentResult", "DocumentSummary", "ProjectSummary", "Report", "at_least", "build_report",
+           "finding_dict"]
 
 LEVEL1 = ("产出", "效益", "满意度", "成本")
 LEVEL2 = tuple(L2_PARENT)
@@ -185,10 +186,26 @@ def summarise(doc: Document, findings: list[Finding]) -> DocumentSummary:
     return summary
 
 
-def build_report(docs: Iterable[Document], config: ReviewConfig | None = None) -> Report:
-    """Review every document and summarise."""
+#: severities from the most to the least severe: ``--min-severity warning`` keeps the first two
+SEVERITY_ORDER = ("error", "warning", "info")
+
+
+def at_least(findings: Iterable[Finding], min_severity: str | None) -> list[Finding]:
+    """The findings of ``min_severity`` or worse (all of them for ``None``)."""
+    if min_severity is None:
+        return list(findings)
+    if min_severity not in SEVERITY_ORDER:
+        raise ValueError(f"unknown severity {min_severity!r}")
+    keep = frozenset(SEVERITY_ORDER[: SEVERITY_ORDER.index(min_severity) + 1])
+    return [f for f in findings if f.severity in keep]
+
+
+def build_report(docs: Iterable[Document], config: ReviewConfig | None = None,
+                 min_severity: str | None = None) -> Report:
+    """Review every document and summarise; with ``min_severity`` (``"warning"``: leave the hints
+    out) only the findings of that severity or worse are kept, in the findings and in the counts."""
     results = []
     for doc in docs:
-        findings = review(doc, config)
+        findings = at_least(review(doc, config), min_severity)
         results.append(DocumentResult(doc, findings, summarise(doc, findings)))
     return Report(results)

@@ -22,8 +22,9 @@ from typing import Any, Generic, TypeVar
 from ..model import Target
 
 __all__ = [
-    "L1_CANON", "L2_CANON", "L2_CODES", "L2_PARENT", "Category", "Memo", "NameFacts", "ValueFacts",
-    "category", "label", "name_facts", "norm", "value_facts",
+    "COST_L2", "COST_NAMES", "L1_CANON", "L2_CANON", "L2_CODES", "L2_PARENT", "Category", "Memo", "NameFacts",
+    "ValueFacts", "category", "counts_as_cost", "infer_level2", "inferred_level2", "is_cost", "label", "name_facts",
+    "norm", "value_facts",
 ]
 
 K = TypeVar("K", bound=Hashable)
@@ -137,6 +138,30 @@ class Category:
         self.l2 = c2 or (None if self.printed2 else L2_CODES.get(self.code2 or ""))
 
 
+#: 二级 that are cost categories (二级 14 成本指标; 101号's 经济/社会/生态环境成本 under 一级 成本)
+COST_L2 = frozenset(["成本", "经济成本", "社会成本", "生态环境成本"])
+#: on a table that prints no 二级, an indicator whose name holds one of these is a cost indicator
+#: (one list for R09, R22 and R23, so that R09 never says "no cost indicator" where R22 reports one)
+COST_NAMES = ["成本", "造价", "单价", "补助标准", "预算控制", "费用控制"]
+
+
+def counts_as_cost(cat: Category, name_norm: str, named: Callable[[str], bool] | None) -> bool:
+    """Whether a project that has this indicator has a cost indicator (R09): a cost 一级 or 二级,
+    or, where no 二级 is printed, a cost name (``named(name_norm)``: the rule's memoised word test)."""
+    if cat.l1 == "成本" or cat.l2 in COST_L2:
+        return True
+    return not cat.printed2 and named is not None and named(name_norm)
+
+
+def is_cost(cat: Category, name_norm: str, named: Callable[[str], bool] | None) -> bool:
+    """Whether an indicator is checked as a cost indicator (R22, R23): as :func:`counts_as_cost`,
+    but an indicator whose printed 二级 is a known non-cost category (一级 成本 over 二级 经济效益,
+    R02's mismatch) is not taken for one. Every indicator this accepts, ``counts_as_cost`` accepts."""
+    if cat.l2 is not None and cat.l2 not in COST_L2:
+        return False
+    return counts_as_cost(cat, name_norm, named)
+
+
 def _category(key: tuple[str | None, str | None, str | None, str | None]) -> Category:
     return Category(*key)
 
@@ -218,3 +243,49 @@ def value_facts(text: str | None, target: Target | None, memo: dict[Any, ValueFa
         if len(memo) < 100_000:
             memo[key] = f
     return f
+
+
+# -- 二级 inferred where the table prints none ------------------------------------------------
+
+#: words of a 产出 name, in the order they are tried: the first group that matches gives the 二级
+_INFER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("成本", tuple(COST_NAMES)),
+    ("时效", ("及时", "时效", "时限", "进度", "期限", "按时", "按期", "工期", "完成时间", "上线时间")),
+    ("质量", ("质量", "合格", "达标", "完好", "准确", "正常运行", "运行正常", "正常运作", "正常运转", "稳定", "可用",
+              "故障", "匹配", "通畅", "性能", "响应", "验收", "完整", "并发", "安全", "覆盖率", "联网率", "优良")),
+    ("数量", ("数量", "个数", "人数", "次数", "人次", "件数", "场次", "面积", "规模", "频率", "频次")),
+)
+#: the first character of a unit that counts things (个, 次, 人 …): a value in it is a quantity
+_COUNT_UNIT = frozenset("个次人名台套场门项篇间份所户件册讲辆条部处")
+_MEASURE_UNITS = ("平方米", "㎡", "米", "公里", "亩", "GB", "TB", "M")
+_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月底?\s*(?:前|之前)|年底前|\d{4}[.\-/]\d{1,2}")
+
+
+def inferred_level2(l1: str | None, name: NameFacts, value: ValueFacts) -> str | None:
+    """The 二级 an indicator most likely belongs to, from its canonical 一级, name and annual value;
+    ``None`` when the name and value do not tell. Only 产出 (数量/质量/时效/成本) and 满意度 are
+    inferred: 效益's 经济/社会/生态 cannot be told from a name reliably."""
+    if l1 == "满意度":
+        return "服务对象满意度"
+    if l1 != "产出":
+        return None
+    n = name.norm
+    for l2, words in _INFER_WORDS:
+        if any(w in n for w in words):
+            return l2
+    if _DATE.search(value.norm):
+        return "时效"
+    if name.core.endswith("数") and not name.core.endswith(("率", "系数", "指数")):
+        return "数量"
+    unit = (value.unit or "").lstrip("万")
+    if value.quantitative and not value.percent and unit and (unit[0] in _COUNT_UNIT or unit.startswith(_MEASURE_UNITS)):
+        return "数量"
+    return None
+
+
+def infer_level2(level1: str | None, name: str | None, value: str | None = None,
+                 target: Target | None = None) -> str | None:
+    """:func:`inferred_level2` from printed texts: ``level1`` as printed (产出指标, 效果指标 …), the
+    三级 ``name``, the annual ``value`` and its parsed ``target`` if there is one."""
+    l1 = Category(level1, None, None, None).l1
+    return inferred_level2(l1, NameFacts(name), ValueFacts(value, target))

@@ -238,6 +238,8 @@ def _indicator_facets(conn: Connection, cond: dict[str, Any]) -> dict[str, list[
 class FindingFilters:
     rule: str | None = None
     severity: str | None = None
+    #: this severity or worse (``warning``: errors and warnings, no hints)
+    min_severity: str | None = None
     department: str | None = None
     document_id: int | None = None
     project_id: int | None = None
@@ -263,6 +265,9 @@ def browse_findings(conn: Connection, f: FindingFilters | None = None, *, limit:
         cond.append(fr.project_id == f.project_id)
     if f.department:
         cond.append(d.department.contains(f.department, autoescape=True))
+    if f.min_severity:
+        order = ("error", "warning", "info")
+        cond.append(fr.severity.in_(order[: order.index(f.min_severity) + 1]))
     # one count per (rule, severity) gives the counts by rule, by severity and the filtered total
     counts = conn.execute(select(fr.rule, fr.severity, func.count()).join(d, d.id == fr.document_id)
                           .where(*cond).group_by(fr.rule, fr.severity)).all()

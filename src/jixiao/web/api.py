@@ -201,7 +201,7 @@ def findings(request: Request, conn: Conn, p: Annotated[FindingParams, Query()])
     return V.findings_view(conn, p)
 
 
-@api.get("/rules", summary="审核规则 R01–R39 / the review rules")
+@api.get("/rules", summary="审核规则 R01–R43 / the review rules")
 def rules() -> list[dict[str, Any]]:
     return [{"id": r.id, "name": r.name, "group": r.group, "scope": r.scope, "title": r.title,
              "title_en": r.title_en} for r in RULES.values()]

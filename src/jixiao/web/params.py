@@ -75,13 +75,15 @@ class IndicatorParams(_Paged):
 class FindingParams(_Paged):
     rule: str | None = Field(None, max_length=8, description="规则编号，如 R11 / rule id")
     severity: Literal["error", "warning", "info"] | None = Field(None, description="严重程度 / severity")
+    min_severity: Literal["error", "warning", "info"] | None = Field(
+        None, description="只看此级别或更严重的（warning：不含提示）/ this severity or worse (warning: no hints)")
     department: str | None = Field(None, description="部门名称包含 / department contains")
     document: int | None = Field(None, description="文档编号 / document id")
     project: int | None = Field(None, description="项目编号 / project id")
 
     def filters(self) -> FindingFilters:
-        return FindingFilters(rule=self.rule, severity=self.severity, department=self.department,
-                              document_id=self.document, project_id=self.project)
+        return FindingFilters(rule=self.rule, severity=self.severity, min_severity=self.min_severity,
+                              department=self.department, document_id=self.document, project_id=self.project)
 
 
 class DocumentListParams(_Params):

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from ..model import Target
-from ..review import review as _load_rules  # noqa: F401  (registers R01–R39)
+from ..review import review as _load_rules  # noqa: F401  (registers R01–R43)
 from ..review.registry import RULES
 from ..store import query as Q
 from ..store import stats as S

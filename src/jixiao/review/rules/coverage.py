@@ -7,7 +7,7 @@ from functools import cache
 from types import SimpleNamespace
 
 from ..registry import Hit, hit, rule
-from ..text import Memo
+from ..text import COST_NAMES, Memo, counts_as_cost
 
 _S3 = "S3：中发〔2018〕34号「绩效目标不仅要包括产出、成本，还要包括经济效益、社会效益、生态效益、可持续影响和服务对象满意度等绩效指标」"
 
@@ -86,7 +86,7 @@ def r08(p, s):
 
 def _prepare_r09(s: SimpleNamespace) -> SimpleNamespace:
     name_re = re.compile("|".join(map(re.escape, s.cost_names))) if s.cost_names else None
-    s.cost_name = Memo(lambda t: bool(name_re.search(t))) if name_re is not None else None
+    s.named = Memo(lambda t: bool(name_re.search(t))).__getitem__ if name_re is not None else None
     return s
 
 
@@ -96,20 +96,20 @@ def _prepare_r09(s: SimpleNamespace) -> SimpleNamespace:
     severity="warning",
     message="项目没有成本指标", message_en="the project has no cost indicator",
     reasoning="101号把绩效目标定义为「产出和效果以及相应的成本控制要求」。认可二级成本指标（14）、一级成本指标、"
-              "二级经济成本指标；表中没有二级指标时，名称含成本类词语的指标也算。",
+              "二级经济/社会/生态环境成本指标；表中没有二级指标时，名称含成本类词语（成本、造价、单价、补助标准、"
+              "预算控制……，与 R22 同一词表）的指标也算：R22 报告了“成本指标只复述预算”的项目，R09 不再说它没有成本指标。",
     source="S1（101号定义）；S3（「要包括产出、成本」）；S2",
-    settings={"cost_names": ["成本", "造价", "单价", "补助标准", "费用控制"]},
-    settings_doc={"cost_names": "表中没有二级指标时，名称含这些词的指标算成本指标"},
+    settings={"cost_names": COST_NAMES},
+    settings_doc={"cost_names": "表中没有二级指标时，名称含这些词的指标算成本指标（与 R22、R23 同一词表）"},
     prepare=_prepare_r09,
     bad="没有任何成本指标", good="1-产出指标；14-成本指标；单位造价；≤3500元/平方米",
 )
 def r09(p, s):
-    if not p.cats or "成本" in p.level1s or "成本" in p.level2s or "经济成本" in p.level2s:
+    if not p.cats:
         return None
-    if s.cost_name is not None:
-        for c, n in zip(p.cats, p.names, strict=True):
-            if not c.printed2 and s.cost_name[n.norm]:
-                return None
+    for c, n in zip(p.cats, p.names, strict=True):
+        if counts_as_cost(c, n.norm, s.named):
+            return None
     return _PROJECT_HIT
 
 
@@ -140,22 +140,25 @@ def r10(p, s):
         "value": ("warning", "“{name}”的指标值“{value}”衡量的是满意度，却列在{level}指标下",
                   "the value “{value}” of “{name}” is a satisfaction rate, listed under {level}"),
     },
-    reasoning="满意度指标反映服务对象的认可程度，投诉次数等不是满意度；反过来，把满意度放进产出或效益，"
-              "就是「将满意度指标代替效益指标」。二级已是服务对象满意度而一级错挂的，由 R02 报告。",
+    reasoning="满意度指标反映服务对象的认可程度，完成率、验收合格率等不是满意度；反过来，把满意度放进产出或效益，"
+              "就是「将满意度指标代替效益指标」。投诉次数、有效投诉量是衡量服务对象认可程度的通行替代指标，"
+              "列在满意度下不提示（proxies）。二级已是服务对象满意度而一级错挂的，由 R02 报告。",
     source="S6（满意度定义）；S8（「将满意度指标代替效益指标」）；S11：样表 004「31-服务对象满意度；投诉次数」",
-    settings={"check_values": True},
-    settings_doc={"check_values": "也检查指标值：产出/效益下的值写成“满意度85%以上”"},
-    bad="3-满意度指标；31-服务对象满意度；投诉次数；0", good="3-满意度指标；31-服务对象满意度；用户满意度；≥90%",
+    settings={"check_values": True, "proxies": ["投诉"]},
+    settings_doc={"check_values": "也检查指标值：产出/效益下的值写成“满意度85%以上”（有数字的满意度目标）",
+                  "proxies": "名称含这些词的是满意度的通行替代指标（投诉次数），列在满意度下不提示"},
+    prepare=lambda s: SimpleNamespace(check_values=s.check_values, proxies=tuple(s.proxies)),
+    bad="3-满意度指标；31-服务对象满意度；项目完成率；100%", good="3-满意度指标；31-服务对象满意度；投诉次数；≤3次",
 )
 def r11(v, s):
     c = v.cat
     if c.l1 == "满意度" or c.l2 == "服务对象满意度" or (c.code2 or "").startswith("3"):
-        if not v.name.empty and not v.name.satisfaction:
+        if not v.name.empty and not v.name.satisfaction and not any(w in v.name.norm for w in s.proxies):
             return hit("name", name=v.ind.name)
         return None
     if c.l1 in ("产出", "效益") and c.l2 != "服务对象满意度":
         if v.name.satisfaction:
             return hit("name", "misplaced", name=v.ind.name, level=c.l1)
-        if s.check_values and "满意" in v.annual.norm:
+        if s.check_values and v.annual.has_digit and "满意" in v.annual.norm:
             return hit("annual_value", "value", name=v.ind.name, value=v.ind.annual_value, level=c.l1)
     return None

@@ -6,7 +6,7 @@ import re
 from types import SimpleNamespace
 
 from ..registry import hit, rule
-from ..text import Memo
+from ..text import COST_NAMES, Memo, is_cost
 
 _TIME = re.compile(
     r"\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|\d{4}[.\-/]\d{1,2}"            # a date
@@ -43,11 +43,8 @@ def r21(v, s):
     return hit("annual_value", name=v.ind.name, value=v.ind.annual_value)
 
 
-def _is_cost(v, name_re) -> bool:
-    c = v.cat
-    if c.l1 == "成本" or c.l2 in ("成本", "经济成本"):
-        return True
-    return not c.printed2 and c.l2 is None and bool(name_re.search(v.name.norm))
+def _is_cost(v, named) -> bool:
+    return is_cost(v.cat, v.name.norm, named)
 
 
 _MONEY = re.compile(r"元|\d\s*/\s*(?:人|月|年|天|日|次|台|套|件|个|户|间|平方米|㎡|m2|公里|课时|学时)"
@@ -55,7 +52,8 @@ _MONEY = re.compile(r"元|\d\s*/\s*(?:人|月|年|天|日|次|台|套|件|个|�
 
 
 def _prepare_r22(s: SimpleNamespace) -> SimpleNamespace:
-    s.name_re = re.compile("|".join(map(re.escape, s.cost_names)))
+    name_re = re.compile("|".join(map(re.escape, s.cost_names)))
+    s.named = Memo(lambda t: bool(name_re.search(t))).__getitem__
     budget = re.compile("|".join([*map(re.escape, s.budget_words), r"^[≤<=]?100(?:\.0+)?%"]))
     s.kind = Memo(lambda t: "ok" if _MONEY.search(t) else ("budget" if budget.search(t) else "default"))
     return s
@@ -70,19 +68,22 @@ def _prepare_r22(s: SimpleNamespace) -> SimpleNamespace:
     variants={"budget": ("warning", "成本指标“{name}”的指标值“{value}”只是复述预算，不是成本控制目标",
                          "cost indicator “{name}” only restates the budget (“{value}”)")},
     reasoning="成本指标反映「各方面成本的预期控制范围」，分单位成本和总成本，值应是金额（元/人/月、万元）或带基数的比率；"
-              "“预算范围内”“不超支”“100%”等于没有目标。表中不印二级指标时，名称含成本、造价、预算控制的也按成本指标检查。",
+              "“预算范围内”“不超支”“100%”等于没有目标。表中不印二级指标时，名称含成本、造价、单价、预算控制的也按成本指标检查"
+              "（与 R09 同一词表：R09 不会在 R22 报告了成本指标的项目上说“没有成本指标”）；"
+              "一级写成本、二级却是效益类的（R02 报告的错挂）不按成本指标检查。",
     source="S2：成本指标「分别反映项目实施产生的各方面成本的预期控制范围」「可设定分项成本控制数」；"
            "S6：「分单位成本和总成本等」；S10：「用于成本指标的取值，不得超出规定的预算支出标准设置目标值」",
-    settings={"cost_names": ["成本", "造价", "预算控制", "费用控制"],
+    settings={"cost_names": COST_NAMES,
               "budget_words": ["预算范围", "预算以内", "预算内", "不超预算", "不超过预算", "不超支", "按预算",
                                "按合同金额", "合同金额内", "不突破预算", "不超成本预算"]},
-    settings_doc={"cost_names": "不印二级指标时，名称含这些词按成本指标检查", "budget_words": "复述预算的说法"},
+    settings_doc={"cost_names": "不印二级指标时，名称含这些词按成本指标检查（与 R09、R23 同一词表）",
+                  "budget_words": "复述预算的说法"},
     prepare=_prepare_r22,
     supersedes=("R14", "R15", "R17", "R19"),
     bad="成本控制率：预算范围内", good="保安服务单价：≤4500元/人/月",
 )
 def r22(v, s):
-    if v.annual.empty or not _is_cost(v, s.name_re):
+    if v.annual.empty or not _is_cost(v, s.named):
         return None
     kind = s.kind[v.annual.norm]
     if kind == "ok" or (kind == "default" and v.annual.has_digit and v.name.bracket_unit
@@ -93,14 +94,15 @@ def r22(v, s):
 
 def _states_cost(v, s) -> bool:
     """A cost indicator whose value is an amount of money: what R23 compares with the project's."""
-    return v.annual.quantitative and v.annual.unit in ("元", "万元") and _is_cost(v, s.name_re)
+    return v.annual.quantitative and v.annual.unit in ("元", "万元") and _is_cost(v, s.named)
 
 
 _TO_DOC_UNIT = {("元", "万元"): 1e-4, ("万元", "万元"): 1.0, ("元", "元"): 1.0, ("万元", "元"): 1e4}
 
 
 def _prepare_r23(s: SimpleNamespace) -> SimpleNamespace:
-    s.name_re = re.compile("|".join(map(re.escape, s.cost_names)))
+    name_re = re.compile("|".join(map(re.escape, s.cost_names)))
+    s.named = Memo(lambda t: bool(name_re.search(t))).__getitem__
     return s
 
 
@@ -112,7 +114,8 @@ def _prepare_r23(s: SimpleNamespace) -> SimpleNamespace:
     message_en="cost indicator “{name}” states {value}, more than the project total {total} {unit}",
     reasoning="成本目标是预算资金的控制数，不应超过项目安排的资金；超过时多半是单位（元/万元）写错或复制了别的项目。",
     source="（推定）；S5 ④「是否与预算确定的项目投资额或资金量相匹配」", inferred=True,
-    settings={"cost_names": ["成本", "造价", "预算控制", "费用控制"]},
+    settings={"cost_names": COST_NAMES},
+    settings_doc={"cost_names": "不印二级指标时，名称含这些词按成本指标检查（与 R09、R22 同一词表）"},
     prepare=_prepare_r23,
     bad="总成本：≤500万元（项目总计 120 万元）", good="总成本：≤120万元",
     pure=False,  # compares with the project's money
@@ -135,7 +138,7 @@ def r23(v, s):
 
 _PROCESS = ["预算执行率", "资金执行率", "支出进度", "资金拨付", "资金到位", "按财政计划支付", "资金使用合规", "合法合规",
             "招投标", "政府采购程序", "财务制度", "财务管理制度", "财经法规", "资金使用率", "资金支付", "预算完成率",
-            "合规性", "合规率", "资金使用的计划", "资金完成"]
+            "合规性", "合规率", "资金使用的计划", "资金完成", "机制健全", "制度健全", "机制建立"]
 
 
 def _prepare_r24(s: SimpleNamespace) -> SimpleNamespace:
@@ -150,8 +153,8 @@ def _prepare_r24(s: SimpleNamespace) -> SimpleNamespace:
     severity="warning",
     message="“{what}”衡量的是资金使用或管理过程，不是产出或效益",
     message_en="“{what}” measures spending or process, not output or effect",
-    reasoning="资金是投入；预算执行率、资金拨付、招投标合规、财务制度健全描述过程，在评价中单独计分，"
-              "不能作为产出或效益目标。",
+    reasoning="资金是投入；预算执行率、资金拨付、招投标合规、财务制度或应急机制健全描述过程，在评价中单独计分，"
+              "不能作为产出或效益目标（“应急机制健全性：健全”的问题在此，不在“健全”一词：R14 不再重复报告）。",
     source="S9：「财力、人力和物力等投入数量不能作为绩效目[标]」；S5（过程——业务管理、财务管理——与产出、效果分开评价）；"
            "用于表中指标（推定）",
     inferred=True,

@@ -8,6 +8,8 @@ from types import SimpleNamespace
 from ..registry import hit, rule
 from ..text import Memo, label
 
+_PUNCT = re.compile(r"[\W_]+")
+
 _S_MEASURABLE = ("S4：「尽量进行定量表述…不能以量化形式表述的，可以采用定性的分级分档形式表述」；"
                  "S5：「是否通过清晰、可衡量的指标值予以体现」；S7：「指标值应尽量细化、量化」")
 
@@ -198,8 +200,9 @@ def r17(v, s):
 
 
 def _prepare_r18(s: SimpleNamespace) -> SimpleNamespace:
-    words, suffixes = tuple(s.words), tuple(s.suffixes)
-    s.memo = Memo(lambda core: core.endswith(suffixes) or any(w in core for w in words))
+    words, suffixes, implied = tuple(s.words), tuple(s.suffixes), tuple(s.implied)
+    s.memo = Memo(lambda core: (core.endswith(suffixes) or any(w in core for w in words))
+                  and not any(w in core for w in implied))
     return s
 
 
@@ -209,13 +212,17 @@ def _prepare_r18(s: SimpleNamespace) -> SimpleNamespace:
     severity="info",
     message="“{name}”的指标值“{value}”没有计量单位", message_en="the value “{value}” of “{name}” has no unit",
     reasoning="定量三级指标要设置计量单位，否则不知道 500 是人、人次还是场次。名称中已括注单位的（如“（个）”）不算；"
+              "名称已说明数的是什么、单位不言自明的（覆盖人数、投诉次数、参与学校数量、论文发表数）也不算（implied）；"
               "0 不需要单位。",
     source="S10：「定量三级指标中设置指标性质、单位」",
-    settings={"words": ["数量", "次数", "人次", "面积", "长度", "里程"], "suffixes": ["数"], "allow_zero": True},
+    settings={"words": ["数量", "次数", "人次", "面积", "长度", "里程"], "suffixes": ["数"], "allow_zero": True,
+              "implied": ["人数", "人次", "次数", "个数", "台数", "套数", "件数", "户数", "篇数", "场次", "天数",
+                          "门数", "学校", "教室", "论文", "课程", "并发"]},
     settings_doc={"words": "名称含这些词即为计数类", "suffixes": "名称以这些结尾即为计数类",
-                  "allow_zero": "值为 0 时不要求单位"},
+                  "allow_zero": "值为 0 时不要求单位",
+                  "implied": "名称含这些词时单位不言自明（人数→人，次数→次，学校→所），不提示"},
     prepare=_prepare_r18,
-    bad="覆盖人数：167800", good="覆盖人数：167800人",
+    bad="英语听说考试建设数量：29", good="覆盖人数：167800（名称已说明是人）",
 )
 def r18(v, s):
     a = v.annual
@@ -228,6 +235,26 @@ def r18(v, s):
 
 _DIRECTION = re.compile(r"[≥≤<>=]|不低于|不少于|不小于|不超过|不高于|不大于|不多于|大于|小于|高于|低于|超过|少于|多于"
                         r"|以上|以下|以内|之内|至少|最多|\d\s*\S{0,3}内")
+#: a planned frequency: 每周4次, 2次/天
+_FREQUENCY = re.compile(r"每(?:天|日|周|月|季度?|年|学期)\s*\d|次\s*/\s*(?:天|日|周|月|季度?|年|学期)")
+#: what follows the last number, less a bracketed unit (5（秒）) and punctuation
+_TAIL = re.compile(r"\d([^\d]*)$")
+_BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def _prepare_r19(s: SimpleNamespace) -> SimpleNamespace:
+    names, limits = tuple(s.exempt_names), tuple(s.limit_names)
+    s.exempt = Memo(lambda n: any(w in n for w in names))
+    s.limit = Memo(lambda n: any(w in n for w in limits))
+
+    def described(t: str) -> bool:
+        m = _TAIL.search(t)
+        tail = _PUNCT.sub("", _BRACKETS.sub("", m[1])) if m else ""
+        return len(tail) > s.max_tail
+
+    s.described = Memo(described)
+    s.frequency = Memo(lambda t: bool(_FREQUENCY.search(t)))
+    return s
 
 
 @rule(
@@ -236,13 +263,22 @@ _DIRECTION = re.compile(r"[≥≤<>=]|不低于|不少于|不小于|不超过|�
     severity="info",
     message="指标值“{value}”没有写明方向（≥、≤、以上、以内……）",
     message_en="value “{value}” states no direction (≥, ≤, 以上, 以内 …)",
-    reasoning="评分时正向指标（越高越好）与反向指标（越低越好）算法不同，目标值要写明比较方向。"
-              "100% 与 0 本身就是上下限，默认不提示（exempt_bounds）。",
+    reasoning="评分时正向指标（越高越好）与反向指标（越低越好）算法不同，比率、性能、规模和效果的目标值要写明比较方向。"
+              "计划完成的定数不需要方向：数量指标（表中不印二级时，产出下除响应时间、并发数等性能上下限以外的数）、"
+              "规定的频次（2次/天、每周4次）、名称为标准、年限、频率的定额；数字后面还跟着一段文字的值是描述"
+              "（全市150万中小学生、老师），不是目标（描述不可衡量由 R15 管）。100% 与 0 本身就是上下限，默认不提示（exempt_bounds）。",
     source="S10（系统按指标存「计算符号/指标性质」，正向与反向指标分别计分，见规则文档 §4）",
-    settings={"exempt_bounds": True, "exempt_names": ["标准"]},
+    settings={"exempt_bounds": True, "exempt_names": ["标准", "年限", "服务期", "频率", "频次"],
+              "planned_counts": True,
+              "limit_names": ["响应", "并发", "时间", "时长", "容量", "带宽", "速度", "速率", "单价", "成本", "费用"],
+              "max_tail": 4},
     settings_doc={"exempt_bounds": "值为 100% 或 0 时不提示",
-                  "exempt_names": "名称含这些词的（补助标准）是规定的定额，不提示"},
-    bad="系统运行稳定率：98%", good="系统运行稳定率：≥98%",
+                  "exempt_names": "名称含这些词的（补助标准、服务年限、保洁频率）是规定的定额，不提示",
+                  "planned_counts": "数量指标（及不印二级时产出下的数）是计划定数，非百分比时不提示",
+                  "limit_names": "名称含这些词的产出是性能或成本的上下限，即使是数也要方向",
+                  "max_tail": "最后一个数字之后（去掉括注单位和标点）多于这么多字的值是描述，不提示"},
+    prepare=_prepare_r19,
+    bad="系统运行稳定率：98%", good="系统运行稳定率：≥98%（计划定数如“11-数量指标；拍摄课程视频数；6300个”不必写方向）",
 )
 def r19(v, s):
     a = v.annual
@@ -250,9 +286,22 @@ def r19(v, s):
         return None
     if s.exempt_bounds and (a.number == 0 or (a.percent and a.number == 100)):
         return None
-    if any(w in v.name.norm for w in s.exempt_names) or _DIRECTION.search(a.norm):
+    if s.exempt[v.name.norm] or _DIRECTION.search(a.norm):
         return None  # a direction printed where the parser did not take it as the comparator (大于全年99%)
+    if not a.percent:
+        if s.frequency[a.norm] or s.described[a.norm]:
+            return None
+        if s.planned_counts and _planned(v, s):
+            return None
     return hit("annual_value", value=v.ind.annual_value)
+
+
+def _planned(v, s) -> bool:
+    """A planned output count: under 数量, or under 产出 on a table without 二级 unless a performance limit."""
+    c = v.cat
+    if c.l2 == "数量":
+        return True
+    return c.l2 is None and not c.printed2 and c.l1 == "产出" and not s.limit[v.name.norm]
 
 
 def _prepare_r20(s: SimpleNamespace) -> SimpleNamespace:
