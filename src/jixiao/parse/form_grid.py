@@ -247,14 +247,14 @@ def _doubts(state: _State, ind: Indicator, line: int) -> None:
                   and info.role not in ("field", "group")):
         state.out.warnings.append(Issue(
             code="value-label",
-            message=f"第 {line} 行指标「{ind.name}」的值「{value}」像是标签或层级名称，请核对 / "
+            message=f"第 {line} 行指标“{ind.name}”的值“{value}”像是标签或层级名称，请核对 / "
                     f"the value of indicator {ind.seq} reads as a label or level name",
             line=line))
     name = squash(ind.name or "")
     if name.endswith("指标") and len(name) <= 10 and not value:
         state.out.warnings.append(Issue(
             code="level-unknown",
-            message=f"第 {line} 行「{ind.name}」像是未识别的一级/二级指标名称，已读作三级指标 / "
+            message=f"第 {line} 行指标“{ind.name}”像是未识别的一级/二级指标名称，已读作三级指标 / "
                     f"{ind.name!r} looks like a level name outside the vocabulary; read as an indicator",
             line=line))
 

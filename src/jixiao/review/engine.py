@@ -211,10 +211,15 @@ def _review(doc: Document, config: ReviewConfig | None) -> list[Finding]:
 _DOUBT_PROJECT = {
     "grid-ocr": ("扫描件指标表单元格错位", "scan with misaligned grid cells"),
     "indicators-unread": ("指标未能分条读出", "indicators could not be split"),
+    "excerpt-cut": ("表格在文末被截断，指标可能不全", "the table is cut off; indicators may be missing"),
+    "grid-cells": ("指标表单元格与表头的列对不齐", "grid cells do not fit the header's columns"),
+    "grid-empty": ("指标表中没有读出指标", "the indicator grid yielded no indicator"),
 }
 _DOUBT_INDICATOR = {
     "value-missing": ("未读到指标值", "no value was read"),
     "truncated": ("指标在标签处截断", "the indicator is cut off"),
+    "value-label": ("指标值像是标签或层级名称", "the value reads as a label"),
+    "level-unknown": ("像是未识别的层级名称", "looks like a level name outside the vocabulary"),
 }
 _DOUBT_OTHER = ("解析时存疑", "read with doubt")
 #: rules whose finding is about the cells themselves (which category, whether a value or an indicator
