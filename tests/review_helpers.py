@@ -15,7 +15,8 @@ def indicator(d: dict[str, Any], seq: int) -> Indicator:
     return Indicator(
         seq=d.get("seq", seq), level1=d.get("level1"), level1_code=d.get("code1"), level2=d.get("level2"),
         level2_code=d.get("code2"), name=d.get("name"), annual_value=annual, period_value=period,
-        annual_target=parse_target(annual), period_target=parse_target(period),
+        annual_target=parse_target(d.get("target", annual)), period_target=parse_target(period),
+        extra=dict(d.get("extra", {})),
     )
 
 

@@ -162,9 +162,11 @@ def _review(doc: Document, config: ReviewConfig | None) -> list[Finding]:
             v.index, v.ind = ii, ind
             # Pure rules give the same hits for the same printed texts, so the texts key both the
             # facts and the hits: one look-up per indicator instead of four plus the rules. A text
-            # without a parsed target is kept apart (see _value).
+            # without a parsed target is kept apart (see _value), and so is a target made from more
+            # than the value's own text (指标方向 ≤ | 目标值 70 | 度量单位 万元 → ≤70万元).
             d = ind.__dict__
-            key = (_texts_of(d), d["annual_target"] is None, d["period_target"] is None)
+            at = d["annual_target"]
+            key = (_texts_of(d), None if at is None else at.text, d["period_target"] is None)
             entry = memo.get(key)
             if entry is None:
                 entry = _texts(v, pure_rules, context_rules)
@@ -200,7 +202,7 @@ def _review(doc: Document, config: ReviewConfig | None) -> list[Finding]:
     if any(p.warnings for p in doc.projects):  # rare: most tables are read without doubt
         doubts = _doubts(doc)
         if doubts:
-            findings = [_in_doubt(f, doubts) for f in findings]
+            findings = [g for f in findings if (g := _in_doubt(f, doubts)) is not None]
     return findings
 
 
@@ -211,7 +213,6 @@ def _review(doc: Document, config: ReviewConfig | None) -> list[Finding]:
 _DOUBT_PROJECT = {
     "grid-ocr": ("扫描件指标表单元格错位", "scan with misaligned grid cells"),
     "indicators-unread": ("指标未能分条读出", "indicators could not be split"),
-    "excerpt-cut": ("表格在文末被截断，指标可能不全", "the table is cut off; indicators may be missing"),
     "grid-cells": ("指标表单元格与表头的列对不齐", "grid cells do not fit the header's columns"),
     "grid-empty": ("指标表中没有读出指标", "the indicator grid yielded no indicator"),
 }
@@ -222,6 +223,7 @@ _DOUBT_INDICATOR = {
     "level-unknown": ("像是未识别的层级名称", "looks like a level name outside the vocabulary"),
 }
 _DOUBT_OTHER = ("解析时存疑", "read with doubt")
+_CUT = ("表格在文末被截断", "the table is cut off at the end of the text")
 #: rules whose finding is about the cells themselves (which category, whether a value or an indicator
 #: is there, a name that is a column label or repeats): on cells read with doubt such a finding is
 #: only a hint to check the source
@@ -236,6 +238,13 @@ def _doubts(doc: Document) -> dict[tuple[int, int | None], tuple[str, str]]:
     out: dict[tuple[int, int | None], tuple[str, str]] = {}
     for pi, p in enumerate(doc.projects):
         for w in p.warnings:
+            if w.code == "excerpt-cut":
+                # the table ends in the text: the project's completeness and its last indicator cannot
+                # be judged (findings on them are dropped); the indicators before it were read whole
+                out.setdefault((pi, None), _CUT)
+                if p.indicators:
+                    out.setdefault((pi, len(p.indicators) - 1), _CUT)
+                continue
             why = _DOUBT_PROJECT.get(w.code)
             if why is not None:
                 out.setdefault((pi, None), why)
@@ -262,9 +271,15 @@ def _names_indicator(w: Any, ind: Indicator) -> bool:
     return m is not None and bool(ind.name) and m[1] == ind.name
 
 
-def _in_doubt(f: Finding, doubts: dict[tuple[int, int | None], tuple[str, str]]) -> Finding:
+#: rules that judge whether the indicators are complete: on an excerpt (a table cut at the end of the
+#: text) there is nothing to judge them by, so they say nothing
+_COMPLETENESS_RULES = frozenset(["R05", "R06", "R07", "R08", "R09", "R10", "R34"])
+
+
+def _in_doubt(f: Finding, doubts: dict[tuple[int, int | None], tuple[str, str]]) -> Finding | None:
     """``f`` as it reads when its item was parsed with doubt: it says so, and it is never an error
-    on that reading alone (a hint, for a finding about the cells themselves)."""
+    on that reading alone (a hint, for a finding about the cells themselves); None for a finding on
+    completeness where the table is cut."""
     if f.project_index is None:
         return f
     if f.indicator_index is None and f.field != "indicators" and f.rule != "R30":
@@ -272,6 +287,8 @@ def _in_doubt(f: Finding, doubts: dict[tuple[int, int | None], tuple[str, str]])
     why = doubts.get((f.project_index, f.indicator_index))
     if why is None:
         return f
+    if why is _CUT:
+        return None if f.indicator_index is not None or f.rule in _COMPLETENESS_RULES else f
     cap = "info" if f.rule in _LAYOUT_RULES else "warning"
     severity = cap if f.severity == "error" or (cap == "info" and f.severity == "warning") else f.severity
     g = _new(Finding)

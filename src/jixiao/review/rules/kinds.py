@@ -85,6 +85,10 @@ def _prepare_r22(s: SimpleNamespace) -> SimpleNamespace:
 def r22(v, s):
     if v.annual.empty or not _is_cost(v, s.named):
         return None
+    if v.ind.level2 and ("社会成本" in v.ind.level2 or "生态环境成本" in v.ind.level2):
+        return None  # a social or ecological cost is a burden described in words, not money
+    if v.ind.annual_target is not None and v.ind.annual_target.unit and "元" in v.ind.annual_target.unit:
+        return None  # the amount's unit stands in a column of its own (度量单位 万元)
     kind = s.kind[v.annual.norm]
     if kind == "ok" or (kind == "default" and v.annual.has_digit and v.name.bracket_unit
                         and "元" in v.name.bracket_unit):

@@ -21,13 +21,26 @@ def _values(v):
         yield "period_value", v.period, v.ind.period_value
 
 
+_NOT_VALUE_COLUMNS = {"分值", "权重", "指标解释", "备注", "绩效标准", "评分标准", "指标值内容", "指标方向", "指标值类型",
+                      "度量单位", "计量单位", "指标性质"}
+_SHORT_NUMBER = re.compile(r"^\D{0,3}\d[\d.,]*\D{0,4}$")
+
+
+def _values_in_columns(v) -> bool:
+    """A transfer table's value columns, one per county or village: the values are there, under
+    the places' names, not in 年度指标值."""
+    spread = [t for k, t in v.ind.extra.items() if k not in _NOT_VALUE_COLUMNS and _SHORT_NUMBER.match(t.strip())]
+    return len(spread) >= 2
+
+
 @rule(
     "R12", name="value-present", group="C", scope="indicator",
     title="有指标值", title_en="A value is present",
     severity="error",
     message="指标“{name}”没有年度指标值", message_en="“{name}” has no annual value (年度指标值)",
     variants={"period": ("warning", "指标“{name}”没有实施周期指标值", "“{name}” has no period value (实施周期指标值)")},
-    reasoning="没有指标值就无法衡量；表中印有实施周期指标值一栏时，该栏为空也要提示。",
+    reasoning="没有指标值就无法衡量；表中印有实施周期指标值一栏时，该栏为空也要提示。"
+              "转移支付表按县、乡、村各列一栏指标值时，值在这些栏里，不算缺值。",
     source="S5：「是否通过清晰、可衡量的指标值予以体现」；S7：「三级指标根据项目自身特点自行设定具体指标值」",
     bad="年度指标值：（空）", good="年度指标值：≥95%",
     pure=False,  # whether the table prints the period column is the document's
@@ -35,6 +48,8 @@ def _values(v):
 )
 def r12(v, s):
     if v.annual.empty:
+        if _values_in_columns(v):
+            return None
         return hit("annual_value", name=label(v.ind))
     if v.period.empty and v.doc.has_period:
         return hit("period_value", "period", name=label(v.ind))
