@@ -39,8 +39,12 @@ _LEVEL2_STEMS = ("数量", "质量", "时效", "成本", "效益", "影响", "�
 _LEVEL2_RE = re.compile(r"^[\w、]{0,12}(?:" + "|".join(_LEVEL2_STEMS) + r")(?:指标|目标)$")
 
 
+_LEVEL_NUMBER_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,2}[)）])")
+
+
 def _level_key(text: str) -> str:
-    s = squash(text).strip(":：|")
+    s = _LEVEL_NUMBER_RE.sub("", squash(text).strip(":：|"))
+    s = re.sub(r"值$", "指标", s) if re.fullmatch(r"(?:产出|效益|满意度|成本|数量|质量|时效)值", s) else s
     s = _NOTE_RE.sub("", s)
     return s.replace("(", "").replace(")", "")
 
@@ -49,7 +53,7 @@ def level_kind(text: str) -> str | None:
     """``level1`` for a 一级 name, ``level2`` for a 二级 name, ``both`` for a name that may be
     either (成本指标, 满意度指标, 社会公众或服务对象满意度指标), else None."""
     raw = squash(text)
-    if not raw or len(raw) > 30 or "指标" not in raw and not raw.endswith("目标"):
+    if not raw or len(raw) > 30 or "指标" not in raw and not raw.endswith(("目标", "值")):
         return None
     key = _level_key(text)
     l1 = bool(_LEVEL1_RE.match(key))
@@ -68,8 +72,8 @@ def level_kind(text: str) -> str | None:
 _GRID_ROLE_RE = (
     (re.compile(r"^一级(?:指标)?"), "level1"),
     (re.compile(r"^二级(?:指标)?"), "level2"),
-    (re.compile(r"^(?:三级(?:指标)?|指标内容|指标名称)"), "name"),
-    (re.compile(r"^(?:计划)?(?:年度)?(?:指标值|目标值)"), "value"),
+    (re.compile(r"^(?:三级(?:指标)?|指标内容|(?:绩效)?指标名称)"), "name"),
+    (re.compile(r"^(?:计划|预期|绩效)?(?:年度)?(?:指标值|目标值)"), "value"),
     (re.compile(r"^年度指标值|^绩效指标值|^预期指标值"), "value"),
     (re.compile(r"^(?:实施周期|实施期|全周期|中期|长期)指标值"), "period"),
 )
