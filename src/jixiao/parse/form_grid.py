@@ -4,7 +4,9 @@ vocabulary names the cells.
 The header (一级指标 | 二级指标 | 三级指标 | 指标值 …, with any extra columns:
 分值, 指标解释, 绩效标准, 指标值类型 / 目标值 / 度量单位, one column per village,
 or a second 二级/三级/指标值 set for the 中期 or 长期 targets) gives the columns
-after the level names. Rows arrive in one of three shapes:
+after the level names; a grid printed with no header row (levels on lines of their own,
+or headings such as 【产出指标-数量指标】) has the classic four. Rows arrive in one of
+four shapes:
 
 * rows of cells (pipes, tabs): 一级 and 二级 are left out on continuation rows,
   and the cells shift left, so the levels are peeled by their vocabulary and
@@ -564,5 +566,8 @@ def _place_paired(state: _State, cells: list[Cell], line: int) -> None:
         elif c.s.strip():
             extras[label] = c.mt
     if name is not None and first_name is not None:
-        state.out.syntax.extend(first_name.spans())  # the name printed again in the 年度 set
+        if squash(first_name.s) == squash(name.s):
+            state.out.syntax.extend(first_name.spans())  # the name printed again in the 年度 set
+        else:
+            extras["中期三级指标"] = first_name  # the 中期 set names its own indicator: kept
     _indicator(state, name or first_name, values, extras, line)
