@@ -77,3 +77,25 @@ def test_no_number_vanishes_into_structure(path: Path) -> None:
             if line not in warned:
                 lost.append(f"line {line}: {text[max(0, m.start() - 12): m.end() + 4]!r}")
     assert not lost, "\n".join(lost)
+
+
+_AMOUNT_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})*\.\d{2}(?![\d%])")
+
+
+@pytest.mark.parametrize("path", TABLES + LAYOUTS, ids=[p.stem for p in TABLES + LAYOUTS])
+def test_no_amount_lands_in_a_name(path: Path) -> None:
+    """An amount as printed (1,250.50, 70.00) read into a project's or an indicator's name or
+    level is a cell placed in the wrong column: never without a warning on its line."""
+    doc = jixiao.parse(path)
+    text = doc.source_text
+    names = [s for p in doc.projects for s in p.spans.get("name", [])]
+    names += [s for p in doc.projects for i in p.indicators for k in ("name", "level1", "level2")
+              for s in i.spans.get(k, [])]
+    in_names = coverage(len(text), names)
+    warned = {w.line for w in doc.all_warnings() if w.line}
+    wrong = []
+    for m in _AMOUNT_RE.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        if in_names[m.start()] and line not in warned:
+            wrong.append(f"line {line}: {text[max(0, m.start() - 12): m.end() + 4]!r}")
+    assert not wrong, "\n".join(wrong)
