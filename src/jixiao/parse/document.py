@@ -62,7 +62,7 @@ def parse_source(source: Source) -> Document:
     """Parse one source into a Document; raise ParseError when nothing is recognised."""
     with _collector_paused():
         lines = split_lines(source.text)
-        reading = read_forms(lines) if _GRID_WORD_RE.search(source.text) else None
+        reading = read_forms(lines) if _may_hold_form(source.text) else None
         if reading is None and _PROSE_HINT_RE.search(source.text):
             reading = read_prose(lines)
         try:
@@ -77,9 +77,21 @@ def parse_source(source: Source) -> Document:
         return doc
 
 
-# the column words of an indicator grid: a form reading is tried only where they occur
-_GRID_WORD_RE = re.compile(r"[一二三]\s*级|指标内容|[【\[]\s*(?:产出|效益|满意度|成本)"
-                           r"|^[ \t\u3000]*(?:产出|效益|满意度|成本)指标[ \t]*$", re.M)
+# A form reading is tried only where an indicator grid's words occur: its header (一级, 指标内容),
+# headings that name both levels (【产出指标-数量指标】), or a 一级 name on a line of its own. Tested
+# with substring searches first: a regex over every character of a large summary costs more.
+_BRACKET_LEVEL_RE = re.compile(r"[【\[]\s*(?:产出|效益|满意度|成本)")
+_LINE_LEVEL_RE = re.compile(r"\n[ \t\u3000]*(?:产出|效益|满意度|成本)指标[ \t]*(?:\n|$)")
+
+
+def _may_hold_form(text: str) -> bool:
+    if "一级" in text or "二级" in text or "三级" in text or "指标内容" in text:
+        return True
+    if ("【" in text or "[" in text) and _BRACKET_LEVEL_RE.search(text):
+        return True
+    return _LINE_LEVEL_RE.search(text) is not None
+
+
 # and a prose reading where a level name heads a section (一、产出指标)
 _PROSE_HINT_RE = re.compile(r"[一二三四]\s*[、.．]\s*(?:产出|效益|满意度|成本)")
 
