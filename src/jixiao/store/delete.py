@@ -24,6 +24,7 @@ from .schema import (
     DocumentRow,
     FindingRow,
     IndicatorRow,
+    LibraryMemberRow,
     ProjectRow,
     ResidueRow,
     SearchEntryRow,
@@ -34,7 +35,7 @@ from .schema import (
 __all__ = ["Deleted", "delete_document", "fts_rows"]
 
 # Children first, so the deletes hold with or without ON DELETE CASCADE (SQLite enforces it only by pragma).
-_CHILDREN = (FindingRow, SearchEntryRow, WarningRow, ResidueRow, IndicatorRow, ProjectRow, UnitRow)
+_CHILDREN = (LibraryMemberRow, FindingRow, SearchEntryRow, WarningRow, ResidueRow, IndicatorRow, ProjectRow, UnitRow)
 
 
 @dataclass(frozen=True)
