@@ -160,3 +160,27 @@ def test_unknown_entries_and_bad_pages_are_usage_errors(library):
         for kwargs in ({"limit": 0}, {"offset": -1}, {"sort": "nope"}):
             with pytest.raises(UsageError):
                 list_library(c, **kwargs)
+
+
+def test_peer_rule_against_the_store(library):
+    """R40 with the store's peers, checked by hand (Q1 interpolates between the sorted peers)."""
+    from jixiao.library.query import document_peers
+    from jixiao.review import ReviewConfig, review
+    from jixiao.store.query import load_document
+
+    engine, ids = library
+    cfg = ReviewConfig.from_dict({"rules": {"R40": {"min_peers": 3}}})
+    with engine.connect() as c:
+        found = {k: [f for f in review(load_document(c, d), cfg, peers=document_peers(c, d)) if f.rule == "R40"]
+                 for k, d in enumerate(ids)}
+        default = [f for f in review(load_document(c, ids[3]), peers=document_peers(c, ids[3])) if f.rule == "R40"]
+    flagged = {k: [(f.project, f.message.split("”")[0][1:]) for f in v] for k, v in found.items()}
+    assert flagged == {
+        0: [("培训项目甲", "培训人数")],  # 100 人 < Q1 125 of 50, 200, 300
+        1: [],  # 200 人 ≥ Q1 75 of 50, 100, 300; ≥95% ≥ Q1 87.5 of 85, 90, 90
+        2: [("培训项目丙", "用户满意度")],  # 300 人 is the top; ≥85% < Q1 90 of 90, 90, 95
+        3: [("培训项目丁", "★培训人数(≥**人)")],  # 50 人 < Q1 150 of 100, 200, 300
+    }
+    (low,) = found[3]
+    assert low.field == "annual_value" and "150" in low.message and "3 个" in low.message and "人" in low.message
+    assert default == []  # three peers are too few by default (min_peers 5)

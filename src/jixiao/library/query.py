@@ -31,8 +31,10 @@ from ..store.schema import (
 )
 from .group import measure_key
 from .normalize import name_key
+from .peers import MIN_PEERS, outside_peers
 
-__all__ = ["LOWER_IS_BETTER_L2", "direction", "library_entry", "list_library", "percentile",
+__all__ = ["LOWER_IS_BETTER_L2", "direction", "document_peers", "library_entry", "list_library", "outside_peers",
+           "percentile",
            "project_benchmarks", "quartiles"]
 
 L, M, Ind, D, P = LibraryIndicatorRow, LibraryMemberRow, IndicatorRow, DocumentRow, ProjectRow
@@ -175,11 +177,12 @@ def library_entry(conn: Connection, library_id: int, *, max_projects: int = 500)
     return out
 
 
-def project_benchmarks(conn: Connection, project_id: int) -> list[dict[str, Any]]:
+def project_benchmarks(conn: Connection, project_id: int, *, min_peers: int = MIN_PEERS) -> list[dict[str, Any]]:
     """For each indicator of the project: its canonical indicator, and for a numeric target its peers.
 
     Peers are the same canonical indicator's numeric targets in the same unit,
     in the latest versions of documents, other than the target itself.
+    ``outside`` says what rule R40 would, with ``min_peers``.
     """
     mine = conn.execute(
         select(Ind.id, Ind.position, Ind.seq, Ind.name, Ind.level2, Ind.annual_kind, Ind.annual_comparator, Ind.annual_number,
@@ -204,7 +207,8 @@ def project_benchmarks(conn: Connection, project_id: int) -> list[dict[str, Any]
         item: dict[str, Any] = {"indicator_id": r.id, "seq": r.seq, "name": r.name, "library_id": r.library_id,
                                 "library_name": r.library_name, "level1": r.library_level1,
                                 "level2": r.library_level2, "number": None, "unit": None, "n": 0,
-                                "percentile": None, "median": None, "q1": None, "q3": None, "direction": None}
+                                "percentile": None, "median": None, "q1": None, "q3": None, "direction": None,
+                                "outside": None}
         if r in numeric:
             values = [v for iid, v in peers[(r.library_id, r.annual_unit or "")] if iid != r.id]
             stats = quartiles(values) or {}
@@ -212,5 +216,18 @@ def project_benchmarks(conn: Connection, project_id: int) -> list[dict[str, Any]
                          "n": len(values), "percentile": percentile(r.annual_number, values),
                          "median": stats.get("median"), "q1": stats.get("q1"), "q3": stats.get("q3"),
                          "direction": direction(r.library_level2, r.annual_comparator, r.name)})
+            item["outside"] = outside_peers(item, min_peers)
         out.append(item)
+    return out
+
+
+def document_peers(conn: Connection, document_id: int) -> dict[tuple[int, int], dict[str, Any]]:
+    """Every numeric target's benchmark in a stored document, by (project index, indicator index):
+    what :func:`jixiao.review.review` takes as ``peers`` (rule R40)."""
+    out: dict[tuple[int, int], dict[str, Any]] = {}
+    projects = conn.execute(select(P.id).where(P.document_id == document_id).order_by(P.position)).scalars()
+    for pi, pid in enumerate(projects):
+        for ii, b in enumerate(project_benchmarks(conn, pid)):
+            if b["n"]:
+                out[(pi, ii)] = b
     return out

@@ -133,7 +133,7 @@ class ReviewConfig:
 def _known_rule(rid: Any, fail: Any) -> Rule:
     _ensure_rules()
     if not isinstance(rid, str) or rid not in RULES:
-        raise fail(f"未知规则 {rid}（规则编号为 R01–R39）", f"unknown rule {rid} (ids are R01–R39)")
+        raise fail(f"未知规则 {rid}（规则编号为 R01–R40）", f"unknown rule {rid} (ids are R01–R40)")
     return RULES[rid]
 
 

@@ -20,6 +20,7 @@ GROUPS = {
     "E": "E. 一致性：年度与周期、金额 Consistency",
     "F": "F. 绩效目标文字 The goal text",
     "G": "G. 指标数量与质量 Number and quality of indicators",
+    "H": "H. 与同类项目比较 Against peers (a store's indicator library)",
 }
 _SEV = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
 
@@ -60,7 +61,7 @@ def rules_markdown() -> str:
         "<!-- 由 jixiao.review.docs 生成，请勿手改 / generated from the rule registry: do not edit; "
         "regenerate with `make rules-doc` -->",
         "",
-        "# 审核规则 Review rules R01–R39",
+        "# 审核规则 Review rules R01–R40",
         "",
         "每条规则一个编号、默认严重程度、中英文消息、理由和依据（来源编号见 `review-rules.md` §5）。",
         "标为 **推定 (inferred)** 的规则把原则落实为具体检查，原文并未这样写明：可以在配置中关闭或调整。",

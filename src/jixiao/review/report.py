@@ -10,7 +10,7 @@ department. The JSON, text, Markdown and HTML reports are renderings of it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,10 +185,11 @@ def summarise(doc: Document, findings: list[Finding]) -> DocumentSummary:
     return summary
 
 
-def build_report(docs: Iterable[Document], config: ReviewConfig | None = None) -> Report:
-    """Review every document and summarise."""
+def build_report(docs: Iterable[Document], config: ReviewConfig | None = None,
+                 peers: Sequence[Mapping | None] | None = None) -> Report:
+    """Review every document and summarise; ``peers[k]`` are document k's peer benchmarks, if any."""
     results = []
-    for doc in docs:
-        findings = review(doc, config)
+    for k, doc in enumerate(docs):
+        findings = review(doc, config, peers[k] if peers is not None else None)
         results.append(DocumentResult(doc, findings, summarise(doc, findings)))
     return Report(results)

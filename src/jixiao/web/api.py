@@ -248,7 +248,7 @@ def project_peer_benchmarks(conn: Conn, project_id: int) -> dict[str, Any]:
     return {"project_id": project_id, "indicators": project_benchmarks(conn, project_id)}
 
 
-@api.get("/rules", summary="审核规则 R01–R39 / the review rules")
+@api.get("/rules", summary="审核规则 R01–R40 / the review rules")
 def rules() -> list[dict[str, Any]]:
     return [{"id": r.id, "name": r.name, "group": r.group, "scope": r.scope, "title": r.title,
              "title_en": r.title_en} for r in RULES.values()]
