@@ -184,3 +184,37 @@ def test_peer_rule_against_the_store(library):
     (low,) = found[3]
     assert low.field == "annual_value" and "150" in low.message and "3 个" in low.message and "人" in low.message
     assert default == []  # three peers are too few by default (min_peers 5)
+
+
+def test_the_library_command(library):
+    """``jixiao library`` as a user meets it: list, search, show, rebuild; table, JSON and CSV."""
+    import csv
+    import io
+    import json
+    import os
+    import subprocess
+    import sys
+
+    engine, _ = library
+    url = engine.url.render_as_string(hide_password=False)
+
+    def jixiao(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "jixiao", "library", *args, "--db", url], capture_output=True,
+                              timeout=120, env={**os.environ, "COLUMNS": "200"})
+
+    listed = json.loads(jixiao("list", "--format", "json").stdout)
+    assert listed["total"] == 4 and listed["items"][0]["projects"] == 4
+    table = jixiao("list").stdout.decode()
+    assert "指标库" in table and "培训人数" in table
+    rows = list(csv.reader(io.StringIO(jixiao("search", "参训人次", "-f", "csv").stdout.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["指标库编号", "一级指标", "二级指标", "指标名称"] and len(rows) == 2 and rows[1][3] == "培训人数"
+    lid = rows[1][0]
+    shown = json.loads(jixiao("show", f"L{lid}", "-f", "json").stdout)
+    assert shown["distributions"][0]["median"] == 150.0
+    assert "中位数" in jixiao("show", lid).stdout.decode()
+    figures = list(csv.reader(io.StringIO(jixiao("show", lid, "-f", "csv").stdout.decode("utf-8-sig"))))
+    assert figures[1] == ["人", "4", "50.0", "87.5", "150.0", "225.0", "300.0"]
+    assert "已重建" in jixiao("rebuild").stdout.decode()
+    bad = jixiao("show", "L999999")
+    assert bad.returncode != 0 and "L999999" in bad.stderr.decode() and "Traceback" not in bad.stderr.decode()
+    assert jixiao("list", "--format", "xml").returncode == 2
