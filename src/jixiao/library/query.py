@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, distinct, func, literal, or_, select
+from sqlalchemy import Connection, and_, distinct, func, or_, select
 
 from ..errors import UsageError
 from ..store.schema import (
@@ -114,11 +114,11 @@ def list_library(conn: Connection, *, query: str | None = None, level1: str | No
     if sort not in SORTS:
         raise UsageError(f"未知的排序：{sort}（可用 {'、'.join(SORTS)}）/ unknown sort: {sort}")
     n_ind = func.count().label("indicators")
-    n_proj = func.count(distinct(Ind.project_id)).label("projects")
+    n_proj = func.count(distinct(M.project_id)).label("projects")
     n_dep = func.count(distinct(D.department)).label("departments")
     n_year = func.count(distinct(D.year)).label("years")
     stmt = (select(L.id, L.level1, L.level2, L.name, n_ind, n_proj, n_dep, n_year)
-            .join(M, M.library_id == L.id).join(Ind, Ind.id == M.indicator_id).join(D, D.id == M.document_id)
+            .join(M, M.library_id == L.id).join(D, D.id == M.document_id)
             .where(D.is_latest).group_by(L.id, L.level1, L.level2, L.name))
     if level1:
         stmt = stmt.where(L.level1 == level1)
@@ -194,12 +194,11 @@ def project_benchmarks(conn: Connection, project_id: int, *, min_peers: int = MI
                and r.annual_number is not None]
     peers: dict[tuple[int, str], list[tuple[int, float]]] = defaultdict(list)
     if numeric:
+        # one range of ix_library_members_figures per (canonical indicator, unit)
         wanted = {(r.library_id, r.annual_unit or "") for r in numeric}
-        unit = func.coalesce(Ind.annual_unit, literal(""))
-        stmt = (select(M.library_id, unit, Ind.id, Ind.annual_number).join(Ind, Ind.id == M.indicator_id)
-                .join(D, D.id == M.document_id)
-                .where(D.is_latest, Ind.annual_kind == "quantitative", Ind.annual_number.is_not(None),
-                       or_(*(and_(M.library_id == lid, unit == u) for lid, u in sorted(wanted)))))
+        stmt = (select(M.library_id, M.unit, M.indicator_id, M.number).join(D, D.id == M.document_id)
+                .where(D.is_latest, M.number.is_not(None),
+                       or_(*(and_(M.library_id == lid, M.unit == u) for lid, u in sorted(wanted)))))
         for lid, u, iid, number in conn.execute(stmt):
             peers[(lid, u)].append((iid, number))
     out = []

@@ -273,11 +273,21 @@ class LibraryKeyRow(Base):
 
 
 class LibraryMemberRow(Base):
-    """An indicator's canonical indicator: written in the same transaction as the indicator."""
+    """An indicator's canonical indicator: written in the same transaction as the indicator.
+
+    The indicator's project and its numeric annual target (``unit`` ``""`` when
+    it has none; both NULL when the target is not quantitative) are copied
+    here, so a target's peers are one range of ``ix_library_members_figures``
+    instead of a look-up of every member's indicator row.
+    """
 
     __tablename__ = "library_members"
+    __table_args__ = (Index("ix_library_members_figures", "library_id", "unit", "number"),)
 
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True,
                                               autoincrement=False)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     library_id: Mapped[int] = mapped_column(ForeignKey("library_indicators.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(Integer)
+    number: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(32))

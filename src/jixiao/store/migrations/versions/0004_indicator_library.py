@@ -48,6 +48,9 @@ def upgrade() -> None:
         sa.Column('indicator_id', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('document_id', sa.Integer(), nullable=False),
         sa.Column('library_id', sa.Integer(), nullable=False),
+        sa.Column('project_id', sa.Integer(), nullable=False),
+        sa.Column('number', sa.Float(), nullable=True),
+        sa.Column('unit', sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(['indicator_id'], ['indicators.id'],
                                 name='fk_library_members_indicator_id_indicators', ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['document_id'], ['documents.id'],
@@ -58,6 +61,7 @@ def upgrade() -> None:
     )
     op.create_index('ix_library_members_document_id', 'library_members', ['document_id'])
     op.create_index('ix_library_members_library_id', 'library_members', ['library_id'])
+    op.create_index('ix_library_members_figures', 'library_members', ['library_id', 'unit', 'number'])
 
     from jixiao.library.store import rebuild
 
