@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, distinct, func, or_, select
+from sqlalchemy import Connection, distinct, func, or_, select, text
 
 from ..errors import UsageError
 from ..store.schema import (
@@ -177,6 +177,43 @@ def library_entry(conn: Connection, library_id: int, *, max_projects: int = 500)
     return out
 
 
+# Peers are read from ix_library_members_figures (library_id, unit, latest, number) alone, in number
+# order: a count, then the few figures the quartiles need, each found by its rank (OFFSET), so a target
+# with 100,000 peers costs a handful of index walks instead of 100,000 rows sent to Python.
+_COUNTS = text("SELECT count(*), coalesce(sum(CASE WHEN number < :x THEN 1 ELSE 0 END), 0), "
+               "coalesce(sum(CASE WHEN number = :x THEN 1 ELSE 0 END), 0) FROM library_members "
+               "WHERE library_id = :l AND unit = :u AND latest = :t AND number IS NOT NULL")
+_AT_RANK = text("SELECT number FROM library_members WHERE library_id = :l AND unit = :u AND latest = :t "
+                "AND number IS NOT NULL ORDER BY number LIMIT 1 OFFSET :k")
+
+
+def _peer_figures(conn: Connection, library_id: int, unit: str, x: float, counted: bool) -> dict[str, Any]:
+    """n, percentile, median and quartiles of a target's peers; ``counted``: the target is among the
+    figures (its document is the latest version), so one figure equal to ``x`` is taken out."""
+    where = {"l": library_id, "u": unit, "t": True}
+    n_all, below, equal = conn.execute(_COUNTS, {**where, "x": x}).one()
+    n = n_all - counted
+    if n <= 0:
+        return {"n": 0, "percentile": None, "median": None, "q1": None, "q3": None}
+    skip = below if counted else None  # the rank the target itself holds among all the figures
+    ranks: dict[int, float] = {}
+
+    def peer_at(k: int) -> float:
+        rank = k if skip is None or k < skip else k + 1
+        if rank not in ranks:
+            ranks[rank] = conn.execute(_AT_RANK, {**where, "k": rank}).scalar_one()
+        return ranks[rank]
+
+    def at(q: float) -> float:
+        pos = q * (n - 1)
+        lo = int(pos)
+        v = peer_at(lo)
+        return v if pos == lo else v + (peer_at(min(lo + 1, n - 1)) - v) * (pos - lo)
+
+    return {"n": n, "percentile": 100.0 * (below + 0.5 * (equal - counted)) / n, "median": at(0.5),
+            "q1": at(0.25), "q3": at(0.75)}
+
+
 def project_benchmarks(conn: Connection, project_id: int, *, min_peers: int = MIN_PEERS) -> list[dict[str, Any]]:
     """For each indicator of the project: its canonical indicator, and for a numeric target its peers.
 
@@ -187,20 +224,12 @@ def project_benchmarks(conn: Connection, project_id: int, *, min_peers: int = MI
     mine = conn.execute(
         select(Ind.id, Ind.position, Ind.seq, Ind.name, Ind.level2, Ind.annual_kind, Ind.annual_comparator, Ind.annual_number,
                Ind.annual_unit, M.library_id, L.name.label("library_name"), L.level1.label("library_level1"),
-               L.level2.label("library_level2"))
-        .join(M, M.indicator_id == Ind.id, isouter=True).join(L, L.id == M.library_id, isouter=True)
+               L.level2.label("library_level2"),
+               M.latest.label("member_latest")
+        ).join(M, M.indicator_id == Ind.id, isouter=True).join(L, L.id == M.library_id, isouter=True)
         .where(Ind.project_id == project_id).order_by(Ind.position)).all()
     numeric = [r for r in mine if r.library_id is not None and r.annual_kind == "quantitative"
                and r.annual_number is not None]
-    peers: dict[tuple[int, str], list[tuple[int, float]]] = defaultdict(list)
-    if numeric:
-        # one range of ix_library_members_figures per (canonical indicator, unit)
-        wanted = {(r.library_id, r.annual_unit or "") for r in numeric}
-        stmt = (select(M.library_id, M.unit, M.indicator_id, M.number).join(D, D.id == M.document_id)
-                .where(D.is_latest, M.number.is_not(None),
-                       or_(*(and_(M.library_id == lid, M.unit == u) for lid, u in sorted(wanted)))))
-        for lid, u, iid, number in conn.execute(stmt):
-            peers[(lid, u)].append((iid, number))
     out = []
     for r in mine:
         item: dict[str, Any] = {"indicator_id": r.id, "seq": r.seq, "name": r.name, "library_id": r.library_id,
@@ -209,12 +238,9 @@ def project_benchmarks(conn: Connection, project_id: int, *, min_peers: int = MI
                                 "percentile": None, "median": None, "q1": None, "q3": None, "direction": None,
                                 "outside": None}
         if r in numeric:
-            values = [v for iid, v in peers[(r.library_id, r.annual_unit or "")] if iid != r.id]
-            stats = quartiles(values) or {}
+            stats = _peer_figures(conn, r.library_id, r.annual_unit or "", r.annual_number, bool(r.member_latest))
             item.update({"number": r.annual_number, "unit": r.annual_unit, "comparator": r.annual_comparator,
-                         "n": len(values), "percentile": percentile(r.annual_number, values),
-                         "median": stats.get("median"), "q1": stats.get("q1"), "q3": stats.get("q3"),
-                         "direction": direction(r.library_level2, r.annual_comparator, r.name)})
+                         **stats, "direction": direction(r.library_level2, r.annual_comparator, r.name)})
             item["outside"] = outside_peers(item, min_peers)
         out.append(item)
     return out

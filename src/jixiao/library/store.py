@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, text
 
-from ..store.schema import IndicatorRow, LibraryIndicatorRow, LibraryKeyRow, LibraryMemberRow
+from ..store.schema import DocumentRow, IndicatorRow, LibraryIndicatorRow, LibraryKeyRow, LibraryMemberRow
 from .group import Grouper, measure_key
 from .normalize import Bucket, bucket
 
-__all__ = ["bucket_name", "has_library", "index_documents", "rebuild"]
+__all__ = ["bucket_name", "has_library", "index_documents", "rebuild", "sync_latest"]
 
 _CHUNK = 500
 _HAS_LIBRARY: set[str] = set()
@@ -123,13 +123,23 @@ def index_documents(conn: Connection, document_ids: Sequence[int]) -> int:
     new = [bk for bk in wanted if bk not in known]
     if new:
         _group_new(conn, new, wanted, members, known)
-    _insert_members(conn, [(i, d, known[(bucket_name(b), k)], *f) for i, d, b, k, _n, f in members])
+    latest = dict(conn.execute(select(DocumentRow.id, DocumentRow.is_latest)
+                               .where(DocumentRow.id.in_(document_ids))).all())
+    _insert_members(conn, [(i, d, known[(bucket_name(b), k)], *f, latest[d]) for i, d, b, k, _n, f in members])
     return len(members)
+
+
+def sync_latest(conn: Connection, source_path: str) -> None:
+    """Members of every version of ``source_path`` take their document's ``is_latest`` again: after a
+    new version retires the old one, or a delete makes the one before it the latest again."""
+    conn.execute(text("UPDATE library_members SET latest = (SELECT d.is_latest FROM documents d "
+                      "WHERE d.id = library_members.document_id) "
+                      "WHERE document_id IN (SELECT id FROM documents WHERE source_path = :p)"), {"p": source_path})
 
 
 _SELECTED = ("id, document_id, level1, level1_code, level2, level2_code, name, project_id, annual_kind, "
              "annual_number, annual_unit")
-_MEMBER_COLUMNS = "indicator_id, document_id, library_id, project_id, number, unit"
+_MEMBER_COLUMNS = "indicator_id, document_id, library_id, project_id, number, unit, latest"
 
 
 def _figure(project_id: int, kind: str | None, number: float | None, unit: str | None) -> tuple:
@@ -149,7 +159,7 @@ def _insert_members(conn: Connection, rows: list[tuple]) -> None:
             for r in rows:
                 copy.write_row(r)
         return
-    conn.exec_driver_sql(f"INSERT INTO library_members ({_MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", rows)
+    conn.exec_driver_sql(f"INSERT INTO library_members ({_MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _group_new(conn: Connection, new: list[tuple[str, str]], counts: Counter, members: list,
@@ -217,6 +227,7 @@ def rebuild(conn: Connection) -> int:
     if counts:
         conn.execute(insert(LibraryKeyRow.__table__),
                      [{"bucket": bname, "key": k, "library_id": lid[group_of[(bname, k)]]} for bname, k in counts])
+    latest = dict(conn.execute(select(DocumentRow.id, DocumentRow.is_latest)).all())
     for part in _chunks(members, 50_000):
-        _insert_members(conn, [(i, d, lid[group_of[(bname, k)]], *f) for i, d, bname, k, f in part])
+        _insert_members(conn, [(i, d, lid[group_of[(bname, k)]], *f, latest[d]) for i, d, bname, k, f in part])
     return len(members)

@@ -83,6 +83,10 @@ def delete_document(engine: Engine, doc_id: int) -> Deleted:
                                   .order_by(DocumentRow.version.desc()).limit(1)).scalar()
             if latest is not None:
                 conn.execute(update(DocumentRow).where(DocumentRow.id == latest).values(is_latest=True))
+                from ..library.store import has_library, sync_latest
+
+                if has_library(conn):
+                    sync_latest(conn, row.source_path)
         else:
             latest = conn.execute(select(DocumentRow.id).where(DocumentRow.source_path == row.source_path,
                                                                DocumentRow.is_latest)).scalar()

@@ -275,14 +275,15 @@ class LibraryKeyRow(Base):
 class LibraryMemberRow(Base):
     """An indicator's canonical indicator: written in the same transaction as the indicator.
 
-    The indicator's project and its numeric annual target (``unit`` ``""`` when
-    it has none; both NULL when the target is not quantitative) are copied
-    here, so a target's peers are one range of ``ix_library_members_figures``
-    instead of a look-up of every member's indicator row.
+    The indicator's project, its numeric annual target (``unit`` ``""`` when
+    it has none; both NULL when the target is not quantitative) and whether its
+    document is the latest version are copied here, so a target's peers are
+    one range of ``ix_library_members_figures``, read from the index alone,
+    instead of a look-up of every member's indicator and document rows.
     """
 
     __tablename__ = "library_members"
-    __table_args__ = (Index("ix_library_members_figures", "library_id", "unit", "number"),)
+    __table_args__ = (Index("ix_library_members_figures", "library_id", "unit", "latest", "number"),)
 
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True,
                                               autoincrement=False)
@@ -291,3 +292,4 @@ class LibraryMemberRow(Base):
     project_id: Mapped[int] = mapped_column(Integer)
     number: Mapped[float | None] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(32))
+    latest: Mapped[bool] = mapped_column(Boolean)

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column('project_id', sa.Integer(), nullable=False),
         sa.Column('number', sa.Float(), nullable=True),
         sa.Column('unit', sa.String(length=32), nullable=True),
+        sa.Column('latest', sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(['indicator_id'], ['indicators.id'],
                                 name='fk_library_members_indicator_id_indicators', ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['document_id'], ['documents.id'],
@@ -61,7 +62,7 @@ def upgrade() -> None:
     )
     op.create_index('ix_library_members_document_id', 'library_members', ['document_id'])
     op.create_index('ix_library_members_library_id', 'library_members', ['library_id'])
-    op.create_index('ix_library_members_figures', 'library_members', ['library_id', 'unit', 'number'])
+    op.create_index('ix_library_members_figures', 'library_members', ['library_id', 'unit', 'latest', 'number'])
 
     from jixiao.library.store import rebuild
 
