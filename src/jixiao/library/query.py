@@ -14,11 +14,10 @@ target equal to every peer stands at 50.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, distinct, func, or_, select, text
+from sqlalchemy import Connection, distinct, func, or_, select, text, true
 
 from ..errors import UsageError
 from ..store.schema import (
@@ -108,29 +107,62 @@ def _matching_ids(query: str):
 def list_library(conn: Connection, *, query: str | None = None, level1: str | None = None,
                  level2: str | None = None, sort: str = "projects", limit: int = 50,
                  offset: int = 0) -> dict[str, Any]:
-    """Canonical indicators in use, most used first: ``{"total": n, "items": [...]}``."""
+    """Canonical indicators in use, most used first: ``{"total": n, "items": [...]}``.
+
+    One pass over the members counts uses and projects of every canonical
+    indicator; departments and years (which need each member's document) are
+    counted for the page shown only, unless the order is by departments.
+    """
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise UsageError(f"limit 应在 1–{MAX_LIMIT}，offset ≥ 0 / limit must be 1–{MAX_LIMIT}, offset ≥ 0")
     if sort not in SORTS:
         raise UsageError(f"未知的排序：{sort}（可用 {'、'.join(SORTS)}）/ unknown sort: {sort}")
-    n_ind = func.count().label("indicators")
-    n_proj = func.count(distinct(M.project_id)).label("projects")
-    n_dep = func.count(distinct(D.department)).label("departments")
-    n_year = func.count(distinct(D.year)).label("years")
-    stmt = (select(L.id, L.level1, L.level2, L.name, n_ind, n_proj, n_dep, n_year)
-            .join(M, M.library_id == L.id).join(D, D.id == M.document_id)
-            .where(D.is_latest).group_by(L.id, L.level1, L.level2, L.name))
+    chosen = select(L.id)
     if level1:
-        stmt = stmt.where(L.level1 == level1)
+        chosen = chosen.where(L.level1 == level1)
     if level2:
-        stmt = stmt.where(L.level2 == level2)
+        chosen = chosen.where(L.level2 == level2)
     if query and query.strip():
-        stmt = stmt.where(L.id.in_(_matching_ids(query)))
-    total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    order = {"projects": (n_proj.desc(), n_ind.desc()), "indicators": (n_ind.desc(), n_proj.desc()),
-             "departments": (n_dep.desc(), n_proj.desc()), "name": (L.name,)}[sort]
-    rows = conn.execute(stmt.order_by(*order, L.id).limit(limit).offset(offset))
-    return {"total": total, "items": [dict(r._mapping) for r in rows]}
+        chosen = chosen.where(L.id.in_(_matching_ids(query)))
+    stmt = (select(M.library_id, func.count(), func.count(distinct(M.project_id))).where(M.latest == true())
+            .group_by(M.library_id))
+    if level1 or level2 or (query and query.strip()):
+        stmt = stmt.where(M.library_id.in_(chosen))
+    used = {lid: (n, projects) for lid, n, projects in conn.execute(stmt)}
+    heads = {}
+    for part in _chunks(sorted(used)):
+        heads.update({r.id: r for r in conn.execute(select(L.id, L.level1, L.level2, L.name).where(L.id.in_(part)))})
+    items = [{"id": lid, "level1": heads[lid].level1, "level2": heads[lid].level2, "name": heads[lid].name,
+              "indicators": n, "projects": projects} for lid, (n, projects) in used.items()]
+    if sort == "departments":
+        _add_places(conn, items)
+    key = {"projects": lambda i: (-i["projects"], -i["indicators"], i["id"]),
+           "indicators": lambda i: (-i["indicators"], -i["projects"], i["id"]),
+           "departments": lambda i: (-i["departments"], -i["projects"], i["id"]),
+           "name": lambda i: (i["name"], i["id"])}[sort]
+    items.sort(key=key)
+    page = items[offset:offset + limit]
+    if sort != "departments":
+        _add_places(conn, page)
+    return {"total": len(items), "items": page}
+
+
+def _chunks(items: Sequence, n: int = 500):
+    for k in range(0, len(items), n):
+        yield items[k:k + n]
+
+
+def _add_places(conn: Connection, items: list[dict[str, Any]]) -> None:
+    """``departments`` and ``years``: how many distinct ones the latest documents using each item give."""
+    places: dict[int, tuple[int, int]] = {}
+    for part in _chunks([i["id"] for i in items]):
+        docs = (select(M.library_id, M.document_id).where(M.latest == true(), M.library_id.in_(part))
+                .distinct().subquery())
+        places.update({lid: (deps, years) for lid, deps, years in conn.execute(
+            select(docs.c.library_id, func.count(distinct(D.department)), func.count(distinct(D.year)))
+            .join(D, D.id == docs.c.document_id).group_by(docs.c.library_id))})
+    for i in items:
+        i["departments"], i["years"] = places.get(i["id"], (0, 0))
 
 
 def _header(conn: Connection, library_id: int) -> dict[str, Any]:
@@ -140,41 +172,73 @@ def _header(conn: Connection, library_id: int) -> dict[str, Any]:
     return dict(row._mapping)
 
 
-def library_entry(conn: Connection, library_id: int, *, max_projects: int = 500) -> dict[str, Any]:
-    """One canonical indicator: its spellings, use, comparators, units, figures per unit and projects."""
+def library_entry(conn: Connection, library_id: int, *, max_projects: int = 500,
+                  max_spellings: int = 200) -> dict[str, Any]:
+    """One canonical indicator: its spellings, use, comparators, units, figures per unit and projects.
+
+    Counted from its members (which carry their figures, kind and comparator),
+    so a canonical indicator used 100,000 times is a few index scans and rank
+    look-ups; only the spellings and the listed projects read indicator rows.
+    ``values`` counts each distinct figure of the most used unit (the chart).
+    """
     out = _header(conn, library_id)
-    rows = conn.execute(
-        select(Ind.id.label("indicator_id"), Ind.project_id, Ind.document_id, Ind.name.label("indicator"), Ind.annual_value,
-               Ind.annual_kind, Ind.annual_comparator, Ind.annual_number, Ind.annual_unit, P.name.label("project"),
-               P.total.label("amount"), D.department, D.year, D.amount_unit)
-        .join(M, M.indicator_id == Ind.id).join(D, D.id == M.document_id).join(P, P.id == Ind.project_id)
-        .where(M.library_id == library_id, D.is_latest).order_by(D.year.desc(), D.department, Ind.project_id, Ind.id)
-    ).all()
-    spellings = Counter(" ".join((r.indicator or "").split()) for r in rows)
-    numbers: dict[str, list[float]] = defaultdict(list)
-    for r in rows:
-        if r.annual_kind == "quantitative" and r.annual_number is not None:
-            numbers[r.annual_unit or ""].append(r.annual_number)
+    mine = (M.library_id == library_id, M.latest == true())
+    n, projects = conn.execute(select(func.count(), func.count(distinct(M.project_id))).where(*mine)).one()
+    docs = select(M.document_id).where(*mine).distinct().subquery()
+    places = conn.execute(select(D.department, D.year).join(docs, docs.c.document_id == D.id)).all()
+    spellings = conn.execute(select(Ind.name, func.count()).join(M, M.indicator_id == Ind.id)
+                             .where(*mine).group_by(Ind.name).order_by(func.count().desc(), Ind.name)
+                             .limit(max_spellings)).all()
+    kinds = conn.execute(select(M.kind, func.count()).where(*mine).group_by(M.kind)).all()
+    figures = (*mine, M.number.is_not(None))
+    comparators = conn.execute(select(M.comparator, func.count()).where(*figures).group_by(M.comparator)).all()
+    units = conn.execute(select(M.unit, func.count(), func.min(M.number), func.max(M.number)).where(*figures)
+                         .group_by(M.unit)).all()
+    distributions = []
+    for unit, count, low, high in sorted(units, key=lambda u: (-u[1], u[0])):
+        def at_rank(k: int, unit=unit) -> float:
+            return conn.execute(_AT_RANK, {"l": library_id, "u": unit, "t": True, "k": k}).scalar_one()
+
+        q1, median, q3 = _quantiles(count, at_rank)
+        distributions.append({"unit": unit, "count": count, "min": low, "q1": q1, "median": median, "q3": q3,
+                              "max": high})
+    main = distributions[0]["unit"] if distributions else None
+    values = [] if main is None else conn.execute(
+        select(M.number, func.count()).where(*figures, M.unit == main).group_by(M.number).order_by(M.number)).all()
+    members = conn.execute(
+        select(Ind.id.label("indicator_id"), Ind.project_id, Ind.document_id, P.name.label("project"), D.department,
+               D.year, Ind.name.label("indicator"), Ind.annual_value, Ind.annual_number, Ind.annual_unit,
+               P.total.label("amount"), D.amount_unit)
+        .select_from(M).join(Ind, Ind.id == M.indicator_id).join(P, P.id == Ind.project_id)
+        .join(D, D.id == M.document_id).where(*mine)
+        .order_by(M.document_id.desc(), M.indicator_id).limit(max_projects)).all()
     out.update({
-        "indicators": len(rows),
-        "projects": len({r.project_id for r in rows}),
-        "departments": len({r.department for r in rows if r.department}),
-        "years": sorted({r.year for r in rows if r.year}),
-        "spellings": [{"name": n, "count": c} for n, c in spellings.most_common()],
-        "comparators": [{"comparator": k, "count": c} for k, c in
-                        Counter(r.annual_comparator or "" for r in rows if r.annual_kind == "quantitative")
-                        .most_common()],
-        "units": [{"unit": k, "count": c} for k, c in
-                  Counter(r.annual_unit or "" for r in rows if r.annual_kind == "quantitative").most_common()],
-        "kinds": [{"kind": k, "count": c} for k, c in Counter(r.annual_kind or "empty" for r in rows).most_common()],
-        "distributions": [{"unit": u, **quartiles(v)} for u, v in
-                          sorted(numbers.items(), key=lambda kv: (-len(kv[1]), kv[0]))],
-        "members": [{k: getattr(r, k) for k in ("indicator_id", "project_id", "document_id", "project", "department",
-                                                "year", "indicator", "annual_value", "annual_number", "annual_unit",
-                                                "amount", "amount_unit")} for r in rows[:max_projects]],
-        "members_total": len(rows),
+        "indicators": n,
+        "projects": projects,
+        "departments": len({d for d, _y in places if d}),
+        "years": sorted({y for _d, y in places if y}),
+        "spellings": [{"name": name, "count": c} for name, c in spellings],
+        "comparators": [{"comparator": k or "", "count": c}
+                        for k, c in sorted(comparators, key=lambda x: (-x[1], x[0] or ""))],
+        "units": [{"unit": d["unit"], "count": d["count"]} for d in distributions],
+        "kinds": [{"kind": k or "empty", "count": c} for k, c in sorted(kinds, key=lambda x: (-x[1], x[0] or ""))],
+        "distributions": distributions,
+        "values": {"unit": main, "counts": [{"value": v, "count": c} for v, c in values]},
+        "members": [dict(r._mapping) for r in members],
+        "members_total": n,
     })
     return out
+
+
+def _quantiles(n: int, at: Callable[[int], float]) -> tuple[float, float, float]:
+    """q1, median, q3 of ``n`` figures, ``at(k)`` the k-th smallest: as :func:`quartiles`, by rank."""
+    def q(p: float) -> float:
+        pos = p * (n - 1)
+        lo = int(pos)
+        v = at(lo)
+        return v if pos == lo else v + (at(min(lo + 1, n - 1)) - v) * (pos - lo)
+
+    return q(0.25), q(0.5), q(0.75)
 
 
 # Peers are read from ix_library_members_figures (library_id, unit, latest, number) alone, in number
@@ -204,14 +268,9 @@ def _peer_figures(conn: Connection, library_id: int, unit: str, x: float, counte
             ranks[rank] = conn.execute(_AT_RANK, {**where, "k": rank}).scalar_one()
         return ranks[rank]
 
-    def at(q: float) -> float:
-        pos = q * (n - 1)
-        lo = int(pos)
-        v = peer_at(lo)
-        return v if pos == lo else v + (peer_at(min(lo + 1, n - 1)) - v) * (pos - lo)
-
-    return {"n": n, "percentile": 100.0 * (below + 0.5 * (equal - counted)) / n, "median": at(0.5),
-            "q1": at(0.25), "q3": at(0.75)}
+    q1, median, q3 = _quantiles(n, peer_at)
+    return {"n": n, "percentile": 100.0 * (below + 0.5 * (equal - counted)) / n, "median": median, "q1": q1,
+            "q3": q3}
 
 
 def project_benchmarks(conn: Connection, project_id: int, *, min_peers: int = MIN_PEERS) -> list[dict[str, Any]]:

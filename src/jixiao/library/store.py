@@ -107,10 +107,10 @@ def index_documents(conn: Connection, document_ids: Sequence[int]) -> int:
     rows = conn.exec_driver_sql(f"SELECT {_SELECTED} FROM indicators "
                                 f"WHERE document_id IN ({', '.join([ph] * len(document_ids))})",
                                 tuple(document_ids)).fetchall()
-    for iid, did, l1, c1, l2, c2, name, pid, kind, number, unit in rows:
+    for iid, did, l1, c1, l2, c2, name, pid, kind, number, unit, cmp in rows:
         b, k = keys(l1, c1, l2, c2, name)
         if k:
-            members.append((iid, did, b, k, name, _figure(pid, kind, number, unit)))
+            members.append((iid, did, b, k, name, _figure(pid, kind, number, unit, cmp)))
     if not members:
         return 0
     wanted = Counter((bucket_name(b), k) for _i, _d, b, k, _n, _f in members)
@@ -138,15 +138,17 @@ def sync_latest(conn: Connection, source_path: str) -> None:
 
 
 _SELECTED = ("id, document_id, level1, level1_code, level2, level2_code, name, project_id, annual_kind, "
-             "annual_number, annual_unit")
-_MEMBER_COLUMNS = "indicator_id, document_id, library_id, project_id, number, unit, latest"
+             "annual_number, annual_unit, annual_comparator")
+_MEMBER_COLUMNS = "indicator_id, document_id, library_id, project_id, kind, comparator, number, unit, latest"
 
 
-def _figure(project_id: int, kind: str | None, number: float | None, unit: str | None) -> tuple:
-    """(project_id, number, unit) as a member keeps them: a figure only for a quantitative target."""
+def _figure(project_id: int, kind: str | None, number: float | None, unit: str | None,
+            comparator: str | None) -> tuple:
+    """(project_id, kind, comparator, number, unit) as a member keeps them: a figure only for a
+    quantitative target."""
     if kind == "quantitative" and number is not None:
-        return project_id, number, unit or ""
-    return project_id, None, None
+        return project_id, kind, comparator, number, unit or ""
+    return project_id, kind, comparator, None, None
 
 
 def _insert_members(conn: Connection, rows: list[tuple]) -> None:
@@ -159,7 +161,7 @@ def _insert_members(conn: Connection, rows: list[tuple]) -> None:
             for r in rows:
                 copy.write_row(r)
         return
-    conn.exec_driver_sql(f"INSERT INTO library_members ({_MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.exec_driver_sql(f"INSERT INTO library_members ({_MEMBER_COLUMNS}) VALUES ({', '.join('?' * 9)})", rows)
 
 
 def _group_new(conn: Connection, new: list[tuple[str, str]], counts: Counter, members: list,
@@ -198,13 +200,13 @@ def rebuild(conn: Connection) -> int:
     names: dict[tuple[str, str], Counter] = {}
     buckets: dict[str, Bucket] = {}
     rows = conn.exec_driver_sql(f"SELECT {_SELECTED} FROM indicators ORDER BY id")
-    for iid, did, l1, c1, l2, c2, name, pid, kind, number, unit in rows:
+    for iid, did, l1, c1, l2, c2, name, pid, kind, number, unit, cmp in rows:
         b, k = keys(l1, c1, l2, c2, name)
         if not k:
             continue
         bname = bucket_name(b)
         buckets[bname] = b
-        members.append((iid, did, bname, k, _figure(pid, kind, number, unit)))
+        members.append((iid, did, bname, k, _figure(pid, kind, number, unit, cmp)))
         counts[(bname, k)] += 1
         names.setdefault((bname, k), Counter())[" ".join(name.split())] += 1
     g = Grouper()

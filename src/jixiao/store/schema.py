@@ -275,21 +275,25 @@ class LibraryKeyRow(Base):
 class LibraryMemberRow(Base):
     """An indicator's canonical indicator: written in the same transaction as the indicator.
 
-    The indicator's project, its numeric annual target (``unit`` ``""`` when
-    it has none; both NULL when the target is not quantitative) and whether its
-    document is the latest version are copied here, so a target's peers are
-    one range of ``ix_library_members_figures``, read from the index alone,
-    instead of a look-up of every member's indicator and document rows.
+    The indicator's project, its annual target's kind, comparator and number
+    (``unit`` ``""`` when it has none; number and unit NULL when the target is
+    not quantitative) and whether its document is the latest version are copied
+    here, so a target's peers are one range of ``ix_library_members_figures``,
+    read from the index alone, and an indicator's figures need no look-up of
+    its members' indicator and document rows.
     """
 
     __tablename__ = "library_members"
-    __table_args__ = (Index("ix_library_members_figures", "library_id", "unit", "latest", "number"),)
+    __table_args__ = (Index("ix_library_members_figures", "library_id", "unit", "latest", "number"),
+                      Index("ix_library_members_library_id", "library_id", "latest", "document_id"))
 
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True,
                                               autoincrement=False)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    library_id: Mapped[int] = mapped_column(ForeignKey("library_indicators.id", ondelete="CASCADE"), index=True)
+    library_id: Mapped[int] = mapped_column(ForeignKey("library_indicators.id", ondelete="CASCADE"))
     project_id: Mapped[int] = mapped_column(Integer)
     number: Mapped[float | None] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(32))
     latest: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    comparator: Mapped[str | None] = mapped_column(String(4))

@@ -256,12 +256,5 @@ def library_view(conn: Connection, *, q: str | None, level1: str | None, level2:
 
 
 def library_entry_view(conn: Connection, library_id: int) -> dict[str, Any]:
-    """One canonical indicator; ``values`` counts each distinct figure of its most used unit (the chart)."""
-    e = library_entry(conn, library_id)
-    main = e["distributions"][0]["unit"] if e["distributions"] else None
-    counts: dict[float, int] = defaultdict(int)
-    for m in e["members"]:
-        if m["annual_number"] is not None and (m["annual_unit"] or "") == main:
-            counts[m["annual_number"]] += 1
-    e["values"] = {"unit": main, "counts": [{"value": v, "count": n} for v, n in sorted(counts.items())]}
-    return e
+    """One canonical indicator (``values``: each figure of its most used unit, for the chart)."""
+    return library_entry(conn, library_id)

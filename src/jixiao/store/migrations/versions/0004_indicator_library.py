@@ -52,6 +52,8 @@ def upgrade() -> None:
         sa.Column('number', sa.Float(), nullable=True),
         sa.Column('unit', sa.String(length=32), nullable=True),
         sa.Column('latest', sa.Boolean(), nullable=False),
+        sa.Column('kind', sa.String(length=16), nullable=True),
+        sa.Column('comparator', sa.String(length=4), nullable=True),
         sa.ForeignKeyConstraint(['indicator_id'], ['indicators.id'],
                                 name='fk_library_members_indicator_id_indicators', ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['document_id'], ['documents.id'],
@@ -61,7 +63,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('indicator_id', name='pk_library_members'),
     )
     op.create_index('ix_library_members_document_id', 'library_members', ['document_id'])
-    op.create_index('ix_library_members_library_id', 'library_members', ['library_id'])
+    op.create_index('ix_library_members_library_id', 'library_members', ['library_id', 'latest', 'document_id'])
     op.create_index('ix_library_members_figures', 'library_members', ['library_id', 'unit', 'latest', 'number'])
 
     from jixiao.library.store import rebuild
