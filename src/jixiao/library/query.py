@@ -105,15 +105,16 @@ def _matching_ids(query: str):
 
 
 def list_library(conn: Connection, *, query: str | None = None, level1: str | None = None,
-                 level2: str | None = None, sort: str = "projects", limit: int = 50,
+                 level2: str | None = None, sort: str = "projects", limit: int | None = 50,
                  offset: int = 0) -> dict[str, Any]:
-    """Canonical indicators in use, most used first: ``{"total": n, "items": [...]}``.
+    """Canonical indicators in use, most used first: ``{"total": n, "items": [...]}`` (``limit=None``: all,
+    for a download).
 
     One pass over the members counts uses and projects of every canonical
     indicator; departments and years (which need each member's document) are
     counted for the page shown only, unless the order is by departments.
     """
-    if not 1 <= limit <= MAX_LIMIT or offset < 0:
+    if (limit is not None and not 1 <= limit <= MAX_LIMIT) or offset < 0:
         raise UsageError(f"limit 应在 1–{MAX_LIMIT}，offset ≥ 0 / limit must be 1–{MAX_LIMIT}, offset ≥ 0")
     if sort not in SORTS:
         raise UsageError(f"未知的排序：{sort}（可用 {'、'.join(SORTS)}）/ unknown sort: {sort}")
@@ -141,7 +142,7 @@ def list_library(conn: Connection, *, query: str | None = None, level1: str | No
            "departments": lambda i: (-i["departments"], -i["projects"], i["id"]),
            "name": lambda i: (i["name"], i["id"])}[sort]
     items.sort(key=key)
-    page = items[offset:offset + limit]
+    page = items[offset:None if limit is None else offset + limit]
     if sort != "departments":
         _add_places(conn, page)
     return {"total": len(items), "items": page}

@@ -186,8 +186,10 @@ def _group_new(conn: Connection, new: list[tuple[str, str]], counts: Counter, me
                                              "name": first_name[(bname, k)]}])
             g.add_leader(b, k, lid)
         known[(bname, k)] = lid  # type: ignore[assignment]
+    # in one order for every writer: two importers adding the same new keys wait for each other on the
+    # unique index; in different orders each could wait for the other (a deadlock on PostgreSQL)
     conn.execute(insert(LibraryKeyRow.__table__),
-                 [{"bucket": bname, "key": k, "library_id": known[(bname, k)]} for bname, k in new])
+                 [{"bucket": bname, "key": k, "library_id": known[(bname, k)]} for bname, k in sorted(new)])
 
 
 def rebuild(conn: Connection) -> int:

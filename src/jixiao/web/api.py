@@ -214,17 +214,11 @@ def library(request: Request, conn: Conn,
             page: Annotated[int, Query(ge=1, le=10_000)] = 1,
             per_page: Annotated[int, Query(ge=1, le=200)] = 50,
             format: Literal["json", "csv", "xlsx"] | None = None) -> Any:
-    if format:
-        from ..library.query import MAX_LIMIT, list_library
+    if format:  # the whole listing
+        from ..library.query import list_library
 
-        rows, offset = [], 0
-        while True:  # the whole listing, a page at a time
-            chunk = list_library(conn, query=q, level1=level1, level2=level2, sort=sort, limit=MAX_LIMIT,
-                                 offset=offset)["items"]
-            rows += [{**r, "library_id": r["id"], "library_name": r["name"]} for r in chunk]
-            offset += MAX_LIMIT
-            if len(chunk) < MAX_LIMIT:
-                break
+        rows = [{**r, "library_id": r["id"], "library_name": r["name"]}
+                for r in list_library(conn, query=q, level1=level1, level2=level2, sort=sort, limit=None)["items"]]
         return download(rows, LIBRARY_COLUMNS, format, "library", language=language(request))
     return V.library_view(conn, q=q, level1=level1, level2=level2, sort=sort, page=page, per_page=per_page)
 
