@@ -17,7 +17,7 @@ SAMPLES_DIR = __import__("pathlib").Path(__file__).parent.parent / "src" / "jixi
 
 SAMPLES = sorted(SAMPLES_DIR.glob("*.txt"))
 PAGES = ["/", "/documents", "/documents/1", "/projects/1", "/search?q=满意度", "/indicators", "/findings",
-         "/import", "/api"]
+         "/import", "/api", "/library", "/library?q=满意度&level1=满意度", "/library/1"]
 ERROR_KEYS = {"ok", "status", "error", "code"}
 
 
@@ -222,7 +222,8 @@ def test_language_switch(client):
 def test_openapi_documents_every_endpoint(client):
     spec = client.get("/openapi.json").json()
     for path in ("/api/v1/documents", "/api/v1/documents/{doc_id}", "/api/v1/projects/{project_id}",
-                 "/api/v1/search", "/api/v1/indicators", "/api/v1/findings", "/api/v1/summary"):
+                 "/api/v1/search", "/api/v1/indicators", "/api/v1/findings", "/api/v1/summary",
+                 "/api/v1/library", "/api/v1/library/{library_id}", "/api/v1/projects/{project_id}/benchmarks"):
         assert path in spec["paths"]
     params = {p["name"] for p in spec["paths"]["/api/v1/search"]["get"]["parameters"]}
     assert {"q", "department", "unit", "year", "level1", "level2", "min_amount", "max_amount",
@@ -375,3 +376,50 @@ def test_serve_says_when_the_port_is_taken(tmp_path):
         port = taken.getsockname()[1]
         r = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "x.db"), "--port", str(port)])
     assert r.exit_code == 1 and "cannot listen" in r.output and "正在运行" not in r.output
+
+
+# -- the indicator library and peer benchmarks ---------------------------------------------------
+
+def test_library_lists_finds_and_opens_canonical_indicators(client):
+    lib = client.get("/api/v1/library", params={"per_page": 5}).json()
+    assert lib["total"] > 50 and len(lib["items"]) == 5 and lib["pages"] > 1
+    top = lib["items"][0]
+    assert (top["level1"], top["level2"]) == ("满意度", "服务对象满意度")  # every sample table has one
+    assert top["projects"] == max(i["projects"] for i in lib["items"])
+    found = client.get("/api/v1/library", params={"q": "服务对象满意率"}).json()["items"]
+    assert found[0]["id"] == top["id"]  # any spelling finds the group
+    entry = client.get(f"/api/v1/library/{top['id']}").json()
+    assert len(entry["spellings"]) > 5 and entry["projects"] == top["projects"]
+    (pct,) = [d for d in entry["distributions"] if d["unit"] == "%"]
+    assert pct["min"] <= pct["q1"] <= pct["median"] <= pct["q3"] <= pct["max"] <= 100
+    assert sum(v["count"] for v in entry["values"]["counts"]) == pct["count"]
+    page = client.get(f"/library/{top['id']}?lang=zh").text
+    assert "年度指标值分布" in page and "<svg" in page and "用户满意度" in page
+    assert_error(client.get("/api/v1/library/999999"), 404, "not_found")
+    assert_error(client.get("/api/v1/library", params={"sort": "nope"}), 400, "invalid")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_library_downloads_the_whole_listing(client, fmt):
+    r = client.get("/api/v1/library", params={"format": fmt})
+    assert r.status_code == 200
+    total = client.get("/api/v1/library").json()["total"]
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+        assert rows[0][:4] == ["指标库编号", "一级指标", "二级指标", "规范指标"] and len(rows) == total + 1
+    elif fmt == "json":
+        assert len(r.json()) == total
+
+
+def test_project_benchmarks_in_the_api_and_on_the_page(client):
+    marks = client.get("/api/v1/projects/1/benchmarks").json()["indicators"]
+    detail = client.get("/api/v1/projects/1").json()["indicators"]
+    assert [m["indicator_id"] for m in marks] == [i["id"] for i in detail]
+    assert [i["benchmark"] for i in detail] == marks
+    compared = [m for m in marks if m["n"]]
+    assert compared, "a sample project has peers"
+    for m in compared:
+        assert 0 <= m["percentile"] <= 100 and m["median"] is not None and m["library_id"]
+    page = client.get("/projects/1?lang=zh").text
+    assert "同类比较" in page and "百分位" in page
+    assert_error(client.get("/api/v1/projects/999999/benchmarks"), 404, "not_found")

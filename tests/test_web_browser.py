@@ -94,7 +94,7 @@ def shot(page, name: str) -> None:
 
 PAGES = {"overview": "/", "documents": "/documents", "document": "/documents/1", "project": "/projects/1",
          "search": "/search?q=满意度", "indicators": "/indicators", "findings": "/findings", "import": "/import",
-         "api": "/api"}
+         "api": "/api", "library": "/library", "library-entry": "/library/1"}
 
 
 @pytest.mark.parametrize("name", list(PAGES))

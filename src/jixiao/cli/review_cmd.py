@@ -1,4 +1,4 @@
-"""``jixiao review FILE...``: check every target against the rules R01–R43 and report.
+"""``jixiao review FILE...``: check every target against the rules R01–R44 and report.
 
 Exit codes: 0 reviewed (findings or not), 1 an input could not be read or
 parsed, 2 a usage or configuration error; with ``--fail-on error|warning``
@@ -60,20 +60,20 @@ def review_command(
                                        help="TOML 配置（[review] 表）；默认读当前目录 pyproject.toml 的 [tool.jixiao.review]"),
     output: Path | None = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出 / write to a file"),
 ) -> None:
-    """按规则 R01–R43 审核绩效目标表 / Review performance targets against the rules R01–R43."""
+    """按规则 R01–R44 审核绩效目标表 / Review performance targets against the rules R01–R44."""
     cfg = load_config(config)
     if not files and db is None:
         raise UsageError("请给出表格文件，或用 --db 审核数据库中的文档 / give table files, or --db", code="usage")
     if files and db is not None:
         raise UsageError("文件与 --db 只能二选一 / give files or --db, not both", code="usage")
-    docs = _stored_documents(db, doc, department, year) if db is not None else []
+    docs, peers = _stored_documents(db, doc, department, year) if db is not None else ([], None)
     for f in files or []:
         if not f.exists():
             raise ReadError(f"文件不存在：{f} / no such file", code="not-found")
         if f.is_dir():
             raise UsageError(f"这是目录，不是文件：{f} / a directory, not a file", code="usage")
         docs.append(parse_source(read(f)))
-    report = build_report(docs, cfg, min_severity.value if min_severity else None)
+    report = build_report(docs, cfg, min_severity.value if min_severity else None, peers=peers)
     rendered = RENDERERS[format.value](report)
     if output is not None:
         _write(output, report, format, rendered)
@@ -89,6 +89,8 @@ def review_command(
 
 
 def _stored_documents(db: str, refs: list[str], department: str | None, year: int | None):
+    """The stored documents, and each one's peer benchmarks from the store's indicator library (R44)."""
+    from ..library.query import document_peers
     from ..store import open_store
     from ..store.query import find_documents, list_documents, load_document
 
@@ -97,10 +99,11 @@ def _stored_documents(db: str, refs: list[str], department: str | None, year: in
         ids = (find_documents(conn, refs) if refs else
                [d["id"] for d in list_documents(conn, department=department, year=year)])
         docs = [load_document(conn, i) for i in ids]
+        peers = [document_peers(conn, i) for i in ids]
     engine.dispose()
     if not docs:
         raise UsageError("数据库中没有符合条件的文档 / no stored document matches", code="usage")
-    return docs
+    return docs, peers
 
 
 def _write(path: Path, report, format: Format, rendered) -> None:

@@ -34,6 +34,10 @@ COLUMN_LABELS = {
     "n_warnings": "解析警告数", "n_findings": "审核发现数", "imported_at": "导入时间", "sha256": "SHA-256",
     "source_path": "来源", "rule": "规则", "severity": "严重程度", "message": "问题", "message_en": "问题（英文）",
     "field": "字段", "line": "行号",
+    # the indicator library (jixiao library, /library)
+    "library_id": "指标库编号", "library_name": "规范指标", "projects": "项目数", "departments": "部门数",
+    "years": "年度数", "indicators": "指标数", "count": "个数", "min": "最小值", "q1": "下四分位数",
+    "median": "中位数", "q3": "上四分位数", "max": "最大值",
 }
 
 _BATCH = 2000

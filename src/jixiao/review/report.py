@@ -10,7 +10,7 @@ department. The JSON, text, Markdown and HTML reports are renderings of it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,11 +201,12 @@ def at_least(findings: Iterable[Finding], min_severity: str | None) -> list[Find
 
 
 def build_report(docs: Iterable[Document], config: ReviewConfig | None = None,
-                 min_severity: str | None = None) -> Report:
+                 min_severity: str | None = None, peers: Sequence[Mapping | None] | None = None) -> Report:
     """Review every document and summarise; with ``min_severity`` (``"warning"``: leave the hints
-    out) only the findings of that severity or worse are kept, in the findings and in the counts."""
+    out) only the findings of that severity or worse are kept, in the findings and in the counts;
+    ``peers[k]`` are document k's peer benchmarks, if any."""
     results = []
-    for doc in docs:
-        findings = at_least(review(doc, config), min_severity)
+    for k, doc in enumerate(docs):
+        findings = at_least(review(doc, config, peers[k] if peers is not None else None), min_severity)
         results.append(DocumentResult(doc, findings, summarise(doc, findings)))
     return Report(results)

@@ -24,6 +24,7 @@ from .schema import (
     DocumentRow,
     FindingRow,
     IndicatorRow,
+    LibraryMemberRow,
     ProjectRow,
     ResidueRow,
     SearchEntryRow,
@@ -34,7 +35,7 @@ from .schema import (
 __all__ = ["Deleted", "delete_document", "fts_rows"]
 
 # Children first, so the deletes hold with or without ON DELETE CASCADE (SQLite enforces it only by pragma).
-_CHILDREN = (FindingRow, SearchEntryRow, WarningRow, ResidueRow, IndicatorRow, ProjectRow, UnitRow)
+_CHILDREN = (LibraryMemberRow, FindingRow, SearchEntryRow, WarningRow, ResidueRow, IndicatorRow, ProjectRow, UnitRow)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,10 @@ def delete_document(engine: Engine, doc_id: int) -> Deleted:
                                   .order_by(DocumentRow.version.desc()).limit(1)).scalar()
             if latest is not None:
                 conn.execute(update(DocumentRow).where(DocumentRow.id == latest).values(is_latest=True))
+                from ..library.store import has_library, sync_latest
+
+                if has_library(conn):
+                    sync_latest(conn, row.source_path)
         else:
             latest = conn.execute(select(DocumentRow.id).where(DocumentRow.source_path == row.source_path,
                                                                DocumentRow.is_latest)).scalar()

@@ -37,8 +37,8 @@ from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
-    "Base", "DocumentRow", "FindingRow", "IndicatorRow", "ProjectRow", "ResidueRow",
-    "SearchEntryRow", "UnitRow", "WarningRow", "metadata",
+    "Base", "DocumentRow", "FindingRow", "IndicatorRow", "LibraryIndicatorRow", "LibraryKeyRow",
+    "LibraryMemberRow", "ProjectRow", "ResidueRow", "SearchEntryRow", "UnitRow", "WarningRow", "metadata",
 ]
 
 # Named constraints, so migrations can alter them on SQLite and PostgreSQL alike.
@@ -238,3 +238,62 @@ class SearchEntryRow(Base):
 
     __table_args__ = (Index("ix_search_entries_tsv", "tsv", postgresql_using="gin").ddl_if(dialect="postgresql"),
                       {"postgresql_partition_by": "RANGE (id)"})
+
+
+# -- the indicator library (指标库, see jixiao.library): derived from the indicators, kept on import ---------
+
+
+class LibraryIndicatorRow(Base):
+    """A canonical indicator: the names in one 一级/二级 that measure one thing.
+
+    ``bucket`` is ``"一级/二级"`` (canonical, either side may be empty); ``key``
+    is its leader's measure key, which later names are compared with.
+    """
+
+    __tablename__ = "library_indicators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(64), index=True)
+    level1: Mapped[str | None] = mapped_column(Text)
+    level2: Mapped[str | None] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+
+
+class LibraryKeyRow(Base):
+    """A measure key seen in a bucket, and the canonical indicator it was put in: each key is grouped once."""
+
+    __tablename__ = "library_keys"
+    __table_args__ = (UniqueConstraint("bucket", "key", name="uq_library_keys_bucket_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(Text)
+    library_id: Mapped[int] = mapped_column(ForeignKey("library_indicators.id", ondelete="CASCADE"), index=True)
+
+
+class LibraryMemberRow(Base):
+    """An indicator's canonical indicator: written in the same transaction as the indicator.
+
+    The indicator's project, its annual target's kind, comparator and number
+    (``unit`` ``""`` when it has none; number and unit NULL when the target is
+    not quantitative) and whether its document is the latest version are copied
+    here, so a target's peers are one range of ``ix_library_members_figures``,
+    read from the index alone, and an indicator's figures need no look-up of
+    its members' indicator and document rows.
+    """
+
+    __tablename__ = "library_members"
+    __table_args__ = (Index("ix_library_members_figures", "library_id", "unit", "latest", "number"),
+                      Index("ix_library_members_library_id", "library_id", "latest", "document_id"))
+
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True,
+                                              autoincrement=False)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    library_id: Mapped[int] = mapped_column(ForeignKey("library_indicators.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(Integer)
+    number: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(32))
+    latest: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    comparator: Mapped[str | None] = mapped_column(String(4))

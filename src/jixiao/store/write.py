@@ -241,6 +241,13 @@ def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, s
     else:
         for table, (columns, rows) in prep.tables.items():
             _insert_shifted(conn, table, columns, rows, doc_id, first_project, first_indicator)
+    # the indicator library is kept current in the same transaction: no document without its memberships
+    from ..library.store import has_library, index_documents, sync_latest
+
+    if has_library(conn):
+        index_documents(conn, [doc_id])
+        if previous is not None:
+            sync_latest(conn, source_path)
     if os.environ.get(FAULT_ENV) == "kill-before-commit":
         os.kill(os.getpid(), signal.SIGKILL)
     return Saved("imported", doc_id, version)

@@ -201,7 +201,48 @@ def findings(request: Request, conn: Conn, p: Annotated[FindingParams, Query()])
     return V.findings_view(conn, p)
 
 
-@api.get("/rules", summary="审核规则 R01–R43 / the review rules")
+LIBRARY_COLUMNS = ["library_id", "level1", "level2", "library_name", "projects", "departments", "years", "indicators"]
+DISTRIBUTION_COLUMNS = ["unit", "count", "min", "q1", "median", "q3", "max"]
+
+
+@api.get("/library", summary="指标库：规范指标及其使用情况 / the indicator library")
+def library(request: Request, conn: Conn,
+            q: Annotated[str | None, Query(description="名称或任一写法包含 / a name or any spelling contains")] = None,
+            level1: Annotated[str | None, Query(description="一级（产出、效益、满意度、成本）")] = None,
+            level2: Annotated[str | None, Query(description="二级（数量、质量、时效 …）")] = None,
+            sort: Literal["projects", "indicators", "departments", "name"] = "projects",
+            page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+            per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+            format: Literal["json", "csv", "xlsx"] | None = None) -> Any:
+    if format:  # the whole listing
+        from ..library.query import list_library
+
+        rows = [{**r, "library_id": r["id"], "library_name": r["name"]}
+                for r in list_library(conn, query=q, level1=level1, level2=level2, sort=sort, limit=None)["items"]]
+        return download(rows, LIBRARY_COLUMNS, format, "library", language=language(request))
+    return V.library_view(conn, q=q, level1=level1, level2=level2, sort=sort, page=page, per_page=per_page)
+
+
+@api.get("/library/{library_id}", summary="一个规范指标：写法、比较符、单位、指标值分布、项目 / one canonical indicator")
+def library_indicator(request: Request, conn: Conn, library_id: int,
+                      format: Literal["json", "csv", "xlsx"] | None = None) -> Any:
+    data = V.library_entry_view(conn, library_id)
+    if format:  # the figures per unit: what a spreadsheet wants from one indicator
+        return download(data["distributions"], DISTRIBUTION_COLUMNS, format, f"L{library_id}",
+                        language=language(request))
+    return data
+
+
+@api.get("/projects/{project_id}/benchmarks",
+         summary="项目各指标与同类指标比较：百分位、同类个数、中位数 / each target against its peers")
+def project_peer_benchmarks(conn: Conn, project_id: int) -> dict[str, Any]:
+    from ..library.query import project_benchmarks
+
+    Q.project_detail(conn, project_id)  # 404 for an unknown project
+    return {"project_id": project_id, "indicators": project_benchmarks(conn, project_id)}
+
+
+@api.get("/rules", summary="审核规则 R01–R44 / the review rules")
 def rules() -> list[dict[str, Any]]:
     return [{"id": r.id, "name": r.name, "group": r.group, "scope": r.scope, "title": r.title,
              "title_en": r.title_en} for r in RULES.values()]

@@ -173,6 +173,25 @@ def indicators(request: Request, conn: Conn, p: Annotated[IndicatorParams, Query
     return render(request, "indicators.html", d, twin=url_with(request, "/api/v1/indicators"), p=p, charts=charts)
 
 
+@pages.get("/library")
+def library(request: Request, conn: Conn, q: str | None = None, level1: str | None = None,
+            level2: str | None = None, sort: str = "projects", page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+            per_page: Annotated[int, Query(ge=1, le=200)] = 50) -> Response:
+    d = V.library_view(conn, q=q, level1=level1, level2=level2, sort=sort, page=page, per_page=per_page)
+    return render(request, "library.html", d, twin=url_with(request, "/api/v1/library"))
+
+
+@pages.get("/library/{library_id}")
+def library_indicator(request: Request, conn: Conn, library_id: int) -> Response:
+    d = V.library_entry_view(conn, library_id)
+    t = translator(language(request))
+    unit = d["values"]["unit"]
+    chart = C.bar_chart([(f"{num(v['value'])}{unit or ''}", v["count"]) for v in d["values"]["counts"][:30]],
+                        title=t(f"年度指标值分布（{unit or '无单位'}）", f"Annual targets ({unit or 'no unit'})"),
+                        css="s2")
+    return render(request, "library_entry.html", d, twin=f"/api/v1/library/{library_id}", chart=chart)
+
+
 @pages.get("/findings")
 def findings(request: Request, conn: Conn, p: Annotated[FindingParams, Query()]) -> Response:
     d = V.findings_view(conn, p)

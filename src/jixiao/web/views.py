@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from ..library.query import library_entry, list_library, project_benchmarks
 from ..model import Target
-from ..review import review as _load_rules  # noqa: F401  (registers R01–R43)
+from ..review import review as _load_rules  # noqa: F401  (registers R01–R44)
 from ..review.registry import RULES
 from ..store import query as Q
 from ..store import stats as S
@@ -20,8 +21,8 @@ from ..store.schema import DocumentRow, IndicatorRow, ProjectRow, ResidueRow
 from ..store.search import search
 from .params import DocumentListParams, FindingParams, IndicatorParams, SearchParams
 
-__all__ = ["unit_groups", "document_view", "documents_view", "findings_view", "indicators_view", "overview_view",
-           "project_view", "search_view"]
+__all__ = ["unit_groups", "document_view", "documents_view", "findings_view", "indicators_view", "library_view",
+           "library_entry_view", "overview_view", "project_view", "search_view"]
 
 #: lines of source shown around a project's own text
 CONTEXT_LINES = 2
@@ -206,6 +207,9 @@ def project_view(conn: Connection, project_id: int) -> dict[str, Any]:
                                      ResidueRow.span_start < ex.start + len(ex.text))
                               .order_by(ResidueRow.position)):
             residue.append({"line": r.line, "text": r.text, "spans": ex.spans([(r.span_start, r.span_end)])})
+    marks = {b["indicator_id"]: b for b in project_benchmarks(conn, project_id)}
+    for i in indicators:
+        i["benchmark"] = marks.get(i["id"])
     return {
         "id": p["id"], "document": p["document"], "name": p["name"], "unit": p["unit"],
         "amounts": {k: p[k] for k, _, _ in AMOUNT_FIELDS}, "goal": p["goal"], "fields": fields,
@@ -238,3 +242,19 @@ def findings_view(conn: Connection, p: FindingParams) -> dict[str, Any]:
         rule = RULES.get(r["rule"])
         r["title"], r["title_en"] = (rule.title, rule.title_en) if rule else (None, None)
     return out
+
+
+def library_view(conn: Connection, *, q: str | None, level1: str | None, level2: str | None, sort: str,
+                 page: int, per_page: int) -> dict[str, Any]:
+    """The indicator library: canonical indicators, most used first, with the filters that chose them."""
+    out = list_library(conn, query=q, level1=level1, level2=level2, sort=sort, limit=per_page,
+                       offset=(page - 1) * per_page)
+    out["filters"] = {k: v for k, v in (("q", q), ("level1", level1), ("level2", level2)) if v}
+    out["sort"] = sort
+    out.update(_pages(out["total"], page, per_page))
+    return out
+
+
+def library_entry_view(conn: Connection, library_id: int) -> dict[str, Any]:
+    """One canonical indicator (``values``: each figure of its most used unit, for the chart)."""
+    return library_entry(conn, library_id)
