@@ -92,3 +92,78 @@ def test_html_nested_past_lxmls_limit_warns_that_projects_may_be_missing(tmp_pat
     [warning] = [w for w in doc.warnings if w.code == "read"]
     assert "2,048" in warning.message and "缺失" in warning.message
     _one_line(warning.message)
+
+
+# -- 2. CSRF through Origin: null; the Host header unchecked (DNS rebinding) -------------------
+
+@pytest.fixture
+def web(db_url, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from jixiao.web import WebSettings, create_app
+
+    def make(**settings):
+        app = create_app(WebSettings(db=db_url, spool_dir=str(tmp_path / "spool"), **settings))
+        return TestClient(app, base_url="http://localhost", raise_server_exceptions=False)
+
+    return make
+
+
+def _upload(client, headers=None, name="one.txt"):
+    data = SAMPLES[3].read_bytes()
+    return client.post("/api/v1/documents", files={"file": (name, data, "text/plain")}, headers=headers or {})
+
+
+def test_origin_null_write_is_refused_as_cross_site(web):
+    with web() as c:
+        r = _upload(c, {"Origin": "null"})
+        assert r.status_code == 403 and r.json()["code"] == "forbidden"
+        page = c.post("/import", files={"file": ("a.txt", b"x", "text/plain")}, headers={"Origin": "null"})
+        assert page.status_code == 403
+        assert _upload(c, {"Sec-Fetch-Site": "cross-site"}).status_code == 403  # no Origin, but the browser says so
+        assert c.get("/api/v1/documents").json()["total"] == 0
+        saved = _upload(c, {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"})
+        assert saved.status_code == 201
+        doc_id = saved.json()["document_id"]
+        gone = c.post(f"/documents/{doc_id}/delete", headers={"Origin": "null"}, follow_redirects=False)
+        assert gone.status_code == 403 and "x-frame-options" in gone.headers
+        assert c.get(f"/api/v1/documents/{doc_id}").status_code == 200
+
+
+def test_host_header_not_allowed_is_refused_dns_rebinding(web, monkeypatch):
+    from jixiao.web.settings import ALLOWED_HOSTS_ENV
+
+    monkeypatch.delenv(ALLOWED_HOSTS_ENV, raising=False)
+    with web() as c:  # loopback: only this machine's names
+        for host in ("localhost", "localhost:8000", "127.0.0.1:8000", "[::1]:8000"):
+            assert c.get("/api/v1", headers={"Host": host}).status_code == 200, host
+        r = c.get("/api/v1/documents", headers={"Host": "rebind.example:8000"})
+        assert r.status_code == 400 and r.json()["code"] == "bad_host" and "--allowed-host" in r.json()["error"]
+        _one_line(r.json()["error"])
+        page = c.get("/", headers={"Host": "rebind.example"})
+        assert page.status_code == 400 and "content-security-policy" in page.headers
+        # a rebinding page's own Origin matches its Host; the Host check still refuses the write
+        assert _upload(c, {"Host": "rebind.example", "Origin": "http://rebind.example"}).status_code == 400
+    with web(allowed_hosts=("jixiao.internal",)) as c:
+        assert c.get("/api/v1", headers={"Host": "JIXIAO.internal.:8000"}).status_code == 200
+        assert c.get("/api/v1").status_code == 400  # the listed names replace the defaults
+    with web(host="0.0.0.0", token="t") as c:  # a wildcard address has no one name
+        assert c.get("/api/v1", headers={"Host": "anything.example"}).status_code == 200
+    monkeypatch.setenv(ALLOWED_HOSTS_ENV, "a.example, b.example")
+    with web() as c:
+        assert c.get("/api/v1", headers={"Host": "b.example"}).status_code == 200
+        assert c.get("/api/v1", headers={"Host": "c.example"}).status_code == 400
+
+
+def test_serve_takes_allowed_hosts(tmp_path, monkeypatch):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from jixiao.cli.main import app
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda asgi, **kw: seen.update(hosts=asgi.state.settings.allowed_hosts))
+    r = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "x.db"), "--port", "0",
+                                 "--allowed-host", "a.example", "--allowed-host", "B.example"])
+    assert r.exit_code == 0, r.output
+    assert seen["hosts"] == ("a.example", "b.example")

@@ -19,12 +19,14 @@ SAMPLES = sorted(SAMPLES_DIR.glob("*.txt"))
 PAGES = ["/", "/documents", "/documents/1", "/projects/1", "/search?q=满意度", "/indicators", "/findings",
          "/import", "/api"]
 ERROR_KEYS = {"ok", "status", "error", "code"}
+#: a name the server answers to (TestClient's own "testserver" is refused, as any name not allowed is)
+BASE = "http://localhost"
 
 
 @pytest.fixture(scope="module")
 def client(samples_db):
     logging.getLogger("jixiao.web").setLevel(logging.CRITICAL)
-    with TestClient(create_app(WebSettings(db=samples_db)), raise_server_exceptions=False) as c:
+    with TestClient(create_app(WebSettings(db=samples_db)), base_url=BASE, raise_server_exceptions=False) as c:
         yield c
 
 
@@ -32,7 +34,7 @@ def client(samples_db):
 def writable(db_url, tmp_path):
     """A client on an empty database of its own, for tests that upload and delete."""
     with TestClient(create_app(WebSettings(db=db_url, spool_dir=str(tmp_path / "spool"))),
-                    raise_server_exceptions=False) as c:
+                    base_url=BASE, raise_server_exceptions=False) as c:
         yield c
 
 
@@ -263,7 +265,7 @@ def test_upload_of_something_else_is_a_clear_error(writable):
 
 def test_upload_over_the_limit_is_refused_before_parsing(db_url, tmp_path):
     app = create_app(WebSettings(db=db_url, max_upload_bytes=1000, spool_dir=str(tmp_path)))
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as c:
         r = c.post("/api/v1/documents", files={"file": ("big.txt", b"x" * 200_000, "text/plain")})
         assert_error(r, 413, "too_large")
         assert "上传上限" in r.json()["error"]
@@ -289,7 +291,7 @@ def test_writes_need_a_token_off_loopback(db_url, tmp_path):
     app = create_app(WebSettings(db=db_url, host="0.0.0.0", token="s3cret", spool_dir=str(tmp_path)))
     sample = SAMPLES[3]
     files = {"file": (sample.name, sample.read_bytes(), "text/plain")}
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as c:
         assert_error(c.post("/api/v1/documents", files=files), 401, "bad_token")
         assert_error(c.post("/api/v1/documents", files=files, headers={"Authorization": "Bearer nope"}),
                      401, "bad_token")

@@ -20,6 +20,9 @@ def serve_command(
     max_upload_mb: float = typer.Option(20, "--max-upload-mb", help="上传上限（MB）/ upload limit in MB"),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=32, help="工作进程数 / worker processes"),
     config: str | None = typer.Option(None, "--config", help="上传时的审核配置（TOML）/ review config for uploads"),
+    allowed_host: list[str] = typer.Option(
+        [], "--allowed-host", help="接受的主机名（可重复；* 为任意；默认监听地址与本机名）/ a host name the server "
+                                     "answers to (repeat it; * for any; default: the address and localhost)"),
 ) -> None:
     """启动网页界面与 JSON API / serve the web UI and the JSON API."""
     import dataclasses
@@ -35,7 +38,8 @@ def serve_command(
     if max_upload_mb <= 0:
         raise UsageError("--max-upload-mb 须大于 0 / --max-upload-mb must be positive")
     settings = WebSettings(db=resolve_url(db), host=host, token=token, review_config=config,
-                           max_upload_bytes=int(max_upload_mb * 1024 * 1024))
+                           max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+                           allowed_hosts=tuple(allowed_host) if allowed_host else None)
     engine = open_store(settings.db, create=True)  # fail here, in one line, if the database can't be opened
     _check_address(host, port)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # a wildcard is reachable here too

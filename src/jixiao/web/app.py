@@ -9,6 +9,7 @@ under uvicorn. Every page is drawn from the same data as its JSON twin (see
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -30,7 +31,7 @@ __all__ = ["create_app", "error_response"]
 HERE = Path(__file__).parent
 log = logging.getLogger("jixiao.web")
 
-_STATUS_OF_CODE = {"not_found": 404, "forbidden": 403, "too_large": 413, "bad_token": 401}
+_STATUS_OF_CODE = {"not_found": 404, "forbidden": 403, "too_large": 413, "bad_token": 401, "bad_host": 400}
 # ReadError/ParseError: the request was fine, the file is not a table we can read
 _UNPROCESSABLE = 422
 
@@ -110,9 +111,35 @@ class _TooLarge(Exception):
     pass
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _refusal(scope: Scope) -> tuple[int, str, str] | None:
+    """Why a request is refused before it reaches a route, as (status, message, code), or None.
+
+    A ``Host`` the server does not answer to is a page on another name resolving here (DNS
+    rebinding). A write whose ``Origin`` is another site, or opaque (``null``: a sandboxed iframe, a
+    ``data:`` page), or that the browser marks cross-site, is a forged form post (CSRF)."""
+    headers = dict(scope["headers"])
+    settings = scope["app"].state.settings
+    host = headers.get(b"host", b"").decode("latin-1")
+    if host and not settings.host_allowed(host):
+        shown = _CONTROL.sub("?", host)[:100]
+        return (400, f"不接受的主机名：{shown}（可用 --allowed-host 允许） / host not allowed: {shown} "
+                     "(allow it with --allowed-host)", "bad_host")
+    if scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        return None
+    origin = headers.get(b"origin")
+    cross = headers.get(b"sec-fetch-site") in (b"cross-site", b"same-site")
+    if origin == b"null" or cross or (origin and origin.split(b"://", 1)[-1] != host.encode("latin-1")):
+        return 403, "拒绝跨站请求 / cross-site request refused", "forbidden"
+    return None
+
+
 class SecurityHeaders:
-    """No inline script or style, no framing, no sniffing; and no cross-site form posts (CSRF):
-    a write whose Origin is another site is refused, token or not."""
+    """No inline script or style, no framing, no sniffing; no request under a host name the server
+    does not answer to (DNS rebinding), and no cross-site form posts (CSRF): a write whose Origin is
+    another site or opaque is refused, token or not."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -121,15 +148,6 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        origin = headers.get(b"origin")
-        if scope["method"] not in ("GET", "HEAD", "OPTIONS") and origin and origin != b"null":
-            host = headers.get(b"host", b"")
-            if origin.split(b"://", 1)[-1] != host:
-                await error_response(Request(scope), 403, "拒绝跨站请求 / cross-site request refused",
-                                     "forbidden")(scope, receive, send)
-                return
-
         async def add_headers(msg: Message) -> None:
             if msg["type"] == "http.response.start":
                 extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
@@ -139,6 +157,10 @@ class SecurityHeaders:
                 msg["headers"] = list(msg.get("headers", [])) + extra
             await send(msg)
 
+        refused = _refusal(scope)
+        if refused is not None:
+            await error_response(Request(scope), *refused)(scope, receive, add_headers)
+            return
         await self.app(scope, receive, add_headers)
 
 
