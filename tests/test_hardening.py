@@ -167,3 +167,111 @@ def test_serve_takes_allowed_hosts(tmp_path, monkeypatch):
                                  "--allowed-host", "a.example", "--allowed-host", "B.example"])
     assert r.exit_code == 0, r.output
     assert seen["hosts"] == ("a.example", "b.example")
+
+
+# -- 4. a damaged XLSX/DOCX raised foreign exceptions out of jixiao.parse -----------------------
+
+FORMATS = Path(__file__).parent / "data" / "formats"
+
+
+def _rezip(src: Path, dst: Path, change) -> Path:
+    """``src`` (a ZIP) written to ``dst`` with each member's bytes passed through ``change(name, data)``
+    (None drops the member)."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            data = change(name, zin.read(name))
+            if data is not None:
+                zout.writestr(name, data)
+    return dst
+
+
+@pytest.mark.parametrize("case", ["sheet-xml-broken", "styles-removed", "crc-broken"])
+def test_damaged_xlsx_is_a_jixiao_error_not_a_foreign_exception(tmp_path: Path, case: str) -> None:
+    src = FORMATS / "form_merged_cells.xlsx"
+    if case == "sheet-xml-broken":  # openpyxl's streaming reader: xml.etree.ElementTree.ParseError
+        path = _rezip(src, tmp_path / "b.xlsx", lambda n, d: d[:len(d) // 2] + b"<<" if "sheet1" in n else d)
+    elif case == "styles-removed":  # IndexError from openpyxl's styles
+        path = _rezip(src, tmp_path / "b.xlsx", lambda n, d: None if n == "xl/styles.xml" else d)
+    else:  # zipfile.BadZipFile: a flipped byte in the sheet's compressed bytes
+        import zipfile
+
+        data = bytearray(src.read_bytes())
+        with zipfile.ZipFile(src) as zf:
+            info = zf.getinfo("xl/worksheets/sheet1.xml")
+        at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + info.compress_size // 2
+        data[at] ^= 0xFF
+        path = tmp_path / "b.xlsx"
+        path.write_bytes(bytes(data))
+    with pytest.raises(jixiao.JixiaoError) as info:
+        jixiao.parse(path)
+    assert info.value.code == "xlsx-corrupt", info.value.message
+    _one_line(info.value.message)
+
+
+def test_damaged_docx_is_a_jixiao_error_not_a_foreign_exception(tmp_path: Path) -> None:
+    src = FORMATS / "form_merged_cells.docx"
+    for change in (lambda n, d: d[:len(d) // 3] if n == "word/document.xml" else d,
+                   lambda n, d: None if n == "word/document.xml" else d):
+        with pytest.raises(jixiao.JixiaoError) as info:
+            jixiao.parse(_rezip(src, tmp_path / "b.docx", change))
+        assert info.value.code == "docx-corrupt"
+        _one_line(info.value.message)
+
+
+def test_a_reader_bug_is_still_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jixiao import read as readers
+
+    def broken(path, *, progress=None):
+        raise IndexError("a library failing in a way its reader does not name")
+
+    monkeypatch.setitem(readers.READERS, "xlsx", broken)
+    with pytest.raises(ReadError) as info:
+        jixiao.parse(FORMATS / "form_merged_cells.xlsx")
+    assert info.value.code == "xlsx-corrupt" and "IndexError" in info.value.message
+    assert isinstance(info.value.__cause__, IndexError)  # kept for JIXIAO_DEBUG=1
+    _one_line(info.value.message)
+
+
+# -- 5. two imports into a new database raced on creating the schema ---------------------------
+
+_OPEN_AT = """
+import sys, time
+from jixiao.store import open_store
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+open_store(sys.argv[1]).dispose()
+"""
+
+
+def test_schema_creation_race_two_processes_on_a_new_database(db_url) -> None:
+    import subprocess
+    import sys
+
+    at = time.time() + 4  # all four past their imports, then opening the new database together
+    procs = [subprocess.Popen([sys.executable, "-c", _OPEN_AT, db_url, str(at)], stderr=subprocess.PIPE)
+             for _ in range(4)]
+    errors = [p.communicate(timeout=120)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, errors
+    from jixiao.store import open_store
+    from jixiao.store.migrate import SchemaState, schema_state
+
+    engine = open_store(db_url, create=False)
+    assert schema_state(engine) == SchemaState.CURRENT
+    engine.dispose()
+
+
+def test_schema_creation_race_waits_for_sqlites_switch_to_wal(tmp_path: Path) -> None:
+    # switching to WAL takes SQLite's exclusive lock without calling the busy handler: a process
+    # opening the new database while another holds it failed at once with "database is locked"
+    import sqlite3
+    import threading
+
+    from jixiao.store import open_store
+
+    path = tmp_path / "new.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE placeholder (x)")
+    threading.Timer(0.5, lambda: (holder.execute("ROLLBACK"), holder.close())).start()
+    open_store(str(path)).dispose()  # waited for the lock, then made the schema

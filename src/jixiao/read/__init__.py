@@ -18,7 +18,9 @@ import re
 import zipfile
 from collections.abc import Callable
 
+from jixiao.errors import JixiaoError
 from jixiao.read.base import Source
+from jixiao.read.files import read_error
 from jixiao.read.text import binary_error, binary_format, decode_text, read_text, text_source
 
 __all__ = ["READERS", "Progress", "Reader", "Source", "decode_text", "read", "read_text", "register", "sniff", "text_source"]
@@ -38,6 +40,9 @@ _HEAD_BYTES = 64 * 1024  # enough for every magic number and for OOXML's first m
 _HTML = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|table[\s>])",
                    re.IGNORECASE | re.DOTALL)
 # A one-line str that is not an existing file but looks like a file name: probably a typo.
+#: The error code of a damaged file of each format (the code its reader uses for one).
+_CORRUPT = {"pdf": "pdf-corrupt", "docx": "docx-corrupt", "xlsx": "xlsx-corrupt", "png": "image-corrupt",
+            "jpeg": "image-corrupt"}
 _PATHLIKE = re.compile(r"\S*\.(?:txt|text|html?|pdf|docx?|xlsx?|csv)", re.IGNORECASE)
 
 
@@ -126,7 +131,15 @@ def read(path_or_text: str | os.PathLike[str], *, progress: Progress | None = No
     reader = READERS.get(fmt)
     if reader is None:
         raise binary_error(fmt, os.fsdecode(path_or_text))
-    return reader(path_or_text, progress=progress)
+    try:
+        return reader(path_or_text, progress=progress)
+    except (JixiaoError, MemoryError):
+        raise
+    except Exception as exc:
+        # a library failing on a damaged file in a way its reader does not yet name: still a one-line
+        # error for the user (JIXIAO_DEBUG=1 shows the cause), never a foreign exception
+        raise read_error(_CORRUPT.get(fmt, "corrupt"), f"文件已损坏，无法读取（{type(exc).__name__}）",
+                         f"damaged file, cannot be read ({type(exc).__name__})", os.fsdecode(path_or_text)) from exc
 
 
 register("text", _read_text)
