@@ -275,3 +275,80 @@ def test_schema_creation_race_waits_for_sqlites_switch_to_wal(tmp_path: Path) ->
     holder.execute("CREATE TABLE placeholder (x)")
     threading.Timer(0.5, lambda: (holder.execute("ROLLBACK"), holder.close())).start()
     open_store(str(path)).dispose()  # waited for the lock, then made the schema
+
+
+# -- 6. min_amount=nan|inf|1e309 gave 500 (the SQLite filter inlined values as text) -------------
+
+@pytest.fixture(scope="module")
+def samples_client(samples_db):
+    from fastapi.testclient import TestClient
+
+    from jixiao.web import WebSettings, create_app
+
+    with TestClient(create_app(WebSettings(db=samples_db)), base_url="http://localhost",
+                    raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e309", "NaN"])
+def test_min_amount_nan_inf_is_a_clear_400_not_500(samples_client, value):
+    for path in ("/api/v1/search", "/search"):
+        for name in ("min_amount", "max_amount"):
+            r = samples_client.get(path, params={"q": "满意度", name: value})
+            assert r.status_code == 400, (path, name, r.text[:200])
+    r = samples_client.get("/api/v1/search", params={"q": "满意度", "min_amount": value, "format": "csv"})
+    assert r.status_code == 400 and "finite" in r.json()["error"]
+
+
+def test_min_amount_filter_binds_its_values(samples_db):
+    import math
+
+    from jixiao.errors import UsageError
+    from jixiao.store import open_store
+    from jixiao.store.search import Filters, search
+
+    engine = open_store(samples_db)
+    with engine.connect() as conn:
+        every = search(conn, "满意度", limit=500)
+        some = search(conn, "满意度", Filters(min_amount=100, max_amount=500.5), limit=500)
+        assert 0 < some.total < every.total and all(100 <= h.total <= 500.5 for h in some.hits)
+        for bad in (math.nan, math.inf, -math.inf):
+            with pytest.raises(UsageError, match="finite"):
+                search(conn, "满意度", Filters(min_amount=bad))
+    engine.dispose()
+
+
+def test_cli_min_amount_nan_is_a_usage_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from jixiao.cli.main import app
+
+    r = CliRunner().invoke(app, ["search", "满意度", "--db", str(tmp_path / "x.db"), "--min-amount", "nan"])
+    assert r.exit_code == 2 and "finite" in r.output
+
+
+# -- 7. ids beyond 64 bits gave 500 OverflowError (and an internal error on jixiao show) -----------
+
+@pytest.mark.parametrize("big", [2**31, 2**63, 2**64 + 5, 10**30])
+def test_ids_beyond_64_bits_are_404_not_500(samples_client, big):
+    for path in (f"/api/v1/documents/{big}", f"/api/v1/documents/{big}/table", f"/api/v1/documents/{big}/export",
+                 f"/api/v1/documents/{big}/render", f"/api/v1/projects/{big}", f"/documents/{big}",
+                 f"/projects/{big}"):
+        r = samples_client.get(path)
+        assert r.status_code == 404, (path, r.text[:200])
+    assert samples_client.delete(f"/api/v1/documents/{big}").status_code == 404
+    for path in (f"/api/v1/projects?document={big}", f"/api/v1/indicators?document={big}",
+                 f"/api/v1/findings?project={big}", f"/findings?document={big}"):
+        assert samples_client.get(path).status_code == 400, path
+    assert samples_client.get("/api/v1/documents/" + "9" * 5000).status_code in (400, 404)
+
+
+@pytest.mark.parametrize("ref", ["D99999999999999999999", "P18446744073709551621", "D" + "9" * 5000])
+def test_cli_show_of_an_id_beyond_64_bits_is_not_found(samples_db, ref):
+    from typer.testing import CliRunner
+
+    from jixiao.cli.main import app
+
+    r = CliRunner().invoke(app, ["show", ref, "--db", samples_db])
+    assert r.exit_code == 2 and ("没有文档" in r.output or "没有项目" in r.output), r.output
+    assert "内部错误" not in r.output and "Traceback" not in r.output

@@ -152,7 +152,7 @@ def document_render(conn: Conn, doc_id: int, to: Literal["xlsx", "html", "pdf"] 
 
 @api.get("/projects", summary="项目列表 / projects")
 def projects(request: Request, conn: Conn,
-             document: Annotated[int | None, Query(description="文档编号 / document id")] = None,
+             document: Annotated[int | None, Query(ge=0, le=Q.MAX_ID, description="文档编号 / document id")] = None,
              department: Annotated[str | None, Query(description="部门名称包含")] = None,
              name: Annotated[str | None, Query(description="项目名称包含 / name contains")] = None,
              page: Annotated[int, Query(ge=1, le=10_000)] = 1,
