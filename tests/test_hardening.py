@@ -3,6 +3,7 @@ inputs, requests and crashes that took jixiao down or lost data silently."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -352,3 +353,56 @@ def test_cli_show_of_an_id_beyond_64_bits_is_not_found(samples_db, ref):
     r = CliRunner().invoke(app, ["show", ref, "--db", samples_db])
     assert r.exit_code == 2 and ("没有文档" in r.output or "没有项目" in r.output), r.output
     assert "内部错误" not in r.output and "Traceback" not in r.output
+
+
+# -- 8. kill -9 of jixiao import left its worker processes running ----------------------------
+
+def _children(pid: int) -> set[int]:
+    kids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                kids.add(int(entry.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc (Linux)")
+def test_kill_9_of_jixiao_import_ends_its_worker_processes(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    tables = tmp_path / "tables"
+    subprocess.run([sys.executable, "-m", "jixiao", "synth", str(tables), "--size-mb", "3", "--seed", "3"],
+                   check=True, capture_output=True, timeout=300)
+    proc = subprocess.Popen([sys.executable, "-m", "jixiao", "import", str(tables), "--jobs", "2",
+                             "--db", str(tmp_path / "j.db")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := _children(proc.pid)) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the import started its workers"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [w for w in workers if _alive(w)], "every worker ended with its parent"
+    finally:
+        proc.kill()
+        for w in workers:
+            if _alive(w):
+                os.kill(w, signal.SIGKILL)
