@@ -96,7 +96,11 @@ async def upload_document(request: Request, file: Annotated[UploadFile, File(des
     settings = settings_of(request)
     up = U.spool_upload(settings, file.filename, await file.read())
     if dry_run:
-        return JSONResponse(await run_in_threadpool(U.preview, settings, up, request.app.state.engine), status_code=200)
+        try:  # nothing can save an API dry run later (saving sends the file again): it is not kept
+            return JSONResponse(await run_in_threadpool(U.preview, settings, up, request.app.state.engine),
+                                status_code=200)
+        finally:
+            U.discard_upload(settings, up.sha256)
     saved = await run_in_threadpool(U.save_upload, request.app.state.engine, settings, up)
     return JSONResponse(saved, status_code=201 if saved["status"] == "imported" else 200)
 
@@ -110,7 +114,8 @@ def document(conn: Conn, doc_id: int) -> Any:
 def remove_document(request: Request, doc_id: int) -> Any:
     check_token(request)
     gone = delete_document(request.app.state.engine, doc_id)
-    return {"ok": True, "deleted": gone.document_id, "source_path": gone.source_path, "version": gone.version,
+    return {"ok": True, "deleted": gone.document_id, "source_path": V.shown_source(gone.source_path),
+            "version": gone.version,
             "latest": gone.latest_id}
 
 

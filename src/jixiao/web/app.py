@@ -8,6 +8,7 @@ under uvicorn. Every page is drawn from the same data as its JSON twin (see
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from pathlib import Path
@@ -25,6 +26,7 @@ from .. import __version__
 from ..errors import JixiaoError, UsageError
 from .responses import JSONResponse, error_body
 from .settings import WebSettings
+from .uploads import discard_upload
 
 __all__ = ["create_app", "error_response"]
 
@@ -70,41 +72,44 @@ class BodyLimit:
     """Refuses a request body over ``max_bytes`` before it is parsed: by its Content-Length, or,
     for a chunked body, as soon as the bytes read pass the limit."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app: ASGIApp, max_bytes: int, limit_bytes: int | None = None) -> None:
+        # max_bytes: the whole body, the form's own bytes included; limit_bytes: the upload limit people set
+        self.app, self.max_bytes, self.limit_bytes = app, max_bytes, limit_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
-        limit_mb = self.max_bytes / 1024 / 1024
+        limit_mb = self.limit_bytes / 1024 / 1024
         message = (f"文件太大：上传上限为 {limit_mb:g} MB / file too large: the upload limit is {limit_mb:g} MB")
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
             await error_response(Request(scope), 413, message, "too_large")(scope, receive, send)
             return
         seen = 0
-        started = False
+        over = started = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             msg = await receive()
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > self.max_bytes:
+                    over = True
                     raise _TooLarge
             return msg
 
         async def watch(msg: Message) -> None:
             nonlocal started
+            if over:  # the app's answer to a body cut short (the form parser's 400) gives way to the 413
+                return
             started = started or msg["type"] == "http.response.start"
             await send(msg)
 
-        try:
+        with contextlib.suppress(_TooLarge):
             await self.app(scope, counted, watch)
-        except _TooLarge:
-            if not started:
-                await error_response(Request(scope), 413, message, "too_large")(scope, receive, send)
+        if over and not started:
+            await error_response(Request(scope), 413, message, "too_large")(scope, receive, send)
 
 
 class _TooLarge(Exception):
@@ -171,12 +176,21 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     from .pages import pages
 
     settings = settings or WebSettings()
-    app = FastAPI(title="jixiao 绩效 API", version=__version__, docs_url=None, redoc_url=None,
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        # previews nobody saved: the spool is for the wait between preview and save, not for ever
+        for sha in app.state.spooled:
+            discard_upload(settings, sha)
+
+    app = FastAPI(title="jixiao 绩效 API", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   openapi_url="/openapi.json", default_response_class=JSONResponse,
                   description="项目支出绩效目标：文档、项目、指标、检索、审核发现、统计与导出。"
                               "Every page of the web UI has a JSON twin here. Errors share one shape: "
                               '`{"ok": false, "status": 404, "error": "…", "code": "not_found"}`.')
     app.state.settings = settings
+    app.state.spooled = set()  # SHA-256 of the uploads this process previewed on the import page
     app.state.engine = engine or open_store(settings.db, create=True)
 
     @app.exception_handler(JixiaoError)
@@ -202,6 +216,7 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     app.include_router(api)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024,
+                       limit_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders)
     return app

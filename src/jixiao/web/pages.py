@@ -193,6 +193,7 @@ async def import_preview(request: Request, file: UploadFile, token: Annotated[st
     data = await file.read()
     try:
         up = U.spool_upload(settings, file.filename, data)
+        request.app.state.spooled.add(up.sha256)  # removed when the server stops, if not saved first
         preview = await run_in_threadpool(U.preview, settings, up, request.app.state.engine)
     except JixiaoError as e:
         return render(request, "import.html", {"preview": None, "error": e.message}, twin="/api/v1/import",
