@@ -244,8 +244,8 @@ def read_html(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES, 
     """Read an HTML page into a :class:`Source` whose text is its tables as tab-separated rows."""
     shown = os.fsdecode(path)
     data = read_limited(path, max_bytes=max_bytes)
-    markup, encoding = decode_text(data, name=shown)
     warnings: list[str] = []
+    markup, encoding = decode_text(data, name=shown, warnings=warnings)
     try:
         rows = html_rows(markup, warnings)
     except TableTooLarge as exc:
