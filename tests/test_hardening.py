@@ -463,3 +463,34 @@ def test_dry_run_uploads_are_not_left_in_the_temp_folder(web):
         assert c.post("/import", files=files).status_code == 200
         assert list(spool.iterdir()), "a page's preview waits for its save"
     assert not list(spool.iterdir()), "and goes when the server stops"
+
+
+# -- budgets for untrusted work: a parse has a cell budget, a setting with safe defaults -------------
+
+def test_parse_budget_refuses_more_cells_naming_the_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from jixiao.errors import UsageError
+    from jixiao.read import DEFAULT_MAX_CELLS, MAX_CELLS_ENV, max_cells
+
+    monkeypatch.delenv(MAX_CELLS_ENV, raising=False)
+    assert max_cells() == DEFAULT_MAX_CELLS
+    assert read(SAMPLES[0]).text  # a real table is far within it
+    with pytest.raises(ReadError) as info:
+        read(SAMPLES[0], cells=100)
+    assert info.value.code == "too-many-cells" and "100" in info.value.message
+    _one_line(info.value.message)
+    monkeypatch.setenv(MAX_CELLS_ENV, "100")
+    with pytest.raises(ReadError, match="100"):
+        jixiao.parse(SAMPLES[0])
+    monkeypatch.setenv(MAX_CELLS_ENV, "lots")
+    with pytest.raises(UsageError):
+        jixiao.parse(SAMPLES[0])
+
+
+def test_upload_over_the_parse_budget_is_refused_naming_it_while_others_are_served(web) -> None:
+    with web(max_cells=100) as c:
+        r = _upload(c)
+        assert r.status_code == 422 and r.json()["code"] == "too-many-cells", r.text
+        assert "100" in r.json()["error"]
+        assert c.get("/api/v1/documents").status_code == 200
+    with web() as c:
+        assert _upload(c).status_code == 201

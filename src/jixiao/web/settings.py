@@ -8,10 +8,11 @@ import secrets
 import tempfile
 from dataclasses import dataclass, field
 
-__all__ = ["ALLOWED_HOSTS_ENV", "DEFAULT_MAX_UPLOAD_MB", "TOKEN_ENV", "WebSettings", "default_allowed_hosts",
-           "host_name", "is_loopback"]
+__all__ = ["ALLOWED_HOSTS_ENV", "DEFAULT_MAX_UPLOAD_MB", "DEFAULT_WEB_MAX_CELLS", "TOKEN_ENV", "WebSettings",
+           "default_allowed_hosts", "host_name", "is_loopback"]
 
 DEFAULT_MAX_UPLOAD_MB = 20
+DEFAULT_WEB_MAX_CELLS = 500_000
 TOKEN_ENV = "JIXIAO_TOKEN"
 #: comma-separated host names the server answers to, as ``--allowed-host``
 ALLOWED_HOSTS_ENV = "JIXIAO_ALLOWED_HOSTS"
@@ -54,6 +55,9 @@ class WebSettings:
                                                                 f"jixiao-uploads-{os.getuid()}"))
     #: review configuration (TOML) applied to uploads, as ``jixiao import --config``
     review_config: str | None = None
+    #: parse budget of an upload, in cells (or lines of text): lower than the command line's, as a
+    #: server parses what anyone sends it (about 5 µs a cell: half a million is 2-3 s)
+    max_cells: int = DEFAULT_WEB_MAX_CELLS
     #: host names (the ``Host`` header, port aside) the server answers to; ``*`` any. ``None``: the
     #: ``$JIXIAO_ALLOWED_HOSTS`` list, else :func:`default_allowed_hosts`. A page on another name
     #: that resolves to this server (DNS rebinding) is refused.

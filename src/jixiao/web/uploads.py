@@ -129,7 +129,7 @@ def _parsed(settings: WebSettings, up: Upload) -> Parsed:
             return Parsed(data["name"], data["format"], data["encoding"], data["pages"],
                           Document.model_validate_json(data["document"]), _FINDINGS.validate_json(data["findings"]))
     try:
-        source = replace(read(body), name=up.name)
+        source = replace(read(body, cells=settings.max_cells), name=up.name)
     except JixiaoError as e:  # the reader names the file it read: the spool path, a directory on the server
         raise type(e)(e.message.replace(str(body), up.name), code=e.code) from None
     doc = parse_source(source)
