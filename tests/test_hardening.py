@@ -494,3 +494,35 @@ def test_upload_over_the_parse_budget_is_refused_naming_it_while_others_are_serv
         assert c.get("/api/v1/documents").status_code == 200
     with web() as c:
         assert _upload(c).status_code == 201
+
+
+def test_parse_time_and_memory_budgets_stop_the_work_naming_the_limit() -> None:
+    from jixiao.web.isolate import run_isolated
+
+    started = time.monotonic()
+    with pytest.raises(ReadError) as info:
+        run_isolated(time.sleep, (30,), seconds=1, megabytes=0)
+    assert info.value.code == "too-slow" and "1-second" in info.value.message
+    assert time.monotonic() - started < 15, "killed at the limit, not waited for"
+    _one_line(info.value.message)
+    with pytest.raises(ReadError) as info:
+        run_isolated(bytearray, (2 * 1024**3,), seconds=60, megabytes=512)
+    assert info.value.code == "too-large" and "512 MB" in info.value.message
+    assert run_isolated(sorted, ([3, 1, 2],), seconds=60, megabytes=512) == [1, 2, 3]
+    with pytest.raises(jixiao.ParseError):  # the child's JixiaoError comes back as itself
+        run_isolated(jixiao.parse, ("这不是表格\n",), seconds=60, megabytes=0)
+
+
+def test_upload_past_its_time_budget_is_stopped_while_others_are_served(web) -> None:
+    import threading
+
+    with web(parse_seconds=0.01) as c:  # no parse finishes in 10 ms: the limit is hit, the child killed
+        answers = []
+        uploader = threading.Thread(target=lambda: answers.append(_upload(c)))
+        uploader.start()
+        assert c.get("/api/v1/documents").status_code == 200
+        uploader.join(60)
+        [r] = answers
+        assert r.status_code == 422 and r.json()["code"] == "too-slow" and "0.01" in r.json()["error"]
+    with web(parse_seconds=0) as c:  # 0: parsed in the server's threads, as before
+        assert _upload(c).status_code == 201

@@ -33,7 +33,8 @@ __all__ = ["create_app", "error_response"]
 HERE = Path(__file__).parent
 log = logging.getLogger("jixiao.web")
 
-_STATUS_OF_CODE = {"not_found": 404, "forbidden": 403, "too_large": 413, "bad_token": 401, "bad_host": 400}
+_STATUS_OF_CODE = {"not_found": 404, "forbidden": 403, "too_large": 413, "bad_token": 401, "bad_host": 400,
+                   "internal": 500}
 # ReadError/ParseError: the request was fine, the file is not a table we can read
 _UNPROCESSABLE = 422
 

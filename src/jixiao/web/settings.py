@@ -8,11 +8,13 @@ import secrets
 import tempfile
 from dataclasses import dataclass, field
 
-__all__ = ["ALLOWED_HOSTS_ENV", "DEFAULT_MAX_UPLOAD_MB", "DEFAULT_WEB_MAX_CELLS", "TOKEN_ENV", "WebSettings",
-           "default_allowed_hosts", "host_name", "is_loopback"]
+__all__ = ["ALLOWED_HOSTS_ENV", "DEFAULT_MAX_UPLOAD_MB", "DEFAULT_PARSE_MEMORY_MB", "DEFAULT_PARSE_SECONDS",
+           "DEFAULT_WEB_MAX_CELLS", "TOKEN_ENV", "WebSettings", "default_allowed_hosts", "host_name", "is_loopback"]
 
 DEFAULT_MAX_UPLOAD_MB = 20
 DEFAULT_WEB_MAX_CELLS = 500_000
+DEFAULT_PARSE_SECONDS = 120.0
+DEFAULT_PARSE_MEMORY_MB = 4096
 TOKEN_ENV = "JIXIAO_TOKEN"
 #: comma-separated host names the server answers to, as ``--allowed-host``
 ALLOWED_HOSTS_ENV = "JIXIAO_ALLOWED_HOSTS"
@@ -58,6 +60,11 @@ class WebSettings:
     #: parse budget of an upload, in cells (or lines of text): lower than the command line's, as a
     #: server parses what anyone sends it (about 5 µs a cell: half a million is 2-3 s)
     max_cells: int = DEFAULT_WEB_MAX_CELLS
+    #: time budget of an upload's read, parse and review, in seconds, in a process of its own that is
+    #: killed past it (0: in the server's threads, no limit). A scan's OCR takes seconds a page.
+    parse_seconds: float = DEFAULT_PARSE_SECONDS
+    #: memory budget of that process (its address space), in MB (0: none)
+    parse_memory_mb: int = DEFAULT_PARSE_MEMORY_MB
     #: host names (the ``Host`` header, port aside) the server answers to; ``*`` any. ``None``: the
     #: ``$JIXIAO_ALLOWED_HOSTS`` list, else :func:`default_allowed_hosts`. A page on another name
     #: that resolves to this server (DNS rebinding) is refused.

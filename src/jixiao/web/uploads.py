@@ -30,6 +30,7 @@ from ..review.report import finding_dict, summarise
 from ..store.importer import make_reviewer
 from ..store.schema import DocumentRow
 from ..store.write import save_document
+from .isolate import run_isolated
 from .settings import WebSettings
 
 __all__ = ["Upload", "discard_upload", "load_upload", "preview", "save_upload", "spool_upload"]
@@ -120,6 +121,16 @@ class Parsed:
 _FINDINGS = TypeAdapter(list[Finding])
 
 
+def read_parse_review(path: str, name: str, cells: int, review_config: str | None) -> Parsed:
+    """Read, parse and review a spooled upload (in a process of its own, see :mod:`jixiao.web.isolate`)."""
+    try:
+        source = replace(read(path, cells=cells), name=name)
+    except JixiaoError as e:  # the reader names the file it read: the spool path, a directory on the server
+        raise type(e)(e.message.replace(path, name), code=e.code) from None
+    doc = parse_source(source)
+    return Parsed(name, source.format, source.encoding, source.pages, doc, make_reviewer(review_config)(doc))
+
+
 def _parsed(settings: WebSettings, up: Upload) -> Parsed:
     body, _ = _paths(settings, up.sha256)
     kept = body.with_suffix(".parsed.json")
@@ -128,13 +139,13 @@ def _parsed(settings: WebSettings, up: Upload) -> Parsed:
         if data["name"] == up.name:  # the same bytes uploaded under another name are another document
             return Parsed(data["name"], data["format"], data["encoding"], data["pages"],
                           Document.model_validate_json(data["document"]), _FINDINGS.validate_json(data["findings"]))
-    try:
-        source = replace(read(body, cells=settings.max_cells), name=up.name)
-    except JixiaoError as e:  # the reader names the file it read: the spool path, a directory on the server
-        raise type(e)(e.message.replace(str(body), up.name), code=e.code) from None
-    doc = parse_source(source)
-    out = Parsed(up.name, source.format, source.encoding, source.pages, doc,
-                 make_reviewer(settings.review_config)(doc))
+    args = (str(body), up.name, settings.max_cells, settings.review_config)
+    if settings.parse_seconds > 0:
+        out = run_isolated(read_parse_review, args, seconds=settings.parse_seconds,
+                           megabytes=settings.parse_memory_mb)
+    else:
+        out = read_parse_review(*args)
+    doc = out.doc
     kept.write_text(json.dumps({"name": out.name, "format": out.format, "encoding": out.encoding,
                                 "pages": out.pages, "document": doc.model_dump_json(by_alias=True),
                                 "findings": _FINDINGS.dump_json(out.findings).decode()}, ensure_ascii=False))
