@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 import zipfile
 from pathlib import Path
@@ -75,8 +76,10 @@ def mutants(data: bytes, seed: int):
             data, lambda n, d: _broken_xml(rnd, d) if n == broken and d else d)
 
 
-#: seeds per format: the quick readers get more, OCR (a few seconds a page) the fewest
-SEEDS = {"text": 8, "csv": 8, "html": 8, "xlsx": 8, "docx": 8, "pdf": 3, "jpeg": 1}
+#: seeds per format: the quick readers get more, OCR (a few seconds a page) the fewest;
+#: ``make fuzz`` multiplies them (JIXIAO_FUZZ_SCALE) for a long run
+SCALE = int(os.environ.get("JIXIAO_FUZZ_SCALE", "1"))
+SEEDS = {fmt: n * SCALE for fmt, n in {"text": 8, "csv": 8, "html": 8, "xlsx": 8, "docx": 8, "pdf": 3, "jpeg": 1}.items()}
 
 
 @pytest.mark.parametrize("fmt", list(SEEDS))
