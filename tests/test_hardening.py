@@ -526,3 +526,18 @@ def test_upload_past_its_time_budget_is_stopped_while_others_are_served(web) -> 
         assert r.status_code == 422 and r.json()["code"] == "too-slow" and "0.01" in r.json()["error"]
     with web(parse_seconds=0) as c:  # 0: parsed in the server's threads, as before
         assert _upload(c).status_code == 201
+
+
+def test_writes_are_rate_limited_per_client_with_retry_after(web) -> None:
+    from jixiao.web.app import WriteRateLimit
+
+    with web(writes_per_minute=3) as c:
+        codes = [c.delete("/api/v1/documents/999").status_code for _ in range(4)]
+        assert codes == [404, 404, 404, 429]
+        r = c.delete("/api/v1/documents/999")
+        assert r.json()["code"] == "rate_limited" and "每分钟最多 3 次" in r.json()["error"]
+        assert int(r.headers["retry-after"]) >= 1 and "x-frame-options" in r.headers
+        assert c.get("/api/v1/documents").status_code == 200  # reading is not limited
+    limiter = WriteRateLimit(None, per_minute=60)
+    assert [limiter._take("a", 0.0) for _ in range(60)] == [0] * 60 and limiter._take("a", 0.0) == 1
+    assert limiter._take("a", 1.0) == 0 and limiter._take("b", 1.0) == 0  # refilled a second's worth; per client

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import re
+import time
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -142,6 +144,45 @@ def _refusal(scope: Scope) -> tuple[int, str, str] | None:
     return None
 
 
+class WriteRateLimit:
+    """At most ``per_minute`` writes (uploads, saves, deletes) a minute from one client address, with
+    bursts up to that many: a script cannot keep the parser busy or fill the database. A token bucket
+    per address, in this server process (each of ``--workers`` counts its own)."""
+
+    _MAX_CLIENTS = 10_000  # addresses remembered before the idle ones are forgotten
+
+    def __init__(self, app: ASGIApp, per_minute: int) -> None:
+        self.app, self.per_minute = app, per_minute
+        self.buckets: dict[str, tuple[float, float]] = {}  # address -> (tokens left, when counted)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS") or self.per_minute <= 0:
+            await self.app(scope, receive, send)
+            return
+        wait = self._take((scope.get("client") or ("?",))[0], time.monotonic())
+        if wait:
+            message = (f"写入过于频繁：每分钟最多 {self.per_minute} 次，请 {wait} 秒后再试 / too many writes: "
+                       f"at most {self.per_minute} a minute; try again in {wait} s")
+            response = error_response(Request(scope), 429, message, "rate_limited")
+            response.headers["Retry-After"] = str(wait)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _take(self, client: str, now: float) -> int:
+        """Take one write from ``client``'s bucket: 0, or the seconds until one is left."""
+        rate = self.per_minute / 60
+        tokens, then = self.buckets.get(client, (float(self.per_minute), now))
+        tokens = min(float(self.per_minute), tokens + (now - then) * rate)
+        if tokens < 1:
+            self.buckets[client] = (tokens, now)
+            return math.ceil((1 - tokens) / rate)
+        self.buckets[client] = (tokens - 1, now)
+        if len(self.buckets) > self._MAX_CLIENTS:  # forget addresses idle a minute: their buckets are full
+            self.buckets = {c: b for c, b in self.buckets.items() if now - b[1] < 60}
+        return 0
+
+
 class SecurityHeaders:
     """No inline script or style, no framing, no sniffing; no request under a host name the server
     does not answer to (DNS rebinding), and no cross-site form posts (CSRF): a write whose Origin is
@@ -219,5 +260,6 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024,
                        limit_bytes=settings.max_upload_bytes)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(WriteRateLimit, per_minute=settings.writes_per_minute)
+    app.add_middleware(SecurityHeaders)  # outermost: refusals by host and origin come first
     return app

@@ -9,12 +9,14 @@ import tempfile
 from dataclasses import dataclass, field
 
 __all__ = ["ALLOWED_HOSTS_ENV", "DEFAULT_MAX_UPLOAD_MB", "DEFAULT_PARSE_MEMORY_MB", "DEFAULT_PARSE_SECONDS",
-           "DEFAULT_WEB_MAX_CELLS", "TOKEN_ENV", "WebSettings", "default_allowed_hosts", "host_name", "is_loopback"]
+           "DEFAULT_WEB_MAX_CELLS", "DEFAULT_WRITES_PER_MINUTE", "TOKEN_ENV", "WebSettings", "default_allowed_hosts",
+           "host_name", "is_loopback"]
 
 DEFAULT_MAX_UPLOAD_MB = 20
 DEFAULT_WEB_MAX_CELLS = 500_000
 DEFAULT_PARSE_SECONDS = 120.0
 DEFAULT_PARSE_MEMORY_MB = 4096
+DEFAULT_WRITES_PER_MINUTE = 60
 TOKEN_ENV = "JIXIAO_TOKEN"
 #: comma-separated host names the server answers to, as ``--allowed-host``
 ALLOWED_HOSTS_ENV = "JIXIAO_ALLOWED_HOSTS"
@@ -65,6 +67,8 @@ class WebSettings:
     parse_seconds: float = DEFAULT_PARSE_SECONDS
     #: memory budget of that process (its address space), in MB (0: none)
     parse_memory_mb: int = DEFAULT_PARSE_MEMORY_MB
+    #: writes (uploads, saves, deletes) one client address may make a minute (0: no limit)
+    writes_per_minute: int = DEFAULT_WRITES_PER_MINUTE
     #: host names (the ``Host`` header, port aside) the server answers to; ``*`` any. ``None``: the
     #: ``$JIXIAO_ALLOWED_HOSTS`` list, else :func:`default_allowed_hosts`. A page on another name
     #: that resolves to this server (DNS rebinding) is refused.
