@@ -110,6 +110,12 @@ def web(db_url, tmp_path):
     return make
 
 
+def _form_token(client) -> dict[str, str]:
+    import re
+
+    return {"csrf": re.search(r'name="csrf" value="([^"]+)"', client.get("/import").text).group(1)}
+
+
 def _upload(client, headers=None, name="one.txt"):
     data = SAMPLES[3].read_bytes()
     return client.post("/api/v1/documents", files={"file": (name, data, "text/plain")}, headers=headers or {})
@@ -126,7 +132,8 @@ def test_origin_null_write_is_refused_as_cross_site(web):
         saved = _upload(c, {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"})
         assert saved.status_code == 201
         doc_id = saved.json()["document_id"]
-        gone = c.post(f"/documents/{doc_id}/delete", headers={"Origin": "null"}, follow_redirects=False)
+        gone = c.post(f"/documents/{doc_id}/delete", headers={"Origin": "null"}, data=_form_token(c),
+                      follow_redirects=False)
         assert gone.status_code == 403 and "x-frame-options" in gone.headers
         assert c.get(f"/api/v1/documents/{doc_id}").status_code == 200
 
@@ -436,7 +443,8 @@ def test_errors_and_document_table_name_no_server_paths(web, tmp_path: Path):
                                                                      "application/zip")})
         assert r.status_code == 422 and "坏.xlsx" in r.json()["error"]
         assert spool not in r.text and "/tmp" not in r.text
-        page = c.post("/import", files={"file": ("猫.txt", "这是一只猫的故事。\n" * 20, "text/plain")})
+        page = c.post("/import", files={"file": ("猫.txt", "这是一只猫的故事。\n" * 20, "text/plain")},
+                      data=_form_token(c))
         assert page.status_code == 422 and spool not in page.text
         table = tmp_path / "secret-dir" / "部门表.txt"
         table.parent.mkdir()
@@ -460,7 +468,7 @@ def test_dry_run_uploads_are_not_left_in_the_temp_folder(web):
         spool = Path(c.app.state.settings.spool_dir)
         assert c.post("/api/v1/documents?dry_run=true", files=files).status_code == 200
         assert not list(spool.iterdir()), "an API dry run is not kept: nothing can save it later"
-        assert c.post("/import", files=files).status_code == 200
+        assert c.post("/import", files=files, data=_form_token(c)).status_code == 200
         assert list(spool.iterdir()), "a page's preview waits for its save"
     assert not list(spool.iterdir()), "and goes when the server stops"
 
@@ -541,3 +549,21 @@ def test_writes_are_rate_limited_per_client_with_retry_after(web) -> None:
     limiter = WriteRateLimit(None, per_minute=60)
     assert [limiter._take("a", 0.0) for _ in range(60)] == [0] * 60 and limiter._take("a", 0.0) == 1
     assert limiter._take("a", 1.0) == 0 and limiter._take("b", 1.0) == 0  # refilled a second's worth; per client
+
+
+def test_page_forms_need_their_csrf_token(web):
+    with web() as c:
+        saved = _upload(c).json()
+        delete = f"/documents/{saved['document_id']}/delete"
+        # no Origin (an old browser, a stripped header): the token is what refuses a forged form
+        for data in ({}, {"csrf": "guessed-token-of-enough-length"}):
+            r = c.post(delete, data=data, follow_redirects=False)
+            assert r.status_code == 403 and "刷新页面" in r.text
+        assert c.get(f"/api/v1/documents/{saved['document_id']}").status_code == 200
+        token = _form_token(c)
+        assert token["csrf"] == c.cookies.get("jixiao_csrf")
+        assert c.post(delete, data=token, follow_redirects=False).status_code == 303
+        assert c.get(f"/api/v1/documents/{saved['document_id']}").status_code == 404
+    with web() as fresh:  # the first page sets the cookie: not for scripts, not sent cross-site
+        cookie = fresh.get("/import").headers["set-cookie"].lower()
+        assert "jixiao_csrf=" in cookie and "httponly" in cookie and "samesite=strict" in cookie

@@ -243,12 +243,20 @@ def test_upload_preview_save_reupload_delete(writable):
     assert_error(writable.delete(f"/api/v1/documents/{doc_id}"), 404, "not_found")
 
 
+def form_token(client) -> dict[str, str]:
+    """The form token a page gives this client (with its cookie), as a form field."""
+    page = client.get("/import").text
+    return {"csrf": re.search(r'name="csrf" value="([^"]+)"', page).group(1)}
+
+
 def test_upload_pages_preview_then_save(writable):
     sample = SAMPLES[0]
-    r = writable.post("/import", files={"file": (sample.name, sample.read_bytes(), "text/plain")})
+    csrf = form_token(writable)
+    r = writable.post("/import", files={"file": (sample.name, sample.read_bytes(), "text/plain")}, data=csrf)
     assert r.status_code == 200 and "保存到数据库" in r.text and "R29" in r.text
     sha = re.search(r'name="sha256" value="([0-9a-f]{64})"', r.text).group(1)
-    saved = writable.post("/import/save", data={"sha256": sha}, follow_redirects=False)
+    assert writable.post("/import/save", data={"sha256": sha}, follow_redirects=False).status_code == 403
+    saved = writable.post("/import/save", data={"sha256": sha, **csrf}, follow_redirects=False)
     assert saved.status_code == 303 and saved.headers["location"].startswith("/documents/")
     assert "已保存" in writable.get(saved.headers["location"]).text
     assert_error(writable.post("/api/v1/documents", files={"file": ("x.txt", b"", "text/plain")}),
@@ -258,7 +266,8 @@ def test_upload_pages_preview_then_save(writable):
 def test_upload_of_something_else_is_a_clear_error(writable):
     r = writable.post("/api/v1/documents", files={"file": ("cat.txt", "这是一只猫的故事。\n" * 20, "text/plain")})
     assert_error(r, 422, r.json()["code"])
-    page = writable.post("/import", files={"file": ("bomb.xlsx", b"PK\x03\x04" + b"\0" * 100, "application/zip")})
+    page = writable.post("/import", files={"file": ("bomb.xlsx", b"PK\x03\x04" + b"\0" * 100, "application/zip")},
+                         data=form_token(writable))
     assert page.status_code == 422 and "error-message" in page.text
     assert writable.get("/api/v1/documents").json()["total"] == 0
 
