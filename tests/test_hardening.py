@@ -170,11 +170,16 @@ def test_serve_takes_allowed_hosts(tmp_path, monkeypatch):
     from jixiao.cli.main import app
 
     seen = {}
-    monkeypatch.setattr(uvicorn, "run", lambda asgi, **kw: seen.update(hosts=asgi.state.settings.allowed_hosts))
+    monkeypatch.setattr(uvicorn, "run", lambda asgi, **kw: seen.update(settings=asgi.state.settings))
     r = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "x.db"), "--port", "0",
-                                 "--allowed-host", "a.example", "--allowed-host", "B.example"])
+                                 "--allowed-host", "a.example", "--allowed-host", "B.example", "--parse-seconds", "30",
+                                 "--max-cells", "1000", "--writes-per-minute", "5"])
     assert r.exit_code == 0, r.output
-    assert seen["hosts"] == ("a.example", "b.example")
+    s = seen["settings"]
+    assert s.allowed_hosts == ("a.example", "b.example")
+    assert (s.parse_seconds, s.max_cells, s.writes_per_minute) == (30, 1000, 5)
+    r = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "x.db"), "--max-cells", "0"])
+    assert r.exit_code == 2 and "--max-cells" in r.output
 
 
 # -- 4. a damaged XLSX/DOCX raised foreign exceptions out of jixiao.parse -----------------------
