@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run serve test lint bench bench-review bench-review-precision bench-store bench-web score golden review-golden rules-doc clean
+.PHONY: run serve test lint bench bench-review bench-review-precision bench-store bench-web score golden review-golden rules-doc clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +68,7 @@ bench-store: $(STAMP)
 bench-web: $(STAMP)
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
 	$(BIN)/python benchmarks/web_bench.py --connections 8
+
+## fuzz: every reader fed damaged files of its format, 50 times the seeds `make test` runs (several minutes)
+fuzz: $(STAMP)
+	JIXIAO_FUZZ_SCALE=50 $(BIN)/python -m pytest tests/test_read_damaged.py -q

@@ -19,12 +19,14 @@ SAMPLES = sorted(SAMPLES_DIR.glob("*.txt"))
 PAGES = ["/", "/documents", "/documents/1", "/projects/1", "/search?q=满意度", "/indicators", "/findings",
          "/import", "/api", "/library", "/library?q=满意度&level1=满意度", "/library/1"]
 ERROR_KEYS = {"ok", "status", "error", "code"}
+#: a name the server answers to (TestClient's own "testserver" is refused, as any name not allowed is)
+BASE = "http://localhost"
 
 
 @pytest.fixture(scope="module")
 def client(samples_db):
     logging.getLogger("jixiao.web").setLevel(logging.CRITICAL)
-    with TestClient(create_app(WebSettings(db=samples_db)), raise_server_exceptions=False) as c:
+    with TestClient(create_app(WebSettings(db=samples_db)), base_url=BASE, raise_server_exceptions=False) as c:
         yield c
 
 
@@ -32,7 +34,7 @@ def client(samples_db):
 def writable(db_url, tmp_path):
     """A client on an empty database of its own, for tests that upload and delete."""
     with TestClient(create_app(WebSettings(db=db_url, spool_dir=str(tmp_path / "spool"))),
-                    raise_server_exceptions=False) as c:
+                    base_url=BASE, raise_server_exceptions=False) as c:
         yield c
 
 
@@ -254,12 +256,20 @@ def test_upload_preview_save_reupload_delete(writable):
     assert_error(writable.delete(f"/api/v1/documents/{doc_id}"), 404, "not_found")
 
 
+def form_token(client) -> dict[str, str]:
+    """The form token a page gives this client (with its cookie), as a form field."""
+    page = client.get("/import").text
+    return {"csrf": re.search(r'name="csrf" value="([^"]+)"', page).group(1)}
+
+
 def test_upload_pages_preview_then_save(writable):
     sample = SAMPLES[0]
-    r = writable.post("/import", files={"file": (sample.name, sample.read_bytes(), "text/plain")})
+    csrf = form_token(writable)
+    r = writable.post("/import", files={"file": (sample.name, sample.read_bytes(), "text/plain")}, data=csrf)
     assert r.status_code == 200 and "保存到数据库" in r.text and "R29" in r.text
     sha = re.search(r'name="sha256" value="([0-9a-f]{64})"', r.text).group(1)
-    saved = writable.post("/import/save", data={"sha256": sha}, follow_redirects=False)
+    assert writable.post("/import/save", data={"sha256": sha}, follow_redirects=False).status_code == 403
+    saved = writable.post("/import/save", data={"sha256": sha, **csrf}, follow_redirects=False)
     assert saved.status_code == 303 and saved.headers["location"].startswith("/documents/")
     assert "已保存" in writable.get(saved.headers["location"]).text
     assert_error(writable.post("/api/v1/documents", files={"file": ("x.txt", b"", "text/plain")}),
@@ -269,14 +279,15 @@ def test_upload_pages_preview_then_save(writable):
 def test_upload_of_something_else_is_a_clear_error(writable):
     r = writable.post("/api/v1/documents", files={"file": ("cat.txt", "这是一只猫的故事。\n" * 20, "text/plain")})
     assert_error(r, 422, r.json()["code"])
-    page = writable.post("/import", files={"file": ("bomb.xlsx", b"PK\x03\x04" + b"\0" * 100, "application/zip")})
+    page = writable.post("/import", files={"file": ("bomb.xlsx", b"PK\x03\x04" + b"\0" * 100, "application/zip")},
+                         data=form_token(writable))
     assert page.status_code == 422 and "error-message" in page.text
     assert writable.get("/api/v1/documents").json()["total"] == 0
 
 
 def test_upload_over_the_limit_is_refused_before_parsing(db_url, tmp_path):
     app = create_app(WebSettings(db=db_url, max_upload_bytes=1000, spool_dir=str(tmp_path)))
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as c:
         r = c.post("/api/v1/documents", files={"file": ("big.txt", b"x" * 200_000, "text/plain")})
         assert_error(r, 413, "too_large")
         assert "上传上限" in r.json()["error"]
@@ -302,7 +313,7 @@ def test_writes_need_a_token_off_loopback(db_url, tmp_path):
     app = create_app(WebSettings(db=db_url, host="0.0.0.0", token="s3cret", spool_dir=str(tmp_path)))
     sample = SAMPLES[3]
     files = {"file": (sample.name, sample.read_bytes(), "text/plain")}
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as c:
         assert_error(c.post("/api/v1/documents", files=files), 401, "bad_token")
         assert_error(c.post("/api/v1/documents", files=files, headers={"Authorization": "Bearer nope"}),
                      401, "bad_token")

@@ -27,7 +27,8 @@ def parse(path_or_text: str | os.PathLike[str], *, name: str | None = None) -> D
 
     A ``str`` naming an existing file is read as that file; any other
     ``str`` is the table's text. Raises :class:`ReadError` when the input
-    cannot be read as text and :class:`ParseError` when it holds no table.
+    cannot be read as text and :class:`ParseError` when it holds no table; never another exception
+    for bad input (but ``MemoryError``).
     """
     from .parse.document import parse_source
     from .read import read
@@ -37,4 +38,11 @@ def parse(path_or_text: str | os.PathLike[str], *, name: str | None = None) -> D
         from dataclasses import replace
 
         source = replace(source, name=name)
-    return parse_source(source)
+    try:
+        return parse_source(source)
+    except (JixiaoError, MemoryError):
+        raise
+    except Exception as exc:  # a parser bug: still one line for the caller, the cause chained for debugging
+        raise ParseError(f"解析失败（内部错误：{type(exc).__name__}），请报告这个文件 / "
+                         f"parsing failed (internal error: {type(exc).__name__}); please report this file",
+                         code="parse-failed") from exc

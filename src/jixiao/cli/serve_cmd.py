@@ -20,6 +20,18 @@ def serve_command(
     max_upload_mb: float = typer.Option(20, "--max-upload-mb", help="上传上限（MB）/ upload limit in MB"),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=32, help="工作进程数 / worker processes"),
     config: str | None = typer.Option(None, "--config", help="上传时的审核配置（TOML）/ review config for uploads"),
+    # None: WebSettings' default (not imported here: the web stack is slow to import for other commands)
+    parse_seconds: float | None = typer.Option(
+        None, "--parse-seconds", help="每次上传解析的时间上限（秒，默认 120；0 为不隔离）/ time budget of an "
+                                      "upload's parse in seconds (default 120; 0: not isolated)"),
+    max_cells: int | None = typer.Option(None, "--max-cells", help="每次上传的单元格上限（默认 500000）/ parse "
+                                                                   "budget of an upload in cells (default 500000)"),
+    writes_per_minute: int | None = typer.Option(
+        None, "--writes-per-minute", help="每个客户端每分钟的写入上限（默认 60；0 为不限）/ writes a client may "
+                                          "make a minute (default 60; 0: no limit)"),
+    allowed_host: list[str] = typer.Option(
+        [], "--allowed-host", help="接受的主机名（可重复；* 为任意；默认监听地址与本机名）/ a host name the server "
+                                     "answers to (repeat it; * for any; default: the address and localhost)"),
 ) -> None:
     """启动网页界面与 JSON API / serve the web UI and the JSON API."""
     import dataclasses
@@ -34,8 +46,15 @@ def serve_command(
 
     if max_upload_mb <= 0:
         raise UsageError("--max-upload-mb 须大于 0 / --max-upload-mb must be positive")
+    budgets = {k: v for k, v in (("parse_seconds", parse_seconds), ("max_cells", max_cells),
+                                 ("writes_per_minute", writes_per_minute)) if v is not None}
+    if (parse_seconds or 0) < 0 or (max_cells is not None and max_cells <= 0) or (writes_per_minute or 0) < 0:
+        raise UsageError("--parse-seconds、--writes-per-minute 不能为负，--max-cells 须大于 0 / "
+                         "--parse-seconds and --writes-per-minute must be ≥ 0, --max-cells positive")
     settings = WebSettings(db=resolve_url(db), host=host, token=token, review_config=config,
-                           max_upload_bytes=int(max_upload_mb * 1024 * 1024))
+                           max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+                           allowed_hosts=tuple(allowed_host) if allowed_host else None,
+                           **budgets)
     engine = open_store(settings.db, create=True)  # fail here, in one line, if the database can't be opened
     _check_address(host, port)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # a wildcard is reachable here too

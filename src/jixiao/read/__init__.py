@@ -18,10 +18,13 @@ import re
 import zipfile
 from collections.abc import Callable
 
+from jixiao.errors import JixiaoError, UsageError
 from jixiao.read.base import Source
+from jixiao.read.files import read_error
 from jixiao.read.text import binary_error, binary_format, decode_text, read_text, text_source
 
-__all__ = ["READERS", "Progress", "Reader", "Source", "decode_text", "read", "read_text", "register", "sniff", "text_source"]
+__all__ = ["DEFAULT_MAX_CELLS", "MAX_CELLS_ENV", "READERS", "Progress", "Reader", "Source", "decode_text", "max_cells",
+           "read", "read_text", "register", "sniff", "text_source"]
 
 #: Called by a reader as it goes: (pages or parts done, total). A reader whose every step is
 #: slow (OCR) calls it with (0, total) first.
@@ -38,6 +41,9 @@ _HEAD_BYTES = 64 * 1024  # enough for every magic number and for OOXML's first m
 _HTML = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|table[\s>])",
                    re.IGNORECASE | re.DOTALL)
 # A one-line str that is not an existing file but looks like a file name: probably a typo.
+#: The error code of a damaged file of each format (the code its reader uses for one).
+_CORRUPT = {"pdf": "pdf-corrupt", "docx": "docx-corrupt", "xlsx": "xlsx-corrupt", "png": "image-corrupt",
+            "jpeg": "image-corrupt"}
 _PATHLIKE = re.compile(r"\S*\.(?:txt|text|html?|pdf|docx?|xlsx?|csv)", re.IGNORECASE)
 
 
@@ -106,13 +112,44 @@ def _sniff_file(path: str | os.PathLike[str]) -> str:
     return fmt
 
 
-def read(path_or_text: str | os.PathLike[str], *, progress: Progress | None = None) -> Source:
+#: Cells (table cells, or lines of text) one input may hand the parser: its parse budget. The
+#: parser's time grows with them (about 5 µs each); a department's table has a few thousand.
+DEFAULT_MAX_CELLS = 2_000_000
+#: overrides DEFAULT_MAX_CELLS (a server sets its own, lower, for uploads)
+MAX_CELLS_ENV = "JIXIAO_MAX_CELLS"
+
+
+def max_cells() -> int:
+    """The parse budget in cells: ``$JIXIAO_MAX_CELLS``, else :data:`DEFAULT_MAX_CELLS`."""
+    raw = os.environ.get(MAX_CELLS_ENV, "").strip()
+    try:
+        return int(raw) if raw else DEFAULT_MAX_CELLS
+    except ValueError:
+        raise UsageError(f"{MAX_CELLS_ENV} 须是整数：{raw[:20]} / {MAX_CELLS_ENV} must be a whole number") from None
+
+
+def _within_budget(source: Source, limit: int) -> Source:
+    """Refuse a source with more cells than the parse budget, before the parser spends its time on it."""
+    cells = source.text.count("\t") + source.text.count("\n") + 1  # every cell, empty ones too
+    if cells > limit:
+        raise read_error("too-many-cells", f"内容超过 {limit:,} 个单元格（或行）的解析上限",
+                         f"over the parse budget of {limit:,} cells (or lines)", source.name)
+    return source
+
+
+def read(path_or_text: str | os.PathLike[str], *, progress: Progress | None = None,
+         cells: int | None = None) -> Source:
     """Read a file, or take text given directly, as a :class:`Source`.
 
     A ``Path`` (any ``os.PathLike``) is a file. A ``str`` is a file when it
     names an existing one and has no line break; otherwise it is the text itself.
-    ``progress`` is called as a long file (a PDF's pages) is read.
+    ``progress`` is called as a long file (a PDF's pages) is read. ``cells`` is the
+    parse budget (default :func:`max_cells`): an input with more is refused.
     """
+    return _within_budget(_read(path_or_text, progress), max_cells() if cells is None else cells)
+
+
+def _read(path_or_text: str | os.PathLike[str], progress: Progress | None) -> Source:
     if isinstance(path_or_text, str) and ("\n" in path_or_text or "\r" in path_or_text
                                           or not os.path.exists(path_or_text)):
         source = _as_csv_if_csv(text_source(path_or_text))
@@ -126,7 +163,15 @@ def read(path_or_text: str | os.PathLike[str], *, progress: Progress | None = No
     reader = READERS.get(fmt)
     if reader is None:
         raise binary_error(fmt, os.fsdecode(path_or_text))
-    return reader(path_or_text, progress=progress)
+    try:
+        return reader(path_or_text, progress=progress)
+    except (JixiaoError, MemoryError):
+        raise
+    except Exception as exc:
+        # a library failing on a damaged file in a way its reader does not yet name: still a one-line
+        # error for the user (JIXIAO_DEBUG=1 shows the cause), never a foreign exception
+        raise read_error(_CORRUPT.get(fmt, "corrupt"), f"文件已损坏，无法读取（{type(exc).__name__}）",
+                         f"damaged file, cannot be read ({type(exc).__name__})", os.fsdecode(path_or_text)) from exc
 
 
 register("text", _read_text)

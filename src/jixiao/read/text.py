@@ -122,7 +122,46 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return (best[1], best[2]) if best and best[0] >= 0.8 else None
 
 
-def _guess(data: bytes, name: str | None) -> tuple[str, str]:
+#: Invalid UTF-8 sequences a file may have and still be read as UTF-8 (with a warning): a flipped
+#: byte or a cut character, not another encoding, which breaks at nearly every non-ASCII character.
+_MAX_DAMAGE = 16
+_DAMAGE_RATIO = 50  # valid non-ASCII characters needed for each invalid sequence
+
+
+def _bad_utf8_offsets(data: bytes, limit: int) -> list[int] | None:
+    """Byte offsets of the invalid UTF-8 sequences in ``data``, or None past ``limit`` of them."""
+    offsets: list[int] = []
+    start = 0
+    while True:
+        try:
+            data[start:].decode("utf-8")
+            return offsets
+        except UnicodeDecodeError as e:
+            offsets.append(start + e.start)
+            if len(offsets) > limit:
+                return None
+            start += e.end
+
+
+def _damaged_utf8(data: bytes, name: str | None, warnings: list[str] | None) -> str | None:
+    """UTF-8 with a few damaged bytes (one flipped bit makes a whole file invalid), read with U+FFFD
+    in their place and a warning naming their lines; None when the data is not UTF-8 at all."""
+    offsets = _bad_utf8_offsets(data, _MAX_DAMAGE)
+    if not offsets:
+        return None
+    text = data.decode("utf-8", "replace")
+    if len(_NON_ASCII.findall(text)) - len(offsets) < _DAMAGE_RATIO * len(offsets):
+        return None
+    if warnings is not None:
+        lines = sorted({data.count(b"\n", 0, at) + 1 for at in offsets})
+        shown = "、".join(map(str, lines[:5])) + ("…" if len(lines) > 5 else "")
+        warnings.append(f"文件有 {len(offsets)} 处无效的 UTF-8 字节（第 {shown} 行），已替换为 �，"
+                        f"这些位置的文字可能有误 / {len(offsets)} invalid UTF-8 byte sequence(s) (line "
+                        f"{shown.replace('、', ', ')}) replaced by �: the text there may be wrong")
+    return text
+
+
+def _guess(data: bytes, name: str | None, warnings: list[str] | None = None) -> tuple[str, str]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             text = _strict(data[len(bom) :], "utf-8" if enc == "utf-8-sig" else enc)
@@ -140,6 +179,8 @@ def _guess(data: bytes, name: str | None) -> tuple[str, str]:
         few = not text.isascii() and next(itertools.islice(_NON_ASCII.finditer(text), _FEW, None), None) is None
         gb = _strict(data, "gb18030") if few else None
         return (gb, "gb18030") if gb is not None and _score(gb) > _score(text) else (text, "utf-8")
+    if (damaged := _damaged_utf8(data, name, warnings)) is not None:
+        return damaged, "utf-8"
     scored = [(_score(t), t, enc) for enc in ("gb18030", "utf-16-le", "utf-16-be")
               if not (enc != "gb18030" and len(data) % 2) and (t := _strict(data, enc)) is not None]
     # UTF-16 of pure hanzi has no NULs; it is taken only when it reads well, and better than GB18030.
@@ -169,15 +210,16 @@ def _normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def decode_text(data: bytes, *, name: str | None = None) -> tuple[str, str]:
+def decode_text(data: bytes, *, name: str | None = None, warnings: list[str] | None = None) -> tuple[str, str]:
     """Decode ``data`` to ``(text, encoding)``, line ends normalised to ``\\n``.
 
     Raises ``ReadError`` (code ``"binary"`` or ``"undecodable"``) for data that is
-    not text. ``name`` only labels error messages.
+    not text. ``name`` only labels error messages. UTF-8 with a few damaged bytes
+    is read with U+FFFD in their place and a warning appended to ``warnings``.
     """
     if (fmt := binary_format(data)) is not None:
         raise binary_error(fmt, name)
-    text, encoding = _guess(data, name)
+    text, encoding = _guess(data, name, warnings)
     # More than 1% odd controls (or any NUL) means a binary file that happened to decode.
     if "\x00" in text or next(itertools.islice(_BAD.finditer(text), len(text) // 100, None), None):
         raise binary_error(None, name)
@@ -188,11 +230,12 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES) 
     """Read a text file into a :class:`Source`, refusing what is missing, binary, empty or too large."""
     shown = os.fsdecode(path)
     data = read_limited(path, max_bytes=max_bytes)
-    text, encoding = decode_text(data, name=shown)
+    warnings: list[str] = []
+    text, encoding = decode_text(data, name=shown, warnings=warnings)
     if not text.strip():
         raise _error("empty", "文件只有空白，没有内容", "the file contains only whitespace", shown)
     return Source(text, name=Path(shown).name, encoding=encoding, format="text",
-                  sha256=Source.digest(data), size=len(data))
+                  sha256=Source.digest(data), size=len(data), warnings=tuple(warnings))
 
 
 def text_source(text: str, name: str | None = None) -> Source:

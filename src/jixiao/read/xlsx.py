@@ -16,6 +16,7 @@ import re
 import warnings
 from pathlib import Path
 
+from jixiao.errors import JixiaoError
 from jixiao.read.base import MAX_TEXT_BYTES, Source
 from jixiao.read.files import open_zip, read_error, read_limited
 from jixiao.read.layout import Cell, render
@@ -84,7 +85,13 @@ def xlsx_rows(data: bytes, name: str | None = None) -> list[list[Cell]]:
             width = max((i + 1 for r in sheet for i, c in enumerate(r) if c.lines), default=0)
             rows.extend(r[:width] + [Cell() for _ in range(width - len(r))] for r in sheet)
             rows.append([])  # sheets apart
-    except (KeyError, ValueError, TypeError, OSError) as exc:
+    except JixiaoError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as exc:
+        # openpyxl reads each sheet as rows are asked for: a damaged one raises whatever its XML parser,
+        # zipfile or zlib raise (ParseError, BadZipFile, zlib.error, IndexError for a missing styles part)
         raise read_error("xlsx-corrupt", f"Excel 文件已损坏（{type(exc).__name__}）",
                          f"damaged XLSX ({type(exc).__name__})", name) from None
     finally:

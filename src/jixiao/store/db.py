@@ -10,6 +10,7 @@ the write lock instead of deadlocking half-way through a document.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -67,13 +68,30 @@ def open_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
 
 
+def _set_wal(cur) -> None:
+    """WAL mode. Switching to it takes an exclusive lock without waiting (SQLite calls no busy
+    handler for it), so a process opening a brand-new database while another is switching it or
+    creating its schema would fail at once with "database is locked": it retries instead."""
+    import sqlite3
+
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:
         # The driver's own transaction handling would BEGIN late and DEFERRED; we say when.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        _set_wal(cur)
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_S * 1000}")

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, select, update
 from ..errors import UsageError
 from . import rows as R
 from . import tokens as T
-from .query import load_document
+from .query import is_row_id, load_document
 from .schema import (
     DocumentRow,
     FindingRow,
@@ -66,7 +66,7 @@ def delete_document(engine: Engine, doc_id: int) -> Deleted:
     """Remove document version ``doc_id`` and all its rows in one transaction."""
     with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
         row = conn.execute(select(DocumentRow.source_path, DocumentRow.version, DocumentRow.is_latest)
-                           .where(DocumentRow.id == doc_id)).first()
+                           .where(DocumentRow.id == doc_id)).first() if is_row_id(doc_id) else None
         if row is None:
             raise UsageError(f"没有文档 D{doc_id} / no document D{doc_id}", code="not_found")
         if conn.dialect.name == "sqlite":

@@ -9,6 +9,8 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -182,7 +184,7 @@ def import_files(engine: Engine, files: Iterable[str], *, review: bool = True, c
         return
     url = _shared_url(engine)
     pending: deque[tuple[str, str | None, str | None, Future | ImportOutcome]] = deque()
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=watch_parent, initargs=(os.getpid(),)) as pool:
         for f in files:
             if url is not None:
                 pending.append((f, None, None, pool.submit(_check_and_prepare, url, f, engine.dialect.name, review,
@@ -195,6 +197,24 @@ def import_files(engine: Engine, files: Iterable[str], *, review: bool = True, c
                 yield _finish(engine, *pending.popleft())
         while pending:
             yield _finish(engine, *pending.popleft())
+
+
+#: How often a worker looks for its parent: the longest a worker outlives a killed ``jixiao import``.
+PARENT_CHECK_S = 0.5
+
+
+def watch_parent(parent_pid: int) -> None:
+    """In a worker: exit as soon as the process that started it is gone.
+
+    A parent killed with SIGKILL cleans nothing up, and its workers would wait on the task queue (or
+    finish parsing a file nobody will store) for ever: a thread here notices the parent is gone, by
+    the worker being handed to another parent, and ends the worker."""
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="jixiao-parent-watch", daemon=True).start()
 
 
 def _shared_url(engine: Engine) -> str | None:

@@ -8,13 +8,14 @@ migrated behind its back by whichever colleague upgraded jixiao first.
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from ..errors import UsageError
 
@@ -83,6 +84,26 @@ def schema_state(engine: Engine) -> str:
     return SchemaState.BEHIND if rev in known else SchemaState.UNKNOWN
 
 
+#: PostgreSQL advisory lock key held while a new database gets its schema ("jixiao" in ASCII)
+_SCHEMA_LOCK = 0x6A697869616F
+# Alembic loads its migration scripts into shared module state: one creation at a time in a process
+_CREATING = threading.Lock()
+
+
+def _create_schema(engine: Engine) -> None:
+    """Give a new database the current schema — once, though two processes (two imports into a new
+    database) may find it empty together: the first to take the lock (SQLite's write lock, taken at
+    BEGIN; a PostgreSQL advisory lock) creates it, the other waits and then finds it made."""
+    cfg = _config()
+    with _CREATING, engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+        if MigrationContext.configure(conn).get_current_revision() is not None:
+            return  # made while we waited
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
 def check_schema(engine: Engine, *, create: bool = True) -> None:
     """Make sure the database has jixiao's current schema, creating it when the database is new.
 
@@ -90,12 +111,16 @@ def check_schema(engine: Engine, *, create: bool = True) -> None:
     newer (this jixiao is too old for it) or not jixiao's at all.
     """
     state = schema_state(engine)
+    if state == SchemaState.UNKNOWN:
+        # tables but no revision: another process may have committed a new schema between our reading
+        # the revision and listing the tables; a second look reads its revision
+        state = schema_state(engine)
     if state == SchemaState.CURRENT:
         return
     if state == SchemaState.EMPTY:
         if not create:
             raise UsageError("数据库是空的，先用 jixiao import 导入 / the database is empty: run jixiao import first")
-        upgrade(engine)
+        _create_schema(engine)
         return
     if state == SchemaState.BEHIND:
         raise UsageError("数据库结构较旧，请先运行 jixiao db upgrade / "

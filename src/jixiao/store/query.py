@@ -18,7 +18,7 @@ from ..model import Document
 from .rows import document_from_rows
 from .schema import DocumentRow, FindingRow, IndicatorRow, ProjectRow, ResidueRow, UnitRow, WarningRow
 
-__all__ = ["EXPORT_COLUMNS", "Ref", "document_summary", "export_rows", "find_documents", "list_documents",
+__all__ = ["EXPORT_COLUMNS", "MAX_ID", "Ref", "is_row_id", "document_summary", "export_rows", "find_documents", "list_documents",
            "load_document", "parse_ref", "project_detail", "search_export_rows"]
 
 
@@ -29,6 +29,14 @@ class Ref:
 
 
 _REF = re.compile(r"(?i)([dp]?)(\d+)")
+#: The largest id a row can have: ids are INTEGER columns, 32 bits on PostgreSQL. A larger one names
+#: nothing, and handed to a driver would overflow it (OverflowError, NumericValueOutOfRange).
+MAX_ID = 2**31 - 1
+
+
+def is_row_id(i: int) -> bool:
+    """Whether ``i`` can be a row's id: otherwise it is not looked up, it is not there."""
+    return 0 <= i <= MAX_ID
 
 
 def parse_ref(text: str) -> Ref:
@@ -37,7 +45,12 @@ def parse_ref(text: str) -> Ref:
     if not m:
         raise UsageError(f"无法识别的编号：{text}（文档写 D12，项目写 P345）/ "
                          "not a document or project id (D12, P345)")
-    return Ref("project" if m.group(1).lower() == "p" else "document", int(m.group(2)))
+    kind = "project" if m.group(1).lower() == "p" else "document"
+    digits = m.group(2).lstrip("0") or "0"
+    if len(digits) > len(str(MAX_ID)):  # past any id, and int() refuses 4,300 digits or more
+        shown = f"{m.group(1).upper() or 'D'}{digits[:20]}{'…' if len(digits) > 20 else ''}"
+        raise UsageError(f"没有{'项目' if kind == 'project' else '文档'} {shown} / no {kind} {shown}", code="not_found")
+    return Ref(kind, int(digits))
 
 
 def _dicts(conn: Connection, stmt) -> list[dict[str, Any]]:
@@ -80,7 +93,8 @@ def _finding_counts(conn: Connection, doc_ids: Sequence[int]) -> dict[int, int]:
 
 
 def _document_row(conn: Connection, doc_id: int) -> dict[str, Any]:
-    row = conn.execute(select(DocumentRow.__table__).where(DocumentRow.id == doc_id)).first()
+    row = conn.execute(select(DocumentRow.__table__).where(DocumentRow.id == doc_id)).first() \
+        if is_row_id(doc_id) else None
     if row is None:
         raise UsageError(f"没有文档 D{doc_id} / no document D{doc_id}", code="not_found")
     return dict(row._mapping)
@@ -133,7 +147,8 @@ def document_summary(conn: Connection, doc_id: int) -> dict[str, Any]:
 
 def project_detail(conn: Connection, project_id: int) -> dict[str, Any]:
     """One project with its document's header, amounts, goal, indicators, warnings and findings."""
-    row = conn.execute(select(ProjectRow.__table__).where(ProjectRow.id == project_id)).first()
+    row = conn.execute(select(ProjectRow.__table__).where(ProjectRow.id == project_id)).first() \
+        if is_row_id(project_id) else None
     if row is None:
         raise UsageError(f"没有项目 P{project_id} / no project P{project_id}", code="not_found")
     p = dict(row._mapping)
@@ -155,7 +170,8 @@ def find_documents(conn: Connection, refs: Sequence[str]) -> list[int]:
     for text in refs:
         ref = parse_ref(text)
         if ref.kind == "project":
-            doc_id = conn.execute(select(ProjectRow.document_id).where(ProjectRow.id == ref.id)).scalar()
+            doc_id = conn.execute(select(ProjectRow.document_id).where(ProjectRow.id == ref.id)).scalar() \
+                if is_row_id(ref.id) else None
             if doc_id is None:
                 raise UsageError(f"没有项目 P{ref.id} / no project P{ref.id}", code="not_found")
         else:

@@ -16,10 +16,13 @@ amount and finding filters are checked on the rows as they stream by.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ARRAY, Connection, Integer, and_, any_, bindparam, exists, func, or_, select, text
+from sqlalchemy.sql import column as sql_column
+from sqlalchemy.sql import table as sql_table
 
 from ..errors import UsageError
 from . import tokens as T
@@ -46,6 +49,12 @@ class Filters:
     max_amount: float | None = None
     has_finding: bool | None = None
     all_versions: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("min_amount", "max_amount"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):  # nan compares false with everything
+                raise UsageError(f"金额筛选须是有限的数：{name}={value} / {name} must be a finite number, not {value}")
 
     def describe(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v not in (None, False)}
@@ -166,15 +175,14 @@ def _candidates(conn: Connection, q: T.Query, f: Filters, n: int | None) -> list
                 .order_by(E.id).limit(n))
         return list(conn.execute(stmt).scalars())
     # SQLite: the FTS5 table is the outer loop, in rowid order, so LIMIT stops the scan early.
+    # Every value is a bound parameter: inlined as text, a float such as nan or inf is not SQL.
+    fts = sql_table("search_fts", sql_column("rowid"))
+    stmt = (select(fts.c.rowid).where(text("search_fts MATCH :match").bindparams(match=T.fts5_match(q)))
+            .order_by(fts.c.rowid).limit(-1 if n is None else n))
     conds = _row_conditions(conn, f, E.document_id, E.project_id, E.indicator_id)
-    where = ""
     if conds:
-        compiled = select(E.id).where(E.id == text("search_fts.rowid"), *conds).compile(
-            conn, compile_kwargs={"literal_binds": True})
-        where = f" AND EXISTS ({compiled})"
-    sql = (f"SELECT search_fts.rowid FROM search_fts WHERE search_fts MATCH ?{where} "
-           "ORDER BY search_fts.rowid LIMIT ?")
-    return [i for (i,) in conn.exec_driver_sql(sql, (T.fts5_match(q), -1 if n is None else n))]
+        stmt = stmt.where(select(E.id).where(E.id == fts.c.rowid, *conds).exists())
+    return list(conn.execute(stmt).scalars())
 
 
 def search(conn: Connection, query: str, filters: Filters | None = None, *, limit: int = 20,

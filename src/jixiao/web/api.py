@@ -96,7 +96,11 @@ async def upload_document(request: Request, file: Annotated[UploadFile, File(des
     settings = settings_of(request)
     up = U.spool_upload(settings, file.filename, await file.read())
     if dry_run:
-        return JSONResponse(await run_in_threadpool(U.preview, settings, up, request.app.state.engine), status_code=200)
+        try:  # nothing can save an API dry run later (saving sends the file again): it is not kept
+            return JSONResponse(await run_in_threadpool(U.preview, settings, up, request.app.state.engine),
+                                status_code=200)
+        finally:
+            U.discard_upload(settings, up.sha256)
     saved = await run_in_threadpool(U.save_upload, request.app.state.engine, settings, up)
     return JSONResponse(saved, status_code=201 if saved["status"] == "imported" else 200)
 
@@ -110,7 +114,8 @@ def document(conn: Conn, doc_id: int) -> Any:
 def remove_document(request: Request, doc_id: int) -> Any:
     check_token(request)
     gone = delete_document(request.app.state.engine, doc_id)
-    return {"ok": True, "deleted": gone.document_id, "source_path": gone.source_path, "version": gone.version,
+    return {"ok": True, "deleted": gone.document_id, "source_path": V.shown_source(gone.source_path),
+            "version": gone.version,
             "latest": gone.latest_id}
 
 
@@ -152,7 +157,7 @@ def document_render(conn: Conn, doc_id: int, to: Literal["xlsx", "html", "pdf"] 
 
 @api.get("/projects", summary="项目列表 / projects")
 def projects(request: Request, conn: Conn,
-             document: Annotated[int | None, Query(description="文档编号 / document id")] = None,
+             document: Annotated[int | None, Query(ge=0, le=Q.MAX_ID, description="文档编号 / document id")] = None,
              department: Annotated[str | None, Query(description="部门名称包含")] = None,
              name: Annotated[str | None, Query(description="项目名称包含 / name contains")] = None,
              page: Annotated[int, Query(ge=1, le=10_000)] = 1,

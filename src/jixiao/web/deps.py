@@ -11,7 +11,11 @@ from starlette.requests import Request
 from ..errors import UsageError
 from .settings import WebSettings
 
-__all__ = ["check_token", "connection", "settings_of"]
+__all__ = ["CSRF_COOKIE", "check_csrf", "check_token", "connection", "csrf_token", "settings_of"]
+
+#: the cookie holding a browser's form token: a page's forms carry its value back, which another
+#: site can neither read nor set (double-submit; SameSite=Strict keeps it off cross-site requests)
+CSRF_COOKIE = "jixiao_csrf"
 
 
 def connection(request: Request) -> Iterator[Connection]:
@@ -36,3 +40,18 @@ def check_token(request: Request, supplied: str | None = None) -> None:
         raise UsageError("需要写入令牌：服务器不只监听本机，上传和删除须提供 jixiao serve 打印的令牌 / "
                          "a write token is needed: this server listens beyond loopback; give the token "
                          "jixiao serve printed", code="bad_token")
+
+
+def csrf_token(request: Request) -> tuple[str, bool]:
+    """This browser's form token, and whether it is new (the page sets the cookie)."""
+    known = request.cookies.get(CSRF_COOKIE, "")
+    return (known, False) if len(known) >= 16 else (secrets.token_urlsafe(18), True)
+
+
+def check_csrf(request: Request, supplied: str | None) -> None:
+    """A page's form post must carry the token of the cookie its page set: a form on another site
+    cannot know it, whatever the browser sends as Origin."""
+    known = request.cookies.get(CSRF_COOKIE, "")
+    if not known or not supplied or not secrets.compare_digest(known.encode(), supplied.encode()):
+        raise UsageError("表单已过期或来自别的网站：请刷新页面再提交 / the form has expired or came from "
+                         "another site: reload the page and submit it again", code="forbidden")

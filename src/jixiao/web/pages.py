@@ -23,7 +23,7 @@ from ..store.delete import delete_document
 from . import charts as C
 from . import uploads as U
 from . import views as V
-from .deps import check_token, connection, settings_of
+from .deps import CSRF_COOKIE, check_csrf, check_token, connection, csrf_token, settings_of
 from .i18n import COOKIE, LANGUAGES, language, translator
 from .params import DocumentListParams, FindingParams, IndicatorParams, SearchParams
 
@@ -79,10 +79,13 @@ def url_with(request: Request, path: str | None = None, /, **changes: Any) -> st
 def render(request: Request, template: str, data: dict[str, Any], *, twin: str | None, status: int = 200,
            **extra: Any) -> Response:
     lang = language(request)
-    ctx = {"d": data, "t": translator(lang), "lang": lang, "twin": twin, "version": __version__,
+    csrf, new_csrf = csrf_token(request)
+    ctx = {"d": data, "t": translator(lang), "lang": lang, "twin": twin, "version": __version__, "csrf": csrf,
            "money": money, "pct": pct, "num": num, "comparator": COMPARATOR, "severity": _label(SEVERITY, lang), "kind": _label(KIND, lang),
            "url_with": lambda **kw: url_with(request, **kw), "settings": settings_of(request), **extra}
     response = templates.TemplateResponse(request, template, ctx, status_code=status)
+    if new_csrf:
+        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(COOKIE, request.query_params["lang"], max_age=365 * 24 * 3600, samesite="lax")
     return response
@@ -137,7 +140,9 @@ def document(request: Request, conn: Conn, doc_id: int) -> Response:
 
 
 @pages.post("/documents/{doc_id}/delete")
-def delete(request: Request, doc_id: int, token: Annotated[str | None, Form()] = None) -> Response:
+def delete(request: Request, doc_id: int, token: Annotated[str | None, Form()] = None,
+           csrf: Annotated[str | None, Form()] = None) -> Response:
+    check_csrf(request, csrf)
     check_token(request, token)
     delete_document(request.app.state.engine, doc_id)
     return RedirectResponse("/documents?deleted=" + str(doc_id), status_code=303)
@@ -207,11 +212,14 @@ def import_form(request: Request) -> Response:
 
 
 @pages.post("/import")
-async def import_preview(request: Request, file: UploadFile, token: Annotated[str | None, Form()] = None) -> Response:
+async def import_preview(request: Request, file: UploadFile, token: Annotated[str | None, Form()] = None,
+                         csrf: Annotated[str | None, Form()] = None) -> Response:
+    check_csrf(request, csrf)
     settings = settings_of(request)
     data = await file.read()
     try:
         up = U.spool_upload(settings, file.filename, data)
+        request.app.state.spooled.add(up.sha256)  # removed when the server stops, if not saved first
         preview = await run_in_threadpool(U.preview, settings, up, request.app.state.engine)
     except JixiaoError as e:
         return render(request, "import.html", {"preview": None, "error": e.message}, twin="/api/v1/import",
@@ -221,7 +229,9 @@ async def import_preview(request: Request, file: UploadFile, token: Annotated[st
 
 @pages.post("/import/save")
 async def import_save(request: Request, sha256: Annotated[str, Form()],
-                      token: Annotated[str | None, Form()] = None) -> Response:
+                      token: Annotated[str | None, Form()] = None,
+                      csrf: Annotated[str | None, Form()] = None) -> Response:
+    check_csrf(request, csrf)
     check_token(request, token)
     settings = settings_of(request)
     up = U.load_upload(settings, sha256)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..store.query import MAX_ID
 from ..store.search import Filters
 from ..store.stats import FindingFilters, IndicatorFilters
 
@@ -44,8 +45,8 @@ class SearchParams(_Paged):
     year: int | None = Field(None, ge=1900, le=2200, description="年度 / year")
     level1: str | None = Field(None, description="一级指标：产出/效益/满意度/成本 / level 1")
     level2: str | None = Field(None, description="二级指标，如 数量、质量 / level 2")
-    min_amount: float | None = Field(None, description="项目总计下限 / project total ≥")
-    max_amount: float | None = Field(None, description="项目总计上限 / project total ≤")
+    min_amount: float | None = Field(None, allow_inf_nan=False, description="项目总计下限 / project total ≥")
+    max_amount: float | None = Field(None, allow_inf_nan=False, description="项目总计上限 / project total ≤")
     has_finding: bool | None = Field(None, description="有（true）或没有（false）审核发现 / with findings")
     all_versions: bool = Field(False, description="也搜索旧版本 / include older versions")
 
@@ -64,7 +65,7 @@ class IndicatorParams(_Paged):
     unit: str | None = Field(None, max_length=32, description="计量单位 / unit of the value")
     department: str | None = Field(None, description="部门名称包含 / department contains")
     year: int | None = Field(None, ge=1900, le=2200, description="年度 / year")
-    document: int | None = Field(None, description="只看这份文档（编号）/ one document")
+    document: int | None = Field(None, ge=0, le=MAX_ID, description="只看这份文档（编号）/ one document")
 
     def filters(self) -> IndicatorFilters:
         return IndicatorFilters(level1=self.level1, level2=self.level2, kind=self.kind,
@@ -78,8 +79,8 @@ class FindingParams(_Paged):
     min_severity: Literal["error", "warning", "info"] | None = Field(
         None, description="只看此级别或更严重的（warning：不含提示）/ this severity or worse (warning: no hints)")
     department: str | None = Field(None, description="部门名称包含 / department contains")
-    document: int | None = Field(None, description="文档编号 / document id")
-    project: int | None = Field(None, description="项目编号 / project id")
+    document: int | None = Field(None, ge=0, le=MAX_ID, description="文档编号 / document id")
+    project: int | None = Field(None, ge=0, le=MAX_ID, description="项目编号 / project id")
 
     def filters(self) -> FindingFilters:
         return FindingFilters(rule=self.rule, severity=self.severity, min_severity=self.min_severity,

@@ -3,8 +3,9 @@
 An upload waits in the spool directory under its SHA-256 between the
 preview and the save, so saving is a second, small request that names the
 hash rather than sending the file again; what the preview parsed waits
-beside it, so the save does not parse again. Spooled files older than a day
-are removed on the next upload.
+beside it, so the save does not parse again. An API dry run is removed as soon
+as it is answered (nothing can save it later); a page's preview when it is
+saved, when the server stops, or a day later (on the next upload).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy import Engine, select
 
-from ..errors import UsageError
+from ..errors import JixiaoError, UsageError
 from ..model import Document, Finding
 from ..parse.document import parse_source
 from ..read import read
@@ -29,9 +30,10 @@ from ..review.report import finding_dict, summarise
 from ..store.importer import make_reviewer
 from ..store.schema import DocumentRow
 from ..store.write import save_document
+from .isolate import run_isolated
 from .settings import WebSettings
 
-__all__ = ["Upload", "load_upload", "preview", "save_upload", "spool_upload"]
+__all__ = ["Upload", "discard_upload", "load_upload", "preview", "save_upload", "spool_upload"]
 
 _SHA = re.compile(r"[0-9a-f]{64}")
 _KEEP_SECONDS = 24 * 3600
@@ -86,6 +88,15 @@ def spool_upload(settings: WebSettings, name: str | None, data: bytes) -> Upload
     return up
 
 
+def discard_upload(settings: WebSettings, sha: str) -> None:
+    """Remove a spooled upload and what its preview parsed (nothing if already gone)."""
+    if not _SHA.fullmatch(sha or ""):
+        return
+    body, meta = _paths(settings, sha)
+    for p in (body, meta, body.with_suffix(".parsed.json"), body.with_suffix(".part")):
+        p.unlink(missing_ok=True)
+
+
 def load_upload(settings: WebSettings, sha: str) -> Upload:
     body, meta = _paths(settings, sha) if _SHA.fullmatch(sha or "") else (None, None)
     if body is None or not body.exists() or not meta.exists():
@@ -110,6 +121,16 @@ class Parsed:
 _FINDINGS = TypeAdapter(list[Finding])
 
 
+def read_parse_review(path: str, name: str, cells: int, review_config: str | None) -> Parsed:
+    """Read, parse and review a spooled upload (in a process of its own, see :mod:`jixiao.web.isolate`)."""
+    try:
+        source = replace(read(path, cells=cells), name=name)
+    except JixiaoError as e:  # the reader names the file it read: the spool path, a directory on the server
+        raise type(e)(e.message.replace(path, name), code=e.code) from None
+    doc = parse_source(source)
+    return Parsed(name, source.format, source.encoding, source.pages, doc, make_reviewer(review_config)(doc))
+
+
 def _parsed(settings: WebSettings, up: Upload) -> Parsed:
     body, _ = _paths(settings, up.sha256)
     kept = body.with_suffix(".parsed.json")
@@ -118,10 +139,13 @@ def _parsed(settings: WebSettings, up: Upload) -> Parsed:
         if data["name"] == up.name:  # the same bytes uploaded under another name are another document
             return Parsed(data["name"], data["format"], data["encoding"], data["pages"],
                           Document.model_validate_json(data["document"]), _FINDINGS.validate_json(data["findings"]))
-    source = replace(read(body), name=up.name)
-    doc = parse_source(source)
-    out = Parsed(up.name, source.format, source.encoding, source.pages, doc,
-                 make_reviewer(settings.review_config)(doc))
+    args = (str(body), up.name, settings.max_cells, settings.review_config)
+    if settings.parse_seconds > 0:
+        out = run_isolated(read_parse_review, args, seconds=settings.parse_seconds,
+                           megabytes=settings.parse_memory_mb)
+    else:
+        out = read_parse_review(*args)
+    doc = out.doc
     kept.write_text(json.dumps({"name": out.name, "format": out.format, "encoding": out.encoding,
                                 "pages": out.pages, "document": doc.model_dump_json(by_alias=True),
                                 "findings": _FINDINGS.dump_json(out.findings).decode()}, ensure_ascii=False))
@@ -165,9 +189,7 @@ def save_upload(engine: Engine, settings: WebSettings, up: Upload) -> dict[str, 
     doc, findings = parsed.doc, parsed.findings
     saved = save_document(engine, doc, source_path=SOURCE_PREFIX + up.name, sha256=up.sha256, size=up.size,
                           fmt=parsed.format, findings=findings)
-    body, meta = _paths(settings, up.sha256)
-    for p in (body, meta, body.with_suffix(".parsed.json")):
-        p.unlink(missing_ok=True)
+    discard_upload(settings, up.sha256)
     return {"status": saved.status, "document_id": saved.document_id, "version": saved.version,
             "name": up.name, "projects": len(doc.projects),
             "indicators": sum(len(p.indicators) for p in doc.projects), "findings": len(findings)}

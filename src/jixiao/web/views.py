@@ -21,8 +21,8 @@ from ..store.schema import DocumentRow, IndicatorRow, ProjectRow, ResidueRow
 from ..store.search import search
 from .params import DocumentListParams, FindingParams, IndicatorParams, SearchParams
 
-__all__ = ["unit_groups", "document_view", "documents_view", "findings_view", "indicators_view", "library_view",
-           "library_entry_view", "overview_view", "project_view", "search_view"]
+__all__ = ["document_view", "documents_view", "findings_view", "indicators_view", "library_entry_view", "library_view",
+           "overview_view", "project_view", "search_view", "shown_source", "unit_groups"]
 
 #: lines of source shown around a project's own text
 CONTEXT_LINES = 2
@@ -39,20 +39,35 @@ def _pages(total: int, page: int, per_page: int) -> dict[str, int]:
     return {"page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)), "total": total}
 
 
+def shown_source(path: str | None) -> str | None:
+    """Where a document came from, as the web shows it: an upload's name, an imported file's name;
+    never the server's directories (they tell an attacker where things are)."""
+    if not path or path.startswith("upload:"):
+        return path
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def _without_directories(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for d in docs:
+        d["source_path"] = shown_source(d.get("source_path"))
+    return docs
+
+
 def overview_view(conn: Connection) -> dict[str, Any]:
     out = S.overview(conn)
-    out["recent"] = Q.list_documents(conn, limit=10, newest_first=True)
+    out["recent"] = _without_directories(Q.list_documents(conn, limit=10, newest_first=True))
     return out
 
 
 def documents_view(conn: Connection, p: DocumentListParams) -> dict[str, Any]:
-    items = Q.list_documents(conn, all_versions=p.all_versions, department=p.department, year=p.year)
+    items = _without_directories(Q.list_documents(conn, all_versions=p.all_versions, department=p.department,
+                                                  year=p.year))
     return {"filters": p.model_dump(exclude_none=True, exclude={"format"}), "total": len(items), "items": items}
 
 
 def document_view(conn: Connection, doc_id: int) -> dict[str, Any]:
     """The document as published: header, units, projects with their indicators, findings on each."""
-    doc = Q.document_summary(conn, doc_id)
+    doc = _without_directories([Q.document_summary(conn, doc_id)])[0]
     indicators: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in conn.execute(select(IndicatorRow.id, IndicatorRow.project_id, IndicatorRow.seq, IndicatorRow.level1,
                                  IndicatorRow.level2, IndicatorRow.name, IndicatorRow.period_value,
