@@ -118,9 +118,11 @@ def _misread(name: str | None, value: str | None) -> bool:
     word: cells placed in the wrong columns."""
     if name and (m := _COLON_RE.search(name)) and label_info(name[: m.start()]) is not None:
         return True  # "单位名称：某中心": a form's labelled cell read as an indicator
-    if name and (len(name) <= 1 or _NUMBERED_NAME_RE.match(name) or is_value_like(name) and len(name) <= 8 or level_kind(name) or grid_role(name)
-                 or _GLUED_LEVEL_RE.match(name) and level_kind(_GLUED_LEVEL_RE.match(name).group())):
-        return True
+    if name:
+        glued = _GLUED_LEVEL_RE.match(name)
+        if (len(name) <= 1 or _NUMBERED_NAME_RE.match(name) or (is_value_like(name) and len(name) <= 8)
+                or level_kind(name) or grid_role(name) or (glued and level_kind(glued.group()))):
+            return True
     return bool(value and (level_kind(value) or grid_role(value)))
 
 
