@@ -1,0 +1,147 @@
+"""Real published self-evaluation and monitoring tables (tests/data/selfeval, copied from
+../shared/real/selfeval), scored against answers written by hand (``*.answer.json``).
+
+An answer holds what a person reads in the source, field by field; ``null`` or a missing key is
+not checked, and the paths in ``uncertain`` (what a person cannot read for sure) are left out.
+Indicators are matched by name, budget rows by label, projects by position.
+
+* nothing is read wrong: every field the parser fills that the answer holds equals it, and no
+  indicator is read that the answer does not hold (a value it could not place is a warning);
+* each table reads at least as many fields right as it did when this test was written
+  (``FLOOR``; raise it when the reader learns more, see ``report()``);
+* a target table's canonical JSON carries none of the evaluation keys.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import jixiao
+from jixiao.model import EVAL_SCHEMA, SCHEMA
+
+DATA = Path(__file__).parent / "data" / "selfeval"
+TABLES = sorted(DATA.glob("*.txt"))
+
+# fields read right, per table, of the answer's fields (see the report in the module's __main__)
+FLOOR = {
+    "01_anhui-chizhou-tangxi-weituo-2022": 78,
+    "02_hebei-langfang-foodschool-nuantong-2019": 85,
+    "03_shanxi-jishan-yibao-peitao-2020": 6,
+    "04_hubei-xiangyang-hospital-dongjin-2021": 8,
+    "05_hubei-changjiang-jinbu-yuchuan-2020": 10,
+    "06_sichuan-daying-sifa-anke-2023": 47,
+    "07_anhui-xiaoxian-hexi-zhongyang-2023": 107,
+    "08_anhui-shouxian-dept-overall-2023": 36,
+    "09_chongqing-kexuecheng-media-dept-overall-2021": 4,
+    "10_hubei-huangshi-shenyi-monitor-2019": 26,
+}
+
+_DOC_KEYS = ("form", "title", "year", "department", "amount_unit")
+_PROJECT_KEYS = ("name", "unit")
+_EVAL_KEYS = ("months", "goal_expected", "goal_actual", "total_score", "deviation", "measures")
+_INDICATOR_KEYS = ("level1", "level2", "name", "annual_value", "actual_value", "weight", "score", "direction",
+                   "deviation", "likelihood", "core")
+
+
+def _pairs(gold: dict[str, Any], pred: dict[str, Any]) -> tuple[list[tuple[str, Any, Any]], list[str]]:
+    """(path, gold value, predicted value) for every field the answer holds; and the paths of
+    indicators read that the answer does not hold."""
+    out: list[tuple[str, Any, Any]] = [(k, gold.get(k), pred.get(k)) for k in _DOC_KEYS]
+    extra: list[str] = []
+    for pi, gp in enumerate(gold["projects"]):
+        pp = pred["projects"][pi] if pi < len(pred["projects"]) else {}
+        base = f"projects.{pi}"
+        out += [(f"{base}.{k}", gp.get(k), pp.get(k)) for k in _PROJECT_KEYS]
+        out += [(f"{base}.fields.{k}", v, (pp.get("fields") or {}).get(k)) for k, v in (gp.get("fields") or {}).items()]
+        ge, pe = gp.get("evaluation") or {}, pp.get("evaluation") or {}
+        out += [(f"{base}.evaluation.{k}", ge.get(k), pe.get(k)) for k in _EVAL_KEYS]
+        rows = {r["label"]: r for r in pe.get("budget") or []}
+        for gr in ge.get("budget") or []:
+            pr = rows.get(gr["label"], {})
+            out += [(f"{base}.evaluation.budget.{gr['label']}.{k}", v, pr.get(k)) for k, v in gr.items() if k != "label"]
+        unused = list(pp.get("indicators") or [])
+        for ii, gi in enumerate(gp.get("indicators") or []):
+            pi_ = next((x for x in unused if x.get("name") == gi["name"]), None)
+            if pi_ is not None:
+                unused.remove(pi_)
+            pi_ = pi_ or {}
+            out += [(f"{base}.indicators.{ii}.{k}", gi.get(k), pi_.get(k)) for k in _INDICATOR_KEYS]
+            out += [(f"{base}.indicators.{ii}.extra.{k}", v, (pi_.get("extra") or {}).get(k))
+                    for k, v in (gi.get("extra") or {}).items()]
+        extra += [f"{base}.indicators[{x.get('name')!r}]" for x in unused]
+    return out, extra
+
+
+def score(path: Path) -> tuple[int, int, list[str], list[str]]:
+    """(right, total, wrong, missed) for one table against its answer."""
+    gold = json.loads(path.with_suffix(".answer.json").read_text(encoding="utf-8"))
+    pred = jixiao.parse(path).to_canonical()
+    uncertain = set(gold.get("uncertain", []))
+    right = total = 0
+    wrong: list[str] = []
+    missed: list[str] = []
+    pairs, extra = _pairs(gold, pred)
+    for where, g, p in pairs:
+        if g is None or where in uncertain:
+            continue
+        total += 1
+        if p == g:
+            right += 1
+        elif p is None:
+            missed.append(f"{where}: {g!r}")
+        else:
+            wrong.append(f"{where}: read {p!r}, answer {g!r}")
+    wrong += [f"{x}: read, not in the answer" for x in extra]
+    return right, total, wrong, missed
+
+
+@pytest.mark.parametrize("path", TABLES, ids=[p.stem for p in TABLES])
+def test_selfeval_table_against_hand_answer(path: Path) -> None:
+    right, total, wrong, missed = score(path)
+    assert not wrong, "\n".join(wrong)
+    assert right >= FLOOR[path.stem], f"{right}/{total} right; not read:\n" + "\n".join(missed)
+
+
+@pytest.mark.parametrize("path", TABLES, ids=[p.stem for p in TABLES])
+def test_selfeval_table_is_an_evaluation(path: Path) -> None:
+    doc = jixiao.parse(path)
+    obj = doc.to_canonical()
+    assert obj["schema"] == EVAL_SCHEMA
+    assert obj["form"] in ("selfeval", "department_selfeval", "monitor")
+    assert all("evaluation" in p for p in obj["projects"])
+
+
+def test_cut_and_garbled_tables_say_so() -> None:
+    codes = {p.stem[:2]: {w.code for w in jixiao.parse(p).all_warnings()} for p in TABLES}
+    for cut in ("01", "06", "07", "08"):
+        assert "excerpt-cut" in codes[cut], cut
+    for glued in ("04", "05", "09"):
+        assert {"eval-glued", "eval-ocr"} <= codes[glued], glued
+    assert "eval-scrambled" in codes["03"]
+
+
+def test_target_tables_carry_no_evaluation_keys() -> None:
+    sample = next((Path(__file__).parent / "data" / "real").glob("*.txt"))
+    obj = jixiao.parse(sample).to_canonical()
+    assert obj["schema"] == SCHEMA
+    for p in obj["projects"]:
+        assert "evaluation" not in p
+        for i in p["indicators"]:
+            assert not {"actual_value", "weight", "score", "core"} & set(i)
+
+
+def report() -> None:
+    """Print each table's fields right / total and what was not read (``python tests/test_selfeval_tables.py``)."""
+    for path in TABLES:
+        right, total, wrong, missed = score(path)
+        print(f"{path.stem}: {right}/{total} right, {len(wrong)} wrong, {len(missed)} not read")
+        for m in wrong + missed:
+            print("   ", m)
+
+
+if __name__ == "__main__":
+    report()
