@@ -111,7 +111,7 @@ def test_selfeval_table_is_an_evaluation(path: Path) -> None:
     doc = jixiao.parse(path)
     obj = doc.to_canonical()
     assert obj["schema"] == EVAL_SCHEMA
-    assert obj["form"] in ("selfeval", "department_selfeval", "monitor")
+    assert obj["form"] in ("selfeval", "dept_selfeval", "monitor")
     assert all("evaluation" in p for p in obj["projects"])
 
 
@@ -145,3 +145,29 @@ def report() -> None:
 
 if __name__ == "__main__":
     report()
+
+
+@pytest.mark.parametrize("path", TABLES, ids=[p.stem for p in TABLES])
+def test_evaluation_fields_point_at_their_source(path: Path) -> None:
+    """Every value an evaluation adds is the text its spans cover (white space aside)."""
+    doc = jixiao.parse(path)
+    text = doc.source_text
+
+    def covered(spans: list) -> str:
+        return "".join("".join(text[a:b].split()) for a, b in spans)
+
+    for p in doc.projects:
+        assert p.evaluation is not None
+        for key, spans in p.evaluation.spans.items():
+            assert covered(spans) == "".join(str(getattr(p.evaluation, key)).split()), key
+        for r in p.evaluation.budget:
+            for key, spans in r.spans.items():
+                value = getattr(r, key)
+                if isinstance(value, float):
+                    assert float(covered(spans).replace(",", "")) == value, key
+                elif key != "label":
+                    assert covered(spans) == value, key
+        for i in p.indicators:
+            for key in ("actual_value", "weight", "score", "direction", "deviation", "likelihood"):
+                if (value := getattr(i, key)) is not None:
+                    assert covered(i.spans[key]) == "".join(value.split()), (i.name, key)

@@ -1,7 +1,8 @@
 """The canonical document: what a parsed 项目支出绩效目标表 is.
 
 This module imports nothing else of jixiao. The JSON contract
-(`jixiao.document/1`, see ``docs/document-json.md``) is produced by
+(`jixiao.document/1`, see ``docs/document-json.md``; a self-evaluation or
+monitoring form's ``jixiao.evaluation/1``, ``docs/evaluation-json.md``) is produced by
 :meth:`Document.to_canonical`; everything else here (source spans, parsed
 targets, warnings, residue) is richer data that the contract leaves out.
 """
@@ -219,9 +220,9 @@ class Project(_Model):
     evaluation: Evaluation | None = None
 
 
-Form = Literal["summary", "project", "department", "selfeval", "department_selfeval", "monitor"]
+Form = Literal["summary", "project", "department", "selfeval", "dept_selfeval", "monitor"]
 #: the forms that carry ``Evaluation`` and the indicators' evaluation keys
-EVAL_FORMS = ("selfeval", "department_selfeval", "monitor")
+EVAL_FORMS = ("selfeval", "dept_selfeval", "monitor")
 
 Severity = Literal["error", "warning", "info"]
 

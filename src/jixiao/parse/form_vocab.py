@@ -339,14 +339,14 @@ def _eval_key(text: str) -> str:
 
 
 def eval_title(text: str) -> str | None:
-    """The form a title names: ``monitor`` (…绩效监控表), ``department_selfeval`` (部门整体…自评表),
+    """The form a title names: ``monitor`` (…绩效监控表), ``dept_selfeval`` (部门整体…自评表),
     ``selfeval`` (…绩效自评表, …项目自评表); None for any other cell."""
     s = squash(text)
     if len(s) > 48 or not _EVAL_TITLE_RE.search(s):
         return None
     if "监控" in s:
         return "monitor"
-    return "department_selfeval" if "部门整体" in s else "selfeval"
+    return "dept_selfeval" if "部门整体" in s else "selfeval"
 
 
 def eval_grid_role(text: str) -> str | None:
