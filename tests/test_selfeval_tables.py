@@ -31,12 +31,12 @@ FLOOR = {
     "01_anhui-chizhou-tangxi-weituo-2022": 78,
     "02_hebei-langfang-foodschool-nuantong-2019": 85,
     "03_shanxi-jishan-yibao-peitao-2020": 6,
-    "04_hubei-xiangyang-hospital-dongjin-2021": 8,
+    "04_hubei-xiangyang-hospital-dongjin-2021": 12,
     "05_hubei-changjiang-jinbu-yuchuan-2020": 10,
     "06_sichuan-daying-sifa-anke-2023": 47,
     "07_anhui-xiaoxian-hexi-zhongyang-2023": 107,
     "08_anhui-shouxian-dept-overall-2023": 36,
-    "09_chongqing-kexuecheng-media-dept-overall-2021": 4,
+    "09_chongqing-kexuecheng-media-dept-overall-2021": 7,
     "10_hubei-huangshi-shenyi-monitor-2019": 26,
 }
 
@@ -122,6 +122,23 @@ def test_cut_and_garbled_tables_say_so() -> None:
     for glued in ("04", "05", "09"):
         assert {"eval-glued", "eval-ocr"} <= codes[glued], glued
     assert "eval-scrambled" in codes["03"]
+    for fused in ("04", "09"):  # money run together, cut by its arithmetic: said so
+        assert "eval-glued-money" in codes[fused], fused
+
+
+@pytest.mark.parametrize(("head", "rate", "tail", "expected"), [
+    ("10001000", "100", "20", {"budget": "1000", "executed": "1000", "rate": "100%", "score": "20"}),
+    ("7", "6", "107.6", {"rate": "76%", "weight": "10", "score": "7.6"}),
+    ("1.561.56", "1", "20", None),  # 1.56 | 1.56 | 1 | 20, or 1.5 | 61.56 …: no one reading
+    ("5050", "100", "10", {"budget": "50", "executed": "50", "rate": "100%", "score": "10"}),
+    ("100010001", "00", "20", {"budget": "1000", "executed": "1000", "rate": "100%", "score": "20"}),  # the regex's cut
+])
+def test_fused_money_is_cut_only_where_the_arithmetic_allows_one_reading(head, rate, tail, expected) -> None:
+    from jixiao.parse.eval_reader import _cut_fused
+
+    cut = _cut_fused(head, rate, tail)
+    text = head + rate + "%" + tail
+    assert (None if cut is None else {k: text[a:b] for k, (a, b) in cut.items()}) == expected
 
 
 def test_target_tables_carry_no_evaluation_keys() -> None:

@@ -54,7 +54,7 @@ _LIKELIHOOD_RE = re.compile(r"^(?:确定能|有可能|不可能)$")
 _DIRECTION_RE = re.compile(r"^(?:[<>≤≥=＜＞≧≦]=?|正向|反向|定性|定量|中性|定性指标|定量指标)$")
 _PLACEHOLDER_RE = re.compile(r"^(?:指标\s*\d{0,2}|…+|\.{3,})$")
 _NAME_NUMBER_RE = re.compile(r"^指标\s*\d{1,2}\s*[:：]?\s*(?=\S)")
-# level stems a grid without 二级 column writes bare (质量 | 时效 | 成本): names there, levels nowhere
+# a long cell where words and numbers run together (期2022年, 额10001000100%20): cells lost their separators
 _GLUED_RE = re.compile(r"[\u4e00-\u9fff][\d.%]+[\u4e00-\u9fff]|\d%\d")
 # labels of a header run together with their values (项目名称东津院区建设补助主管部门…)
 _GLUED_LABELS = ("项目名称", "主管部门", "项目实施单位", "单位名称", "填报日期", "项目类别", "项目属性", "项目类型",
@@ -350,10 +350,6 @@ class _Reader:
             j += 1
             if len(values) == len(columns) and label.row is None:
                 break
-        if values and all(v.empty for v in values) is False and is_eval_money_row(values[0].s):
-            values = []
-        if not values and label.row is None and j < len(cells) and is_eval_money_row(cells[j].s) and self.tokens:
-            pass
         self.syntax(label)
         row = BudgetRow(label=squash(label.s).rstrip(":："), spans={"label": label.mt.spans()})
         if self.tokens and 0 < sum(not v.empty for v in values) < len(columns):
@@ -383,7 +379,7 @@ class _Reader:
     def goal(self) -> None:
         cells, j = self.cells, self.i
         roles: list[str] = []
-        while j < len(cells) and (cells[j].empty or (r := eval_goal_role(cells[j].s)) or (roles and label_info(cells[j].s) and not roles)):
+        while j < len(cells) and (cells[j].empty or (r := eval_goal_role(cells[j].s))):
             if not cells[j].empty:
                 roles.append(r)
                 self.syntax(cells[j])
@@ -447,12 +443,33 @@ class _Reader:
                 self.set_label(role, lab, value)
             else:
                 self.set_label("field", lab, value)
+        self.fused_money(c)
         self.warn("eval-glued", "单元格连在一起（文档预览或扫描文字），金额与指标无法可靠切分，未读，请核对原表",
                   "cells run together (a preview or OCR text): money and indicators cannot be split for sure; "
                   "not read", c.line)
         if re.search(r"(?<![\d.])2\d|W\d|[口□]", s):
             self.warn("eval-ocr", "文中有识别错误的符号（如 2X 为 ≥X、WX 为 ≤X、口 为勾选框），未当作数值",
                       "OCR garbage in the text (2X for ≥X, WX for ≤X, 口 for a checkbox): not read as values", c.line)
+
+    def fused_money(self, c: Cell) -> None:
+        """The money row of a run-together header (资金总额10001000100%20, 执行率得分(分)O76%107.6):
+        read only where the arithmetic allows one cut — 执行率 = 执行数 / 预算数, or 得分 = 权重 ×
+        执行率 — and said so; any other run is left alone."""
+        for m in _FUSED_MONEY_RE.finditer(c.s):
+            cut = _cut_fused(m.group("head"), m.group("rate"), m.group("tail"))
+            if cut is None or any(r.label == m.group("label") for r in self.ev().budget):
+                continue
+            row = BudgetRow(label=squash(m.group("label")), spans={"label": c.mt.spans(m.start("label"), m.end("label"))})
+            base = m.start("head") if m.group("head") else m.start("rate")
+            for key, (a, b) in cut.items():
+                a, b = a + base, b + base
+                text = c.s[a:b]
+                setattr(row, key, float(text) if key in ("budget", "executed") else text)
+                row.spans[key] = c.mt.spans(a, b)
+            self.ev().budget.append(row)
+            self.warn("eval-glued-money", f"金额连在一起（{m.group('head')}{m.group('rate')}%{m.group('tail')}），"
+                      "按执行率唯一切分，请核对", "amounts run together; cut the one way the execution rate allows",
+                      c.line)
 
     # -- the indicator grid --------------------------------------------------------------------
 
@@ -698,6 +715,8 @@ class _Reader:
 
 # labels of a Sichuan form's 项目基本情况 that the target-table vocabulary does not know
 _EVAL_FIELD_RE = re.compile(r"^(?:\d[.、．])?(项目实施内容及过程概述)$")
+# level stems a grid without 二级 column writes bare (质量 | 时效 | 成本): names there, and never
+# the value of the row before
 _STEM_RE = re.compile(r"^(?:数量|质量|时效|成本|社会效益|经济效益|生态效益|可持续影响|满意度)$")
 
 
@@ -708,6 +727,44 @@ def _half_level(text: str) -> bool:
     """A level name cut by the end of the text (满意): never a value."""
     s = squash(text)
     return 0 < len(s) < 5 and any(w.startswith(s) and w != s for w in _LEVEL_WORDS)
+
+
+# a money row run together: its label, the digits before the rate (预算数 and 执行数, or nothing),
+# the rate, the digits after it (得分, or 权重 and 得分)
+_FUSED_MONEY_RE = re.compile(r"(?P<label>(?:年度)?(?:财政)?\s*资金总额|执行率得分\(分\))\D{0,2}?"
+                             r"(?P<head>\d[\d.]*)?(?P<rate>\d{1,3}(?:\.\d+)?)%(?P<tail>\d[\d.]{0,6})")
+_PLAIN_NUMBER_RE = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d+)?$")
+
+
+def _splits(digits: str, parts: int) -> list[list[str]]:
+    """``digits`` cut into ``parts`` numbers, none with a leading zero."""
+    if parts == 1:
+        return [[digits]] if _PLAIN_NUMBER_RE.match(digits) else []
+    return [[digits[:k], *rest] for k in range(1, len(digits)) if _PLAIN_NUMBER_RE.match(digits[:k])
+            for rest in _splits(digits[k:], parts - 1)]
+
+
+def _cut_fused(head: str | None, rate: str, tail: str) -> dict[str, tuple[int, int]] | None:
+    """Positions (in ``head + rate + "%" + tail``) of the one reading the arithmetic allows, or
+    None. With digits before the rate they are 预算数 + 执行数 (+ the rate's leading digits), and
+    the tail is the 得分; without, the tail is 权重 + 得分 with 得分 = 权重 × 执行率."""
+    found: list[dict[str, tuple[int, int]]] = []
+    digits = (head or "") + rate  # the regex cannot know where the rate begins
+    if len(digits) > 2:
+        for a, b, r in _splits(digits, 3):
+            # a 0% rate with money spent or a score is no reading (10001000 | 10 | 0% | 20)
+            if (float(a) > 0 and abs(float(b) / float(a) * 100 - float(r)) < 0.6 and (float(r) > 0 or float(b) == 0 == float(tail or 0))
+                    and _PLAIN_NUMBER_RE.match(tail) and float(tail) <= 100):
+                n, m = len(a), len(a) + len(b)
+                found.append({"budget": (0, n), "executed": (n, m), "rate": (m, len(digits) + 1),
+                              "score": (len(digits) + 1, len(digits) + 1 + len(tail))})
+    if _PLAIN_NUMBER_RE.match(digits) and float(digits) <= 200:
+        base = len(digits) + 1
+        for w, sc in _splits(tail, 2):
+            if abs(float(w) * float(digits) / 100 - float(sc)) < 0.06:
+                found.append({"rate": (0, base), "weight": (base, base + len(w)),
+                              "score": (base + len(w), base + len(tail))})
+    return found[0] if len(found) == 1 else None
 
 
 def _fits(c: Cell, col: str) -> bool:
