@@ -188,3 +188,59 @@ def test_evaluation_fields_point_at_their_source(path: Path) -> None:
             for key in ("actual_value", "weight", "score", "direction", "deviation", "likelihood"):
                 if (value := getattr(i, key)) is not None:
                     assert covered(i.spans[key]) == "".join(value.split()), (i.name, key)
+
+
+def _rows(path: Path) -> list[list[str]]:
+    """A pipe-joined table's rows of cells, as a spreadsheet or a .docx table holds them."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        while cells and not cells[-1]:
+            cells.pop()
+        out.append(cells)
+    return out
+
+
+_PIPE_TABLES = [p for p in TABLES if p.stem[:2] in ("06", "07", "10")]
+
+
+@pytest.mark.parametrize("path", _PIPE_TABLES, ids=[p.stem for p in _PIPE_TABLES])
+@pytest.mark.parametrize("kind", ["tsv", "xlsx"])
+def test_the_same_table_in_other_formats_reads_the_same(path: Path, kind: str, tmp_path: Path) -> None:
+    """The reader works on cells, not on pipes: the table as tab-separated text, or as the
+    spreadsheet it came from, reads the same fields."""
+    rows = _rows(path)
+    if kind == "tsv":
+        doc = jixiao.parse("\n".join("\t".join(r) for r in rows))
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        for r in rows:
+            wb.active.append(r or [None])
+        target = tmp_path / "table.xlsx"
+        wb.save(target)
+        doc = jixiao.parse(target)
+    gold = json.loads(path.with_suffix(".answer.json").read_text(encoding="utf-8"))
+    pairs, extra = _pairs(gold, doc.to_canonical())
+    uncertain = set(gold.get("uncertain", []))
+    checked = [(w, g, p) for w, g, p in pairs if g is not None and w not in uncertain]
+    assert not extra and [(w, g, p) for w, g, p in checked if p != g] == []
+
+
+def test_evaluation_vocabulary() -> None:
+    from jixiao.parse.form_vocab import eval_grid_role, eval_money_role, eval_title
+
+    assert eval_title("黄石市项目支出绩效监控表 (申遗)") == "monitor"
+    assert eval_title("2023年度部门整体支出绩效评价自评表") == "dept_selfeval"
+    assert eval_title("绩效目标自评表") == eval_title("项目支出绩效自评表") == "selfeval"
+    assert eval_title("项目支出绩效目标表") is None and eval_title("部门整体支出绩效目标申报表") is None
+    roles = {"年初目标值 (A)": "value", "实际完成值 (B)": "actual", "全年实际值": "actual", "完成值": "actual",
+             "半年度 指标执行情况": "actual", "分值": "weight", "指标权重(分)": "weight", "得分": "score",
+             "自评得分": "score", "指标性质": "direction", "偏差原因分析及改进措施": "deviation",
+             "未完成原因及拟采取的改进措施": "deviation", "完成目标可能性(确定能、有可能、不可能)": "likelihood",
+             "是否核心指标": "core", "序号": "seq", "★补助鱼塘面积": None}
+    assert {k: eval_grid_role(k) for k in roles} == roles
+    assert eval_money_role("1-6月执行数") == ("executed_to_date", 6)
+    assert eval_money_role("全年预算数(A)") == ("budget", None)
+    assert eval_money_role("得分(20分*执行率)") == ("score", None)
