@@ -31,8 +31,8 @@ FLOOR = {
     "01_anhui-chizhou-tangxi-weituo-2022": 78,
     "02_hebei-langfang-foodschool-nuantong-2019": 85,
     "03_shanxi-jishan-yibao-peitao-2020": 6,
-    "04_hubei-xiangyang-hospital-dongjin-2021": 12,
-    "05_hubei-changjiang-jinbu-yuchuan-2020": 10,
+    "04_hubei-xiangyang-hospital-dongjin-2021": 33,
+    "05_hubei-changjiang-jinbu-yuchuan-2020": 18,
     "06_sichuan-daying-sifa-anke-2023": 47,
     "07_anhui-xiaoxian-hexi-zhongyang-2023": 107,
     "08_anhui-shouxian-dept-overall-2023": 36,
@@ -124,6 +124,8 @@ def test_cut_and_garbled_tables_say_so() -> None:
     assert "eval-scrambled" in codes["03"]
     for fused in ("04", "09"):  # money run together, cut by its arithmetic: said so
         assert "eval-glued-money" in codes[fused], fused
+    for fused in ("04", "05"):  # indicator rows run together, cut by their repeated values: said so
+        assert "eval-glued-grid" in codes[fused], fused
 
 
 @pytest.mark.parametrize(("head", "rate", "tail", "expected"), [
@@ -226,6 +228,19 @@ def test_the_same_table_in_other_formats_reads_the_same(path: Path, kind: str, t
     uncertain = set(gold.get("uncertain", []))
     checked = [(w, g, p) for w, g, p in pairs if g is not None and w not in uncertain]
     assert not extra and [(w, g, p) for w, g, p in checked if p != g] == []
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("成本控制不超过预算不超过预算", ("成本控制", "不超过预算", "不超过预算")),
+    ("保证财政建设补助专款专用专款专用专款专用", ("保证财政建设补助专款专用", "专款专用", "专款专用")),  # warned: uncertain
+    ("完成东津院区建设,医院东津医疗收入达到5亿元5亿元6.47亿元", ("完成东津院区建设,医院东津医疗收入达到5亿元", "5亿元", "6.47亿元")),
+    ("12月底之前完成", None),
+])
+def test_a_run_together_row_is_cut_at_its_repeated_value(body: str, expected) -> None:
+    from jixiao.parse.eval_reader import _cut_body
+
+    cut = _cut_body(body)
+    assert (None if cut is None else (body[: cut[0]], body[cut[0]: cut[1]], body[cut[1]:])) == expected
 
 
 def test_evaluation_vocabulary() -> None:

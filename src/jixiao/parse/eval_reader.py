@@ -444,6 +444,7 @@ class _Reader:
             else:
                 self.set_label("field", lab, value)
         self.fused_money(c)
+        self.fused_grid(c)
         self.warn("eval-glued", "单元格连在一起（文档预览或扫描文字），金额与指标无法可靠切分，未读，请核对原表",
                   "cells run together (a preview or OCR text): money and indicators cannot be split for sure; "
                   "not read", c.line)
@@ -470,6 +471,46 @@ class _Reader:
             self.warn("eval-glued-money", f"金额连在一起（{m.group('head')}{m.group('rate')}%{m.group('tail')}），"
                       "按执行率唯一切分，请核对", "amounts run together; cut the one way the execution rate allows",
                       c.line)
+
+    def fused_grid(self, c: Cell) -> None:
+        """Indicator rows run together after a grid header (…实际完成值(B)得分产出 指标数量指标成本控制
+        不超过预算不超过预算10质量指标…): a row is a level name, a body and its 得分 before the next
+        level name. The body is cut where the evaluation printed its value twice (年初目标值 =
+        实际完成值: ``不超过预算不超过预算``) or ends in two quantities (``5亿元6.47亿元``); a body
+        that cuts neither way is left unread, and every row read so is warned about."""
+        head = _FUSED_HEADER_RE.search(c.s)
+        if head is None:
+            return
+        level1: MText | None = None
+        read = 0
+        for m in _FUSED_ROW_RE.finditer(c.s, head.end()):
+            if m.group("l1"):
+                level1 = _bare(c.mt.slice(m.start("l1"), m.end("l1")))
+            body = m.group("body")
+            cut = _cut_body(body)
+            if cut is None:
+                continue
+            name_end, a_end = cut
+            base = m.start("body")
+            ind = Indicator(seq=len(self.cur().indicators) + 1)
+            if level1 is not None:
+                ind.level1, ind.spans["level1"] = level1.s, level1.spans()
+            l2 = c.mt.slice(m.start("l2"), m.end("l2"))
+            name = _bare(c.mt.slice(base, base + name_end))
+            a = c.mt.slice(base + name_end, base + a_end)
+            b = c.mt.slice(base + a_end, m.end("body"))
+            score = c.mt.slice(m.start("score"), m.end("score"))
+            ind.level2, ind.spans["level2"] = l2.s, l2.spans()
+            ind.name, ind.spans["name"] = name.s, name.spans()
+            ind.annual_value, ind.annual_target, ind.spans["annual_value"] = a.s, parse_target(a.s), a.spans()
+            ind.actual_value, ind.actual_target, ind.spans["actual_value"] = b.s, parse_target(b.s), b.spans()
+            ind.score, ind.spans["score"] = score.s, score.spans()
+            self.cur().indicators.append(ind)
+            read += 1
+        if read:
+            self.warn("eval-glued-grid", f"指标行连在一起，{read} 行按重复的值或末尾的两个数量切分（名称末尾与值相同时界线不确定），请核对",
+                      f"{read} indicator rows run together, cut where the value repeats or two quantities end "
+                      "them (uncertain where the name ends like its value)", c.line)
 
     # -- the indicator grid --------------------------------------------------------------------
 
@@ -765,6 +806,25 @@ def _cut_fused(head: str | None, rate: str, tail: str) -> dict[str, tuple[int, i
                 found.append({"rate": (0, base), "weight": (base, base + len(w)),
                               "score": (base + len(w), base + len(tail))})
     return found[0] if len(found) == 1 else None
+
+
+_FUSED_HEADER_RE = re.compile(r"实际完成值\s*\(B\)\s*得分")
+_L2 = (r"(?:数量指标|质量指标|时效指标|成本指标|经济效益指标|社会效益指标|生态效益指标|可持续影响指标|服务对象满意度指标"
+       r"|满意度指标|数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续性|可持续影响)")
+_L1 = r"(?:产出|效益|满意度)\s*指标"
+_FUSED_ROW_RE = re.compile(rf"(?P<l1>{_L1})?\s*(?P<l2>{_L2})(?P<body>[^\n]+?)(?P<score>\d{{1,2}})(?=\s*(?:{_L1}|{_L2}))")
+_QUANTITY = r"\d+(?:\.\d+)?(?:万元|亿元|元|%|个|人|次|年|天|亩|户|篇|份)"
+_TWO_QUANTITIES_RE = re.compile(rf"(?P<a>{_QUANTITY})(?P<b>{_QUANTITY})$")
+
+
+def _cut_body(body: str) -> tuple[int, int] | None:
+    """Where a run-together row's name ends and its 实际完成值 begins: (name end, value end), or None."""
+    for n in range(min(len(body) // 2, 16), 0, -1):
+        if body[-2 * n:-n] == body[-n:] and body[: -2 * n].strip():
+            return len(body) - 2 * n, len(body) - n
+    if (m := _TWO_QUANTITIES_RE.search(body)) and body[: m.start()].strip():
+        return m.start(), m.end("a")
+    return None
 
 
 def _fits(c: Cell, col: str) -> bool:
