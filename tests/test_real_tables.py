@@ -23,6 +23,7 @@ from scoring import SHARED, load_scorer
 REAL = Path(__file__).parent / "data" / "real"
 TABLES = sorted(REAL.glob("*.txt"))
 LAYOUTS = sorted((Path(__file__).parent / "data" / "layouts").glob("*.txt"))
+SELFEVAL = sorted((Path(__file__).parent / "data" / "selfeval").glob("*.txt"))
 SCORER = load_scorer()
 REAL_GOLD = SHARED / "real" / "gold"
 
@@ -63,7 +64,7 @@ def test_real_tables_score_against_hand_checked_answers() -> None:
 _NUMBER_RE = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d ?年)\d+(?:\.\d+)? ?(?:%|万元|元|万|个|人|次|亩|公里|座|株|户|辆|天|年)")
 
 
-@pytest.mark.parametrize("path", TABLES + LAYOUTS, ids=[p.stem for p in TABLES + LAYOUTS])
+@pytest.mark.parametrize("path", TABLES + LAYOUTS + SELFEVAL, ids=[p.stem for p in TABLES + LAYOUTS + SELFEVAL])
 def test_no_number_vanishes_into_structure(path: Path) -> None:
     doc = jixiao.parse(path)
     text = doc.source_text

@@ -1,7 +1,8 @@
 """The canonical document: what a parsed 项目支出绩效目标表 is.
 
 This module imports nothing else of jixiao. The JSON contract
-(`jixiao.document/1`, see ``docs/document-json.md``) is produced by
+(`jixiao.document/1`, see ``docs/document-json.md``; a self-evaluation or
+monitoring form's ``jixiao.evaluation/1``, ``docs/evaluation-json.md``) is produced by
 :meth:`Document.to_canonical`; everything else here (source spans, parsed
 targets, warnings, residue) is richer data that the contract leaves out.
 """
@@ -13,9 +14,13 @@ from typing import Any, Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "EVAL_FORMS",
+    "EVAL_SCHEMA",
     "SCHEMA",
     "Amounts",
+    "BudgetRow",
     "Document",
+    "Evaluation",
     "Finding",
     "Indicator",
     "Issue",
@@ -28,6 +33,9 @@ __all__ = [
 ]
 
 SCHEMA = "jixiao.document/1"
+#: the schema of a self-evaluation or monitoring document: ``jixiao.document/1`` plus the keys
+#: of ``docs/evaluation-json.md``; a target table keeps ``SCHEMA`` and never carries them
+EVAL_SCHEMA = "jixiao.evaluation/1"
 
 AMOUNT_KEYS = ("total", "fiscal", "special", "other")
 
@@ -128,6 +136,65 @@ class Indicator(_Model):
     #: other columns of an indicator grid (分值, 指标解释, 中期指标值 …), label → text
     extra: dict[str, str] = Field(default_factory=dict)
     spans: dict[str, Spans] = Field(default_factory=dict)
+    # -- self-evaluation and monitoring only (``EVAL_FORMS``); None on a target table ----------
+    #: 实际完成值 / 全年实际值 / 完成值 (B); for monitoring 半年度指标执行情况, as printed
+    actual_value: str | None = None
+    actual_target: Target | None = None
+    #: 分值 / 权重 / 指标权重 as printed
+    weight: str | None = None
+    #: 得分 / 自评得分 / 指标得分 as printed
+    score: str | None = None
+    #: 指标性质 / 指标方向 (≥, ≤, =, 定性, 正向 …)
+    direction: str | None = None
+    #: 偏差原因分析及改进措施 / 未完成原因分析 / 备注, as printed
+    deviation: str | None = None
+    #: 完成目标可能性 (确定能 / 有可能 / 不可能), monitoring
+    likelihood: str | None = None
+    #: a 核心指标 (★, 是否核心指标 是); None when the table does not say
+    core: bool | None = None
+
+
+class BudgetRow(_Model):
+    """One money row of a self-evaluation or monitoring form (年度资金总额, 其中：财政拨款 …),
+    amounts in the document's ``amount_unit``; ``None`` for an empty cell."""
+
+    label: str
+    #: 年初预算数
+    initial: float | None = None
+    #: 全年预算数 / 调整后预算数 / 预算数(A)
+    budget: float | None = None
+    #: 全年执行数 / 预算执行数 / 执行数(B)
+    executed: float | None = None
+    #: monitoring: 1–N月执行数 (N in ``Evaluation.months``)
+    executed_to_date: float | None = None
+    #: monitoring: 全年预计执行数
+    expected: float | None = None
+    #: 执行率 as printed ("86%")
+    rate: str | None = None
+    #: 分值 / 权重 as printed
+    weight: str | None = None
+    #: 得分 as printed
+    score: str | None = None
+    spans: dict[str, Spans] = Field(default_factory=dict)
+
+
+class Evaluation(_Model):
+    """What a self-evaluation or monitoring form says about its project beyond a target table."""
+
+    budget: list[BudgetRow] = Field(default_factory=list)
+    #: the N of a monitoring form's 1–N月执行数
+    months: int | None = None
+    #: 预期目标 / 年初设定目标 / 年初绩效目标
+    goal_expected: str | None = None
+    #: 实际完成情况 / 年度总体目标完成情况综述
+    goal_actual: str | None = None
+    #: 总分 / 自评总分 as printed
+    total_score: str | None = None
+    #: 偏差原因 (偏差大或目标未完成原因分析, 偏差或不能完成目标原因分析, 存在问题)
+    deviation: str | None = None
+    #: 改进措施 / 整改 / 相关建议或举措
+    measures: str | None = None
+    spans: dict[str, Spans] = Field(default_factory=dict)
 
 
 class Unit(_Model):
@@ -149,9 +216,13 @@ class Project(_Model):
     spans: dict[str, Spans] = Field(default_factory=dict)
     #: label → spans for ``fields``
     field_spans: dict[str, Spans] = Field(default_factory=dict)
+    #: a self-evaluation or monitoring form's money, goal and scores; None on a target table
+    evaluation: Evaluation | None = None
 
 
-Form = Literal["summary", "project", "department"]
+Form = Literal["summary", "project", "department", "selfeval", "dept_selfeval", "monitor"]
+#: the forms that carry ``Evaluation`` and the indicators' evaluation keys
+EVAL_FORMS = ("selfeval", "dept_selfeval", "monitor")
 
 Severity = Literal["error", "warning", "info"]
 
@@ -224,6 +295,8 @@ class Document(_Model):
         def amounts(a: Amounts | None) -> dict[str, Any] | None:
             return None if a is None else a.values()
 
+        evaluated = self.form in EVAL_FORMS
+
         def indicator(i: Indicator) -> dict[str, Any]:
             out: dict[str, Any] = {
                 "seq": i.seq,
@@ -240,6 +313,8 @@ class Document(_Model):
                 out["annual_target"] = i.annual_target.model_dump(exclude_none=True) if i.annual_target else None
                 if i.extra:
                     out["extra"] = dict(i.extra)
+            if evaluated:
+                out.update(_indicator_evaluation(i, targets=targets))
             return out
 
         def project(p: Project) -> dict[str, Any]:
@@ -251,6 +326,8 @@ class Document(_Model):
                 "indicators": [indicator(i) for i in p.indicators],
                 "fields": dict(p.fields),
             }
+            if evaluated:
+                out["evaluation"] = _evaluation(p.evaluation)
             if extras and p.warnings:
                 out["warnings"] = [w.model_dump(exclude_none=True, exclude={"span"}) for w in p.warnings]
             return out
@@ -272,3 +349,25 @@ class Document(_Model):
             doc["residue"] = [{"line": r.line, "text": r.text} for r in self.residue]
             doc["parser_version"] = self.parser_version
         return doc
+
+
+_INDICATOR_EVAL_KEYS = ("actual_value", "weight", "score", "direction", "deviation", "likelihood", "core")
+_BUDGET_KEYS = ("label", "initial", "budget", "executed", "executed_to_date", "expected", "rate", "weight", "score")
+_EVALUATION_KEYS = ("months", "goal_expected", "goal_actual", "total_score", "deviation", "measures")
+
+
+def _indicator_evaluation(i: Indicator, *, targets: bool) -> dict[str, Any]:
+    """The keys an evaluation adds to an indicator (``docs/evaluation-json.md``), always all of
+    them, so that a reader tells "not printed" (null) from "not an evaluation" (absent)."""
+    out: dict[str, Any] = {k: getattr(i, k) for k in _INDICATOR_EVAL_KEYS}
+    if targets:
+        out["actual_target"] = i.actual_target.model_dump(exclude_none=True) if i.actual_target else None
+    return out
+
+
+def _evaluation(e: Evaluation | None) -> dict[str, Any] | None:
+    if e is None:
+        return None
+    out: dict[str, Any] = {k: getattr(e, k) for k in _EVALUATION_KEYS}
+    out["budget"] = [{k: getattr(r, k) for k in _BUDGET_KEYS} for r in e.budget]
+    return out

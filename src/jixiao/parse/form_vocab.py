@@ -20,9 +20,15 @@ from .vocab import squash
 
 __all__ = [
     "LabelInfo",
+    "eval_goal_role",
+    "eval_grid_role",
+    "eval_money_role",
+    "eval_note_role",
+    "eval_title",
     "grid_role",
     "grid_words",
     "is_amount_like",
+    "is_eval_money_row",
     "is_grid_word",
     "is_title",
     "is_value_like",
@@ -282,3 +288,102 @@ def strip_name_number(text: str) -> int:
     """Length of the "指标1：" numbering in front of a 三级 name (0 when none)."""
     m = _NAME_NUMBER_RE.match(text)
     return m.end() if m else 0
+
+
+# -- self-evaluation and monitoring forms (绩效自评表, 绩效监控表) ----------------------------------
+# Their grids add the year's outcome to a target table's columns; the words are kept apart from
+# ``grid_role`` so that a target table is read exactly as before (得分 or 完成值 never appear there).
+
+_EVAL_TITLE_RE = re.compile(r"(?:自评|监控)表(?:[(（][^()（）]{1,12}[)）])?$")
+_EVAL_GRID_ROLES = (
+    (re.compile(r"^序号$"), "seq"),
+    (re.compile(r"^一级指标$"), "level1"),
+    (re.compile(r"^二级指标$"), "level2"),
+    (re.compile(r"^(?:三级指标|指标名称|指标内容)$"), "name"),
+    (re.compile(r"^(?:年度指标值|指标值|年初目标值|年初指标值|目标值|年度目标值)$"), "value"),
+    (re.compile(r"^(?:实际完成值|全年实际值|完成值|全年完成值|年成值全完值|实际值|半年度指标执行情况)$"), "actual"),
+    (re.compile(r"^(?:分值|权重|指标分值|指标权重)$"), "weight"),
+    (re.compile(r"^(?:得分|自评得分|指标得分)$"), "score"),
+    (re.compile(r"^(?:指标性质|指标方向)$"), "direction"),
+    (re.compile(r"^(?:度量单位|计量单位)$"), "unit"),
+    (re.compile(r"^(?:偏差原因分析及改进措施|未完成原因分析|未完成原因及拟采取的改进措施|偏差原因|备注)$"), "deviation"),
+    (re.compile(r"^完成目标可能性$"), "likelihood"),
+    (re.compile(r"^是否核心指标$"), "core"),
+    (re.compile(r"^(?:指标解释|指标说明及评分标准|评分标准|得分系数|调整指标值)$"), "extra"),
+)
+_EVAL_MONEY_ROLES = (
+    (re.compile(r"^年初预算数?$"), "initial"),
+    (re.compile(r"^(?:全年预算数|全年调整预算数|调整后预算数|预算数)$"), "budget"),
+    (re.compile(r"^(?:全年执行数|预算执行数|执行数)$"), "executed"),
+    (re.compile(r"^1[-—~至](\d{1,2})月执行数$"), "executed_to_date"),
+    (re.compile(r"^全年预计执行数$"), "expected"),
+    (re.compile(r"^(?:预算)?执行率$"), "rate"),
+    (re.compile(r"^(?:分值|权重|执行率权重)$"), "weight"),
+    (re.compile(r"^(?:执行率)?得分$"), "score"),
+)
+_EVAL_MONEY_ROW_RE = re.compile(r"^(?:其中[:：])?(?:年度(?:财政)?资金总额|总额|(?:当年|本年)?(?:财政拨款|财政资金|一般公共预算拨款)"
+                                r"|上年结转(?:资金)?|其他资金|财政专户管理资金|单位资金)[:：]?$")
+_EVAL_GOAL_RE = (
+    (re.compile(r"^(?:预期目标|年初设定目标|项目年度目标|年初绩效目标)$"), "goal_expected"),
+    (re.compile(r"^(?:实际完成情况|年度总体目标完成情况综述|年度目标完成情况|全年目标实际完成情况)$"), "goal_actual"),
+)
+_EVAL_NOTE_RE = (
+    (re.compile(r"^(?:总分|自评总分)$"), "total_score"),
+    (re.compile(r"^(?:偏差大或目标未完成原因分析|偏差或不能完成目标原因分析|存在问题)$"), "deviation"),
+    (re.compile(r"^(?:改进措施(?:及结果应用方案)?|相关建议或举措)$"), "measures"),
+    (re.compile(r"^(?:评价结论|合计)$"), "field"),
+)
+_PAREN_RE = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def _eval_key(text: str) -> str:
+    """A cell as the evaluation vocabulary compares it: no spaces, colon, ★ or notes in brackets
+    (年初目标值(A), 得分(20分*执行率), 完成目标可能性(确定能、有可能、不可能))."""
+    return _PAREN_RE.sub("", squash(text)).strip(":：|★*")
+
+
+def eval_title(text: str) -> str | None:
+    """The form a title names: ``monitor`` (…绩效监控表), ``dept_selfeval`` (部门整体…自评表),
+    ``selfeval`` (…绩效自评表, …项目自评表); None for any other cell."""
+    s = squash(text)
+    if len(s) > 48 or not _EVAL_TITLE_RE.search(s):
+        return None
+    if "监控" in s:
+        return "monitor"
+    return "dept_selfeval" if "部门整体" in s else "selfeval"
+
+
+def eval_grid_role(text: str) -> str | None:
+    """The column an evaluation grid's header cell names (seq, level1, level2, name, value, actual,
+    weight, score, direction, unit, deviation, likelihood, core, extra), or None."""
+    key = _eval_key(text)
+    if not key or len(key) > 14:
+        return None
+    return next((role for pattern, role in _EVAL_GRID_ROLES if pattern.match(key)), None)
+
+
+def eval_money_role(text: str) -> tuple[str, int | None] | None:
+    """The column a money header cell names, with the N of 1–N月执行数; None for any other cell."""
+    key = _eval_key(text)
+    for pattern, role in _EVAL_MONEY_ROLES:
+        if m := pattern.match(key):
+            return role, int(m.group(1)) if m.groups() else None
+    return None
+
+
+def is_eval_money_row(text: str) -> bool:
+    """A money row's label: 年度资金总额, 其中：当年财政拨款, 上年结转资金, 其他资金 …"""
+    return bool(_EVAL_MONEY_ROW_RE.match(squash(text)))
+
+
+def eval_goal_role(text: str) -> str | None:
+    """``goal_expected`` (预期目标, 年初设定目标) or ``goal_actual`` (实际完成情况 …), or None."""
+    key = _eval_key(_LEADING_NUMBER_RE.sub("", squash(text)))
+    return next((role for pattern, role in _EVAL_GOAL_RE if pattern.match(key)), None)
+
+
+def eval_note_role(text: str) -> str | None:
+    """A label below the grid: total_score (总分), deviation (偏差…原因分析), measures (改进措施,
+    相关建议或举措), field (评价结论, 合计); None for any other cell."""
+    key = _eval_key(text)
+    return next((role for pattern, role in _EVAL_NOTE_RE if pattern.match(key)), None)

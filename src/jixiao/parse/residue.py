@@ -84,6 +84,12 @@ def all_spans(doc: Document, *, indicators: bool = True) -> Iterator[Span]:
         for spans in p.field_spans.values():
             yield from spans
         yield from p.amounts.spans.values()
+        if p.evaluation is not None:  # a self-evaluation or monitoring form's money and goal
+            for spans in p.evaluation.spans.values():
+                yield from spans
+            for row in p.evaluation.budget:
+                for spans in row.spans.values():
+                    yield from spans
         if not indicators:
             continue
         for ind in p.indicators:

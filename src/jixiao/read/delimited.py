@@ -47,6 +47,8 @@ def looks_like_csv(text: str) -> bool:
     for line in itertools.islice(_lines(text), _HEADER_WITHIN):
         if len(line) > _HEADER_LENGTH or "\t" in line or line.count(",") < 2:
             continue
+        if line.count(" | ") >= 2:  # a pipe row whose cells hold commas (指标说明：…，…，…), not CSV
+            continue
         try:
             cells = next(csv.reader([line]))
         except csv.Error:

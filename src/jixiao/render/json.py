@@ -19,6 +19,11 @@ def span_view(doc: Document) -> dict[str, Any]:
         jp["spans"] = {k: [[s.start, s.end] for s in v] for k, v in p.spans.items()}
         jp["field_spans"] = {k: [[s.start, s.end] for s in v] for k, v in p.field_spans.items()}
         jp["amount_spans"] = {k: [s.start, s.end] for k, s in p.amounts.spans.items()}
+        if p.evaluation is not None and jp.get("evaluation") is not None:  # jixiao.evaluation/1 only
+            je = jp["evaluation"]
+            je["spans"] = {k: [[s.start, s.end] for s in v] for k, v in p.evaluation.spans.items()}
+            for r, jr in zip(p.evaluation.budget, je["budget"], strict=True):
+                jr["spans"] = {k: [[s.start, s.end] for s in v] for k, v in r.spans.items()}
         for i, ji in zip(p.indicators, jp["indicators"], strict=True):
             ji["spans"] = {k: [[s.start, s.end] for s in v] for k, v in i.spans.items()}
     return out

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..model import Amounts, Document, Indicator
+from ..model import Amounts, Document, Evaluation, Indicator
 
 __all__ = ["document_tree", "residue_table"]
 
@@ -28,8 +28,31 @@ def _indicator(i: Indicator) -> str:
     if i.period_value is not None:
         values.append(f"实施周期：{escape(i.period_value)}")
     values.append(f"年度：{escape(i.annual_value) if i.annual_value is not None else '[red]（缺）[/]'}")
+    # a self-evaluation or monitoring form's outcome beside the target (None on a target table)
+    for label, v in (("实际", i.actual_value), ("分值", i.weight), ("得分", i.score), ("可能性", i.likelihood),
+                     ("偏差", i.deviation)):
+        if v is not None:
+            values.append(f"{label}：{escape(v if len(v) <= 40 else v[:39] + '…')}")
     seq = f"{i.seq}. " if i.seq is not None else ""
-    return f"{seq}[cyan]{levels}[/] {escape(i.name or '（无名称）')} — " + "；".join(values)
+    core = "★" if i.core else ""
+    return f"{seq}[cyan]{levels}[/] {core}{escape(i.name or '（无名称）')} — " + "；".join(values)
+
+
+_BUDGET_NAMES = (("initial", "年初"), ("budget", "全年"), ("executed", "执行"), ("executed_to_date", "已执行"),
+                 ("expected", "预计"), ("rate", "执行率"), ("weight", "分值"), ("score", "得分"))
+
+
+def _evaluation(node: Tree, e: Evaluation) -> None:
+    """A self-evaluation's money rows, goal and notes under its project."""
+    for r in e.budget:
+        parts = [f"{label} {v:,.2f}" if isinstance(v, float) else f"{label} {escape(v)}"
+                 for key, label in _BUDGET_NAMES if (v := getattr(r, key)) is not None]
+        if parts:
+            node.add(f"[magenta]{escape(r.label)}[/]  " + "，".join(parts))
+    for key, label in (("goal_expected", "预期目标"), ("goal_actual", "实际完成"), ("total_score", "总分"),
+                       ("deviation", "偏差原因"), ("measures", "改进措施")):
+        if (v := getattr(e, key)) is not None:
+            node.add(f"[magenta]{label}：[/]{escape(v if len(v) <= 80 else v[:79] + '…')}")
 
 
 def document_tree(doc: Document, *, warnings: bool = True) -> Group:
@@ -53,6 +76,8 @@ def document_tree(doc: Document, *, warnings: bool = True) -> Group:
         if p.goal:
             goal = p.goal if len(p.goal) <= 80 else p.goal[:79] + "…"
             node.add(f"[dim]目标：{escape(goal)}[/]")
+        if p.evaluation is not None:
+            _evaluation(node, p.evaluation)
         for label, text in p.fields.items():
             short = text if len(text) <= 60 else text[:59] + "…"
             node.add(f"[dim]{escape(label)}：{escape(short)}[/]")
