@@ -68,7 +68,7 @@ def parse_source(source: Source) -> Document:
         if ("自评表" in source.text or "监控表" in source.text) and (evaluation := read_evaluation(lines)) is not None:
             return _from_evaluation(source, lines, evaluation)
         reading = read_forms(lines) if _may_hold_form(source.text) else None
-        if reading is None and _PROSE_HINT_RE.search(source.text):
+        if reading is None and _may_hold_prose(source.text):
             reading = read_prose(lines)
         try:
             doc = _parse(source, lines)
@@ -99,6 +99,10 @@ def _may_hold_form(text: str) -> bool:
 
 # and a prose reading where a level name heads a section (一、产出指标)
 _PROSE_HINT_RE = re.compile(r"[一二三四]\s*[、.．]\s*(?:产出|效益|满意度|成本)")
+
+
+def _may_hold_prose(text: str) -> bool:
+    return ("一、" in text or "一." in text or "一．" in text or "一 、" in text) and _PROSE_HINT_RE.search(text) is not None
 
 
 def _quality(projects: list) -> int:
