@@ -53,6 +53,7 @@ RENDER_GAPS: dict[tuple[str, str | None], str] = {
     # the official form read back by the older form reader keeps 年度绩效目标 among the fields; the real
     # tables' answers (which the cell reader follows) leave the label of the goal out
     ("form_levels_by_indentation", None): _GOAL_LABEL_KEPT,
+    ("form_grid_rows_without_header", None): _GOAL_LABEL_KEPT,
     ("forms_repeated_under_unit_code_lines", None): "the official form has no 单位编码 line: the two forms are "
                                                     "read back without their units and codes",
     ("form_paired_grid_blank_line_cells", None): _GOAL_LABEL_KEPT,

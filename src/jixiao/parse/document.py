@@ -86,7 +86,7 @@ def parse_source(source: Source) -> Document:
 # headings that name both levels (【产出指标-数量指标】), or a 一级 name on a line of its own. Tested
 # with substring searches first: a regex over every character of a large summary costs more.
 _BRACKET_LEVEL_RE = re.compile(r"[【\[]\s*(?:产出|效益|满意度|成本)")
-_LINE_LEVEL_RE = re.compile(r"\n[ \t\u3000]*(?:产出|效益|满意度|成本)指标[ \t]*(?:\n|$)")
+_LINE_LEVEL_RE = re.compile(r"\n[ \t\u3000|]*(?:产出|效益|满意度|成本)指标[ \t]*(?:\n|$|[|\t]\s*\S{0,12}(?:数量|质量|时效|成本|效益|满意度)指标)")
 
 
 def _may_hold_form(text: str) -> bool:

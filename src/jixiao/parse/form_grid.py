@@ -106,6 +106,18 @@ def _heads_levels(cells: list[Cell], i: int) -> bool:
     return bool(nxt) and nxt[0].row is None and level_kind(nxt[0].s) in ("level2", "both")
 
 
+def _row_of_levels(cells: list[Cell], i: int) -> int | None:
+    """A row that begins with a 一级 and a 二级 name and goes on with a name and a value, with no
+    header row above it (产出指标 | 数量指标 | 培训人数 | 100人): the grid begins there; its width."""
+    c = cells[i]
+    if c.row is None or level_kind(c.s) not in ("level1", "both"):
+        return None
+    row = [d for d in cells[i:i + 12] if d.row == c.row and not d.empty]
+    if len(row) < 4 or level_kind(row[1].s) not in ("level2", "both") or level_kind(row[2].s):
+        return None
+    return len(row)
+
+
 def read_header(cells: list[Cell], i: int) -> tuple[GridHeader, int] | None:
     """The grid header starting at cell ``i`` and the index after it, or None. Indicators under
     headings that name their levels (【产出指标-数量指标】) need no header: name and value follow."""
@@ -114,6 +126,10 @@ def read_header(cells: list[Cell], i: int) -> tuple[GridHeader, int] | None:
         return None
     if level_pair(c.s) is not None or _heads_levels(cells, i):
         return GridHeader(["level1", "level2", "name", "value"], ["一级指标", "二级指标", "三级指标", "指标值"]), i
+    if (width := _row_of_levels(cells, i)) is not None:
+        extra = [f"第{k}列" for k in range(5, width + 1)]
+        return GridHeader(["level1", "level2", "name", "value", *["extra"] * len(extra)],
+                          ["一级指标", "二级指标", "三级指标", "指标值", *extra]), i
     words = glued_grid_header(c.s) if len(squash(c.s)) > 8 else None
     if words:
         roles = [grid_role(w) or "group" for w in words]

@@ -9,6 +9,7 @@ value's next paragraph goes on; what no label takes is left loose (residue).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..model import Span
@@ -20,6 +21,7 @@ from .vocab import squash
 __all__ = ["GOAL_ROLES", "MONEY_ROLES", "Pair", "read_labels"]
 
 MONEY_ROLES = ("total", "fiscal", "other", "special")
+_PLAIN_AMOUNT_RE = re.compile(r"^\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:万元|元|万)?\s*$")
 GOAL_ROLES = ("goal_annual", "goal_total", "goal_any")
 _PERSONAL_ROLES = ("name", "unit", "department", "supervisor")
 _GOAL_HEADINGS = {"总体目标", "项目绩效目标", "绩效目标", "总体绩效目标"}
@@ -174,6 +176,10 @@ def read_labels(cells: list[Cell], syntax: list[Span]) -> tuple[list[Pair], list
             w = waiting.pop(0)
             if _fits(w.pair.label, c):
                 w.pair.value = c.mt
+                label = w.pair.label
+                if label.role == "group" and ("资金" in label.text or "金额" in label.text) and _PLAIN_AMOUNT_RE.match(c.s):
+                    # "项目资金 | 30.00": a money heading with an amount of its own is the total
+                    w.pair.label = LabelInfo(label.text, "total", True, label.unit)
                 last_value = w.pair
                 taken = True
                 break
