@@ -65,7 +65,8 @@ def parse_source(source: Source) -> Document:
         lines = split_lines(source.text)
         # a self-evaluation or monitoring form is told by its title and read by its own reader;
         # a target table never carries such a title, so its reading below is as it always was
-        if ("自评表" in source.text or "监控表" in source.text) and (evaluation := read_evaluation(lines)) is not None:
+        head = source.text[:4000]  # the title stands in the first lines
+        if ("自评表" in head or "监控表" in head) and (evaluation := read_evaluation(lines)) is not None:
             return _from_evaluation(source, lines, evaluation)
         reading = read_forms(lines) if _may_hold_form(source.text) else None
         if reading is None and _may_hold_prose(source.text):
@@ -85,14 +86,14 @@ def parse_source(source: Source) -> Document:
 # A form reading is tried only where an indicator grid's words occur: its header (一级, 指标内容),
 # headings that name both levels (【产出指标-数量指标】), or a 一级 name on a line of its own. Tested
 # with substring searches first: a regex over every character of a large summary costs more.
-_BRACKET_LEVEL_RE = re.compile(r"[【\[]\s*(?:产出|效益|满意度|成本)")
+_BRACKET_LEVEL_RE = re.compile(r"【\s*(?:产出|效益|满意度|成本)")
 _LINE_LEVEL_RE = re.compile(r"\n[ \t\u3000|]*(?:产出|效益|满意度|成本)指标[ \t]*(?:\n|$|[|\t]\s*\S{0,12}(?:数量|质量|时效|成本|效益|满意度)指标)")
 
 
 def _may_hold_form(text: str) -> bool:
     if "一级" in text or "二级" in text or "三级" in text or "指标内容" in text:
         return True
-    if ("【" in text or "[" in text) and _BRACKET_LEVEL_RE.search(text):
+    if "【" in text and _BRACKET_LEVEL_RE.search(text):
         return True
     return _LINE_LEVEL_RE.search(text) is not None
 
@@ -102,7 +103,7 @@ _PROSE_HINT_RE = re.compile(r"[一二三四]\s*[、.．]\s*(?:产出|效益|满�
 
 
 def _may_hold_prose(text: str) -> bool:
-    return ("一、" in text or "一." in text or "一．" in text or "一 、" in text) and _PROSE_HINT_RE.search(text) is not None
+    return ("一、" in text or "一." in text) and _PROSE_HINT_RE.search(text) is not None
 
 
 def _quality(projects: list) -> int:
