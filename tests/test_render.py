@@ -54,6 +54,9 @@ RENDER_GAPS: dict[tuple[str, str | None], str] = {
     # tables' answers (which the cell reader follows) leave the label of the goal out
     ("form_levels_by_indentation", None): _GOAL_LABEL_KEPT,
     ("form_grid_rows_without_header", None): _GOAL_LABEL_KEPT,
+    ("form_flat_grid_level_type_column", None): _GOAL_LABEL_KEPT + "; its fuzzy label match takes 资金金额 for 资金总额",
+    ("prose_notice_numbered_items", None): "a notice rendered as the official form gains a title, a money row and "
+                                           "the goal's label, read back as fields",
     ("forms_repeated_under_unit_code_lines", None): "the official form has no 单位编码 line: the two forms are "
                                                     "read back without their units and codes",
     ("form_paired_grid_blank_line_cells", None): _GOAL_LABEL_KEPT,

@@ -91,7 +91,7 @@ _LINE_LEVEL_RE = re.compile(r"\n[ \t\u3000|]*(?:产出|效益|满意度|成本)�
 
 
 def _may_hold_form(text: str) -> bool:
-    if "一级" in text or "二级" in text or "三级" in text or "指标内容" in text:
+    if "一级" in text or "二级" in text or "三级" in text or "指标内容" in text or "指标类型" in text:
         return True
     if "【" in text and _BRACKET_LEVEL_RE.search(text):
         return True
@@ -99,7 +99,7 @@ def _may_hold_form(text: str) -> bool:
 
 
 # and a prose reading where a level name heads a section (一、产出指标)
-_PROSE_HINT_RE = re.compile(r"[一二三四]\s*[、.．]\s*(?:产出|效益|满意度|成本)")
+_PROSE_HINT_RE = re.compile(r"(?:[一二三四]\s*[、.．]|[(（][一二三四][)）])\s*(?:产出|效益|满意度|成本)")
 
 
 def _may_hold_prose(text: str) -> bool:

@@ -544,6 +544,8 @@ def parse_one_form(lines: list[Line], *, department: bool, result: FormResult) -
         elif role == "unit":
             project.unit = text.s
             project.spans["unit"] = text.spans()
+        elif role == "department" and _AMOUNT_UNIT_LINE_RE.match(text.s):
+            continue  # "填报单位(盖章): 单位：万元": the department left blank; what follows is the money unit
         elif role == "department" and result.department is None:
             result.department = text
         elif role == "department" and squash(result.department.s) == squash(text.s):

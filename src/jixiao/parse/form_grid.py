@@ -394,6 +394,10 @@ def _joined(tokens: list[Cell]) -> Cell:
     return Cell(MText.join([t.mt for t in tokens], " "), tokens[0].line, tokens[0].row, True)
 
 
+_BARE_STEMS = {"产出", "效益", "满意度", "成本"}
+_TYPE_COLUMNS = {"指标类型", "指标类别"}
+
+
 def _peel_levels(state: _State, cells: list[Cell], outside_next: Cell | None) -> list[Cell]:
     """Set the 一级/二级 names a row begins with; return the rest of the row."""
     k = 0
@@ -404,6 +408,8 @@ def _peel_levels(state: _State, cells: list[Cell], outside_next: Cell | None) ->
             k += 1
             continue
         kind = level_kind(c.s)
+        if kind is None and k == 0 and squash(c.s) in _BARE_STEMS and state.header.labels[0] in _TYPE_COLUMNS:
+            kind = "level1"  # a 指标类型 column holds the 一级 as its bare stem (产出, 效益, 满意度)
         if kind is None:
             break
         nxt = next((d for d in cells[k + 1:] if not d.empty), outside_next)

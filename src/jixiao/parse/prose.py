@@ -26,7 +26,10 @@ from .values import parse_target
 
 __all__ = ["read_prose"]
 
-_HEADING_RE = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*(?P<word>\S{2,12}?)\s*[:：]?\s*$")
+_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十]+[)）])\s*"
+                         r"(?P<word>\S{2,12}?)\s*[:：]?\s*$")
+# "1.维修工程数量：50处": items numbered one per line; the number is structure
+_ITEM_NUMBER_RE = re.compile(r"(?<![\d.])\d{1,2}\s*[.、．)）](?=\s*[\u4e00-\u9fff])")
 _LEVEL_LABEL_RE = re.compile(r"(?P<word>[\u4e00-\u9fff、]{2,14}?(?:指标|目标))\s*[:：,，]")
 _ITEM_END_RE = re.compile(r"[;；。]")
 # a comma after a value ends an item: "≥80万元,促使…"
@@ -42,7 +45,12 @@ _FACTS = (
     ("项目建设内容", re.compile(r"项目建设内容\s*[:：]\s*(?P<v>[^。]+。)")),
     ("项目内容", re.compile(r"项目内容\s*[:：]\s*(?P<v>[^。]+。)")),
 )
-_MONEY_RE = re.compile(r"资金\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<unit>万元|元|亿元)")
+_MONEY_RE = re.compile(r"资金(?:规模|金额|总额)?\s*[:：]?\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<unit>万元|元|亿元)")
+# "一、项目名称：…", "三、绩效目标：…": a notice's own numbered labels
+_LABELLED_FACTS = (
+    ("name", re.compile(r"项目名称\s*[:：]\s*(?P<v>[^,，;；。]{2,60})\s*$")),
+    ("goal", re.compile(r"(?:年度)?绩效目标\s*[:：]\s*(?P<v>.{4,})$")),
+)
 
 
 def _headings(lines: list[Line]) -> list[int]:
@@ -75,7 +83,7 @@ def _items(body: MText, syntax: list) -> list[tuple[str | None, MText]]:
     marks.append((len(s), len(s), None))
     for start, end, word in marks:
         chunk = body.slice(pos, start)
-        for piece in _split_items(chunk):
+        for piece in _split_items(chunk, syntax):
             out.append((level, piece))
         if word is not None:
             syntax.extend(body.spans(start, end))
@@ -85,9 +93,16 @@ def _items(body: MText, syntax: list) -> list[tuple[str | None, MText]]:
     return out
 
 
-def _split_items(chunk: MText) -> list[MText]:
+def _split_items(chunk: MText, syntax: list) -> list[MText]:
     pieces = []
-    for part in chunk.split_re(_ITEM_END_RE):
+    numbered = []
+    last = 0
+    for m in _ITEM_NUMBER_RE.finditer(chunk.s):
+        numbered.append(chunk.slice(last, m.start()))
+        syntax.extend(chunk.spans(m.start(), m.end()))
+        last = m.end()
+    numbered.append(chunk.slice(last))
+    for part in (p for piece in numbered for p in piece.split_re(_ITEM_END_RE)):
         last = 0
         for m in _VALUE_COMMA_RE.finditer(part.s):
             pieces.append(part.slice(last, m.start("comma")))
@@ -127,7 +142,7 @@ def read_prose(lines: list[Line]) -> FormReading | None:
             at = _value_at(item.s)
             if at >= len(item.s) and is_value_like(item.s):
                 at = 0  # "可持续影响指标，持续发展": a value with no name
-            name, value = item.slice(0, at).strip(), item.slice(at).strip()
+            name, value = item.slice(0, at).strip().strip(":："), item.slice(at).strip()
             ind = Indicator(seq=len(proj.indicators) + 1, level1=level1, level2=level2)
             if name.s:
                 ind.name = name.s
@@ -156,7 +171,7 @@ def _preamble(lines: list[Line], proj: Project, out: FormReading) -> None:
                 out.title = ln.mtext.slice(m.start("title"), m.end("title"))
             continue
         mt = ln.mtext
-        for key, pattern in _FACTS:
+        for key, pattern in (*_FACTS, *_LABELLED_FACTS):
             m = pattern.search(mt.s)
             if m is None:
                 continue
