@@ -54,6 +54,8 @@ RENDER_GAPS: dict[tuple[str, str | None], str] = {
     # tables' answers (which the cell reader follows) leave the label of the goal out
     ("form_levels_by_indentation", None): _GOAL_LABEL_KEPT,
     ("form_grid_rows_without_header", None): _GOAL_LABEL_KEPT,
+    ("form_indicators_as_sentences_in_one_cell", None): _GOAL_LABEL_KEPT + "; the official layout prints "
+                                                                         "单位：万元, which this table does not name",
     ("form_flat_grid_level_type_column", None): _GOAL_LABEL_KEPT + "; its fuzzy label match takes 资金金额 for 资金总额",
     ("prose_notice_numbered_items", None): "a notice rendered as the official form gains a title, a money row and "
                                            "the goal's label, read back as fields",

@@ -75,6 +75,8 @@ def parse_source(source: Source) -> Document:
             doc = _parse(source, lines)
         except ParseError:
             if reading is None:
+                reading = read_forms(lines, sentences=True)  # the last try before "no table"
+            if reading is None:
                 raise
             doc = None
         if reading is not None and (doc is None or _quality(reading.projects) > _quality(doc.projects)):

@@ -15,7 +15,7 @@ No document's names or positions are known here: only the vocabulary of
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..model import Issue, Project, Span
 from .form_cells import prepare
@@ -23,7 +23,7 @@ from .form_grid import GridHeader, read_grid, read_header
 from .form_labels import MONEY_ROLES, Pair, read_labels
 from .form_vocab import is_title, label_info
 from .lines import Line
-from .mtext import MText
+from .reading import FormReading
 from .segment import Cell
 from .vocab import parse_amount, squash
 
@@ -33,19 +33,6 @@ _YEAR_RE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*(?:年度|年|[)）]\s*年度
 _YEAR_CELL_RE = re.compile(r"^[(（]?\s*(?P<year>(?:19|20)\d{2})\s*(?:年度?)?\s*[)）]?\s*(?:年度)?\s*[)）]?$")
 _MONEY_UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
 _AMOUNT_UNIT_IN_VALUE_RE = re.compile(r"^\s*[\d,.]+\s*(万元|万|元)")
-
-
-@dataclass
-class FormReading:
-    form: str = "project"
-    projects: list[Project] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
-    syntax: list[Span] = field(default_factory=list)
-    title: MText | None = None
-    year: tuple[int, list[Span]] | None = None
-    department: MText | None = None
-    amount_unit: str | None = None
-    amount_unit_spans: list[Span] = field(default_factory=list)
 
 
 # -- forms and their grids ------------------------------------------------------------------------
@@ -240,11 +227,32 @@ def _amount_unit(pairs: list[Pair], cells: list[Cell]) -> tuple[str, list[Span]]
     return None
 
 
-def read_forms(lines: list[Line]) -> FormReading | None:
-    """Read the forms in ``lines``; None when no indicator grid with a form head is found."""
+_SENTENCE_LEVEL_RE = re.compile(r"(?:产出|效益|满意度|成本|数量|质量|时效)指标\s*[:：]")
+_INDICATOR_HEADINGS = {"绩效指标", "年度绩效指标", "绩效指标及指标值"}
+
+
+def _sentence_cell(cells: list[Cell]) -> int | None:
+    """The cell after a 绩效指标 label that writes the indicators as sentences
+    (``产出指标：养护里程30公里；质量指标：路面完好率≥90%``)."""
+    for k, c in enumerate(cells):
+        info = label_info(c.s)
+        if info is None or info.text not in _INDICATOR_HEADINGS:
+            continue
+        j = next((m for m in range(k + 1, min(k + 4, len(cells))) if not cells[m].empty), None)
+        if j is not None and _SENTENCE_LEVEL_RE.search(cells[j].s):
+            return j
+    return None
+
+
+def read_forms(lines: list[Line], *, sentences: bool = False) -> FormReading | None:
+    """Read the forms in ``lines``; None when no indicator grid with a form head is found. With
+    ``sentences`` a form with no grid whose 绩效指标 cell writes the indicators as sentences is read
+    too (tried only where nothing else read the text: it scans every form's cells)."""
     out = FormReading()
     cells = prepare(lines, out.syntax)
     sections = _sections(cells, out.syntax)
+    if not sections and sentences and (j := _sentence_cell(cells)) is not None:
+        return _sentence_form(cells, j, out)
     if not sections:
         return None
     for sec in sections:
@@ -267,3 +275,26 @@ def read_forms(lines: list[Line]) -> FormReading | None:
             continue
         out.projects.append(proj)
     return out if out.projects else None
+
+
+def _sentence_form(cells: list[Cell], j: int, out: FormReading) -> FormReading | None:
+    """A form whose indicators are sentences in one cell: its head read as any form's."""
+    from .prose import sentence_indicators  # prose builds on this module's reading
+
+    _title_and_year(cells[:j], out)
+    titles = [k for k, c in enumerate(cells[:j]) if is_title(c.s)]
+    head = cells[titles[-1] + 1: j] if titles else cells[:j]
+    pairs, _ = read_labels(head, out.syntax)
+    proj, chosen = _project(pairs, out.warnings)
+    if chosen.get("department") is not None:
+        out.department = chosen["department"].value
+    if (unit := _amount_unit(pairs, head)) is not None:
+        out.amount_unit, out.amount_unit_spans = unit
+    proj.indicators = sentence_indicators(cells[j].mt, None, out.syntax)
+    if not proj.indicators:
+        return None
+    proj.warnings.append(Issue(
+        code="prose-targets", line=cells[j].line,
+        message="绩效指标以文字叙述写在一格里，按句读取，请核对 / targets written as sentences in one cell, read sentence by sentence"))
+    out.projects.append(proj)
+    return out

@@ -17,20 +17,21 @@ from __future__ import annotations
 import re
 
 from ..model import Indicator, Issue, Project
-from .form_reader import FormReading
 from .form_vocab import is_value_like, level_kind
 from .grid import value_start
 from .lines import Line, clean_cell, is_chrome
 from .mtext import MText
+from .reading import FormReading
 from .values import parse_target
 
-__all__ = ["read_prose"]
+__all__ = ["read_prose", "sentence_indicators"]
 
 _HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十]+[)）])\s*"
                          r"(?P<word>\S{2,12}?)\s*[:：]?\s*$")
 # "1.维修工程数量：50处": items numbered one per line; the number is structure
 _ITEM_NUMBER_RE = re.compile(r"(?<![\d.])\d{1,2}\s*[.、．)）](?=\s*[\u4e00-\u9fff])")
-_LEVEL_LABEL_RE = re.compile(r"(?P<word>[\u4e00-\u9fff、]{2,14}?(?:指标|目标))\s*[:：,，]")
+_LEVEL_LABEL_RE = re.compile(r"(?P<word>[\u4e00-\u9fff、]{2,14}?(?:指标|目标)|(?<![\u4e00-\u9fff])(?:产出|效益|满意度))\s*[:：,，]")
+_BARE_LEVEL1 = {"产出", "效益", "满意度"}  # "满意度：群众满意度≥85%": a 一级 written as its stem
 _ITEM_END_RE = re.compile(r"[;；。]")
 # a comma after a value ends an item: "≥80万元,促使…"
 _VALUE_COMMA_RE = re.compile(r"(?:[<>≤≥≧≦]=?|=)\s*\d[\d.]*\s*[^\s,，;；。()（）]{0,4}(?P<comma>[,，])")
@@ -79,7 +80,8 @@ def _items(body: MText, syntax: list) -> list[tuple[str | None, MText]]:
     level: str | None = None
     pos = 0
     s = body.s
-    marks = [(m.start(), m.end(), m.group("word")) for m in _LEVEL_LABEL_RE.finditer(s) if level_kind(m.group("word"))]
+    marks = [(m.start(), m.end(), m.group("word")) for m in _LEVEL_LABEL_RE.finditer(s)
+             if level_kind(m.group("word")) or m.group("word") in _BARE_LEVEL1]
     marks.append((len(s), len(s), None))
     for start, end, word in marks:
         chunk = body.slice(pos, start)
@@ -111,6 +113,34 @@ def _split_items(chunk: MText, syntax: list) -> list[MText]:
     return [p.strip() for p in pieces if p.strip().s]
 
 
+def sentence_indicators(body: MText, level1: str | None, syntax: list, first_seq: int = 1) -> list[Indicator]:
+    """The indicators of sentences such as ``数量指标：名称≥17600株；时效指标：完成及时率≥100%。``
+    under the 一级 ``level1`` (a level name in the text changes it)."""
+    out: list[Indicator] = []
+    level2: str | None = None
+    for word, item in _items(body, syntax):
+        if not item.s:
+            if level_kind(word) == "level1" or word in _BARE_LEVEL1:
+                level1, level2 = word, None
+            else:
+                level2 = word
+            continue
+        at = _value_at(item.s)
+        if at >= len(item.s) and is_value_like(item.s):
+            at = 0  # "可持续影响指标，持续发展": a value with no name
+        name, value = item.slice(0, at).strip().strip(":："), item.slice(at).strip()
+        ind = Indicator(seq=first_seq + len(out), level1=level1, level2=level2)
+        if name.s:
+            ind.name = name.s
+            ind.spans["name"] = name.spans()
+        if value.s:
+            ind.annual_value = value.s
+            ind.annual_target = parse_target(value.s)
+            ind.spans["annual_value"] = value.spans()
+        out.append(ind)
+    return out
+
+
 def read_prose(lines: list[Line]) -> FormReading | None:
     """Targets written as sentences under level headings; None when the text has no such headings."""
     heads = _headings(lines)
@@ -131,27 +161,7 @@ def read_prose(lines: list[Line]) -> FormReading | None:
         out.syntax.extend(head.spans())
         level1 = _HEADING_RE.match(lines[h].text).group("word")
         body = MText.join_lines([clean_cell(ln.mtext, out.syntax).strip() for ln in lines[h + 1: nxt]])
-        level2: str | None = None
-        for word, item in _items(body, out.syntax):
-            if not item.s:
-                if level_kind(word) == "level1":
-                    level1, level2 = word, None
-                else:
-                    level2 = word
-                continue
-            at = _value_at(item.s)
-            if at >= len(item.s) and is_value_like(item.s):
-                at = 0  # "可持续影响指标，持续发展": a value with no name
-            name, value = item.slice(0, at).strip().strip(":："), item.slice(at).strip()
-            ind = Indicator(seq=len(proj.indicators) + 1, level1=level1, level2=level2)
-            if name.s:
-                ind.name = name.s
-                ind.spans["name"] = name.spans()
-            if value.s:
-                ind.annual_value = value.s
-                ind.annual_target = parse_target(value.s)
-                ind.spans["annual_value"] = value.spans()
-            proj.indicators.append(ind)
+        proj.indicators.extend(sentence_indicators(body, level1, out.syntax, first_seq=len(proj.indicators) + 1))
     _preamble(lines[: heads[0]], proj, out)
     if out.title is not None:
         out.syntax.extend(out.title.spans())
