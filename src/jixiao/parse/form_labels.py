@@ -36,7 +36,6 @@ class Pair:
     value: MText | None = None
 
 
-
 @dataclass
 class _Waiting:
     pair: Pair
@@ -135,41 +134,14 @@ def read_labels(cells: list[Cell], syntax: list[Span]) -> tuple[list[Pair], list
             if len(waiting) == 1 and not waiting[0].in_row and not waiting[0].group:
                 waiting.pop()
             continue
-        info = known or label_info(c.s)
-        if info is not None and not info.strong and len(waiting) == 1 and not waiting[0].group \
-                and waiting[0].pair.label.role not in MONEY_ROLES and waiting[0].pair.cell.row == c.row \
-                and not (info.role in GOAL_ROLES and waiting[0].pair.label.role in GOAL_ROLES):
-            info = None  # "兵团推进乡村振兴补助资金" after 项目属性 is its value, though shaped like a label
-        elif (info is not None and info.role == "field" and len(waiting) == 1 and not waiting[0].group
-              and waiting[0].pair.label.role == "field" and not waiting[0].pair.label.strong
-              and waiting[0].pair.cell.row == c.row):
-            info = None  # "财政资金预算分类 | 一般公共预算"
-        if info is not None and is_title(c.s):
-            info = None
+        info = _as_label(known or label_info(c.s), c, waiting)
         if info is not None:
             if info.role != "chrome":
                 syntax.extend(c.mt.spans())
             pair = Pair(info, c)
             pairs.append(pair)
             last_value = None
-            if info.role == "group":
-                waiting.append(_Waiting(pair, group=True))
-                continue
-            if info.role == "chrome":
-                waiting = [_Waiting(pair)]
-                continue
-            waiting = [w for w in waiting if not w.group]
-            if (info.role in GOAL_ROLES and len(waiting) == 1 and waiting[0].pair.value is None
-                    and waiting[0].pair.label.text in _GOAL_HEADINGS):
-                waiting[0].pair.label = LabelInfo(waiting[0].pair.label.text, "group", True)
-                waiting = []  # "总体目标 | 中期目标 | 年度目标": a heading over the goals
-            goalish = info.role in GOAL_ROLES
-            if waiting and goalish and all(w.pair.label.role in GOAL_ROLES for w in waiting):
-                for w in waiting:
-                    w.in_row = True
-                waiting.append(_Waiting(pair, in_row=True))
-            else:
-                waiting = [_Waiting(pair)]
+            waiting = _wait(waiting, pair)
             continue
         taken = False
         while waiting:
@@ -204,3 +176,40 @@ def _join_token_values(items: list[Cell | tuple[Cell, LabelInfo]]) -> list[Cell 
             continue
         out.append(c)
     return out
+
+
+def _as_label(info: LabelInfo | None, c: Cell, waiting: list[_Waiting]) -> LabelInfo | None:
+    """``info`` unless the cell, though shaped like a label, is the value the label before it
+    waits for: "兵团推进乡村振兴补助资金" after 项目属性, "一般公共预算" after 财政资金预算分类 (on the same
+    row); a title is never a label."""
+    if info is None or is_title(c.s):
+        return None
+    if len(waiting) == 1 and not waiting[0].group and waiting[0].pair.cell.row == c.row:
+        before = waiting[0].pair.label
+        if (not info.strong and before.role not in MONEY_ROLES
+                and not (info.role in GOAL_ROLES and before.role in GOAL_ROLES)):
+            return None
+        if info.role == "field" and before.role == "field" and not before.strong:
+            return None
+    return info
+
+
+def _wait(waiting: list[_Waiting], pair: Pair) -> list[_Waiting]:
+    """The labels waiting for values once ``pair``'s label is read: a group heading waits beside
+    the others; a goal label joins a row of goal labels (总体目标 alone before them is their
+    heading); any other label waits alone (the ones before it were left empty)."""
+    info = pair.label
+    if info.role == "group":
+        return [*waiting, _Waiting(pair, group=True)]
+    if info.role == "chrome":
+        return [_Waiting(pair)]
+    waiting = [w for w in waiting if not w.group]
+    if (info.role in GOAL_ROLES and len(waiting) == 1 and waiting[0].pair.value is None
+            and waiting[0].pair.label.text in _GOAL_HEADINGS):
+        waiting[0].pair.label = LabelInfo(waiting[0].pair.label.text, "group", True)
+        waiting = []  # "总体目标 | 中期目标 | 年度目标": a heading over the goals
+    if waiting and info.role in GOAL_ROLES and all(w.pair.label.role in GOAL_ROLES for w in waiting):
+        for w in waiting:
+            w.in_row = True
+        return [*waiting, _Waiting(pair, in_row=True)]
+    return [_Waiting(pair)]
