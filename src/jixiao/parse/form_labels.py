@@ -162,6 +162,7 @@ def read_labels(cells: list[Cell], syntax: list[Span]) -> tuple[list[Pair], list
             last_value.value = MText.join([last_value.value, c.mt], " ")  # a long value's next paragraph
             continue
         loose.append(c)
+    pairs.sort(key=lambda p: p.cell.line)  # a table's pairs were read first; the fields keep the source's order
     return [p for p in pairs if p.label.role != "group" or p.value is not None], loose
 
 
