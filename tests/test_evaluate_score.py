@@ -89,6 +89,15 @@ def test_qualitative_bands() -> None:
     assert all(x.method == "定性" for x in p.indicators)
 
 
+def test_qualitative_words_longest_first() -> None:
+    # 未达到预期: 未达到 (3 characters, 未达成 band) over 达到 (达成); 无超支: 无超支 over 超支; 基本达到: 基本 and 达到
+    # tie at 2 characters, the lower band 部分达成
+    p = scored([ind("服务质量", "良好", "未达到预期", "10", "4", level2="质量指标"),
+                ind("成本控制", "不超预算", "无超支", "10", "10", level2="成本指标"),
+                ind("完成及时性", "及时", "基本达到", "10", "7", level2="时效指标")])
+    assert [x.band for x in p.indicators] == ["未达成", "达成", "部分达成"]
+
+
 def test_budget_score_and_total() -> None:
     # budget 86/100 → 10 × 0.86 = 8.6, reported 9 → +0.4; 正向 20 × 150/200 = 15 (reported 18);
     # 反向 10 × 50/60 = 8.33 (reported 10). Reported: 9 + 18 + 10 = 37, printed 总分 40 (sum gap +3);

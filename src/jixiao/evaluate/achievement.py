@@ -53,11 +53,19 @@ def direction(ind: Indicator) -> str | None:
 
 
 def _band(text: str, bands: tuple[Band, ...]) -> Band | None:
-    """The band whose words the text uses; the lowest band is tried first (未完成 holds 完成)."""
-    for b in sorted(bands, key=lambda b: b.high):
-        if any(w in text for w in b.words):
-            return b
-    return None
+    """The band of the longest word the text uses; on a tie the lower band (基本完成: 基本 over 完成).
+
+    Longest first, so 未完成 beats 完成 and 无超支 beats 超支 whichever band lists them.
+    """
+    best: tuple[int, float] | None = None
+    found: Band | None = None
+    for b in bands:
+        for w in b.words:
+            if w and w in text:
+                key = (len(w), -b.high)
+                if best is None or key > best:
+                    best, found = key, b
+    return found
 
 
 def _band_of_ratio(r: float, bands: tuple[Band, ...]) -> Band | None:
