@@ -170,6 +170,23 @@ def test_profiles_ship_and_bad_ones_say_why(tmp_path: Path) -> None:
         load_profile(str(bad))
 
 
+def test_review_with_a_bad_profile_is_a_config_error() -> None:
+    from jixiao.errors import ConfigError
+    from jixiao.review import ReviewConfig, review
+
+    cfg = ReviewConfig.from_dict({"rules": {"R46": {"profile": "atlantis"}}})
+    with pytest.raises(ConfigError, match="没有评分配置"):
+        review(document({"form": "selfeval", "indicators": []}), cfg)
+    # a province's profile changes the check. No 分值 printed, 50 of 100 executed, 得分 12:
+    # hubei: 20 × 0.5 = 10 allowed, 12 is above; national: its 分值 10 is only a default and 12 is above
+    # the default itself (the table must use another profile), so it says nothing
+    doc = document({"form": "selfeval", "project": {"evaluation": {"budget": [
+        {"label": "年度资金总额", "budget": 100.0, "executed": 50.0, "score": "12"}]}}})
+    hubei = ReviewConfig.from_dict({"rules": {"R46": {"profile": "hubei"}}})
+    assert [f.message for f in review(doc, hubei) if f.rule == "R46"] == ["预算执行率得分 12，按执行率 50.00% 最多 10 分"]
+    assert not [f for f in review(doc) if f.rule == "R46"]
+
+
 def test_not_an_evaluation_is_not_scored() -> None:
     s = score_document(document({"indicators": [{"level1": "产出指标", "name": "培训人数", "annual": "≥200人"}]}))
     assert s.projects == [] and "不是自评表" in s.warnings[0]

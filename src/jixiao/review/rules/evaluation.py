@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from ...errors import ConfigError
 from ...evaluate.achievement import achievement, number
 from ...evaluate.profile import ProfileError, load_profile
 from ...evaluate.score import _PARTIAL, score_project
@@ -25,8 +26,8 @@ _SRC_136 = "财预〔2019〕136号《中央部门预算绩效运行监控管理�
 def _prepare_profile(s: SimpleNamespace) -> SimpleNamespace:
     try:
         s.prof = load_profile(s.profile)
-    except ProfileError:
-        s.prof = load_profile("national")  # a bad name is reported by `jixiao score`; the review stays usable
+    except ProfileError as e:  # a configuration error: said once, when the configuration is compiled
+        raise ConfigError(f"审核配置中的评分配置有误 bad profile in the review settings: {e}") from None
     return s
 
 
