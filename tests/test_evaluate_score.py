@@ -235,6 +235,9 @@ def test_real_sichuan_06_and_chongqing_09_and_hubei_04() -> None:
 def test_real_monitor_is_not_scored_and_results_are_json() -> None:
     s = _real("10")
     assert s.form == "monitor" and s.projects == [] and "监控表不评分" in s.warnings[0]
+    # 1-6月执行数 87.57 of 年初预算数 220: 0.398045 (0.398), half the year gone, pace 0.398045 / 0.5 = 0.79609 (0.7961)
+    g = s.progress[0]
+    assert (g.months, g.base, g.executed_to_date, g.rate, g.elapsed, g.pace) == (6, 220.0, 87.57, 0.398, 0.5, 0.7961)
     for f in sorted(DATA.glob("*.txt")):
         json.dumps(as_json(score_document(jixiao.parse(f))), ensure_ascii=False)  # every real table: JSON-able
 

@@ -38,6 +38,11 @@ def render_text(scores: list) -> str:
     for s in scores:
         lines.append(f"{s.source}  表式 form: {s.form}  评分配置 profile: {s.profile}")
         lines += [f"  注意 note: {w}" for w in s.warnings]
+        for g in s.progress:
+            lines.append(f"项目 project: {g.name or '（无名称 unnamed）'}")
+            lines.append(f"  1–{g.months}月执行 spent {_n(g.executed_to_date)} / {_n(g.base)} = {g.rate:.2%}，"
+                         f"时间进度 time elapsed {g.elapsed:.0%}，进度比 pace {g.pace:.1%}"
+                         "（红黄绿见审核规则 R50 / colours: review rule R50）")
         for p in s.projects:
             lines.append(f"项目 project: {p.name or '（无名称 unnamed）'}")
             lines.append("  指标 indicator | 分值 weight | 填报 reported | 重算 recomputed | 差额 difference | 方法 method | 说明 note")

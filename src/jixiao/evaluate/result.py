@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["BudgetScore", "DocumentScore", "IndicatorScore", "ProjectScore", "TotalScore", "as_json"]
+__all__ = ["BudgetScore", "DocumentScore", "IndicatorScore", "Progress", "ProjectScore", "TotalScore", "as_json"]
 
 
 @dataclass
@@ -73,12 +73,32 @@ class ProjectScore:
 
 
 @dataclass
+class Progress:
+    """A monitoring table's spending against time: 1–N月执行数 / 预算 against N/12."""
+
+    index: int
+    name: str | None
+    label: str
+    months: int
+    base: float
+    executed_to_date: float
+    #: executed_to_date / base
+    rate: float
+    #: months / 12
+    elapsed: float
+    #: rate / elapsed (1 = on pace); R50 colours it 红/黄/绿
+    pace: float
+
+
+@dataclass
 class DocumentScore:
     source: str | None
     form: str
     profile: str
     projects: list[ProjectScore] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: monitoring tables: each project's spending against time
+    progress: list[Progress] = field(default_factory=list)
 
 
 def as_json(x: Any) -> Any:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from ..model import BudgetRow, Document, Indicator, Project
 from .achievement import achievement, number
 from .profile import Profile, load_profile
-from .result import BudgetScore, DocumentScore, IndicatorScore, ProjectScore, TotalScore
+from .result import BudgetScore, DocumentScore, IndicatorScore, Progress, ProjectScore, TotalScore
 
-__all__ = ["score_document", "score_project"]
+__all__ = ["monitor_progress", "score_document", "score_project"]
 
 #: parse warnings that mean some of the table was not read: its parts cannot add up to its total
 _PARTIAL = frozenset({"excerpt-cut", "eval-glued", "eval-glued-grid", "eval-glued-money", "eval-scrambled"})
@@ -145,6 +145,20 @@ def score_project(index: int, p: Project, profile: Profile) -> ProjectScore:
     return ProjectScore(index, p.name, budget, inds, total)
 
 
+def monitor_progress(index: int, p: Project) -> Progress | None:
+    """A monitoring project's spending against time, from its first row with 1–N月执行数 and a budget."""
+    ev = p.evaluation
+    if ev is None or not ev.months or not 0 < ev.months <= 12:
+        return None
+    for r in ev.budget:
+        base = r.budget or r.initial
+        if base and base > 0 and r.executed_to_date is not None:
+            rate, elapsed = r.executed_to_date / base, ev.months / 12
+            return Progress(index, p.name, r.label, ev.months, base, r.executed_to_date, round(rate, 4),
+                            round(elapsed, 4), round(rate / elapsed, 4))
+    return None
+
+
 def score_document(doc: Document, profile: Profile | str = "national") -> DocumentScore:
     """Every project's scores, recomputed by ``profile`` (a :class:`Profile` or a name/path)."""
     prof = load_profile(profile) if isinstance(profile, str) else profile
@@ -154,6 +168,7 @@ def score_document(doc: Document, profile: Profile | str = "national") -> Docume
         return out
     if doc.form == "monitor":
         out.warnings.append("监控表不评分 a monitoring table is not scored")
+        out.progress = [x for i, p in enumerate(doc.projects) if (x := monitor_progress(i, p)) is not None]
         return out
     out.projects = [score_project(i, p, prof) for i, p in enumerate(doc.projects)]
     return out

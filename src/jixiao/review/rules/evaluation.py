@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from ...errors import ConfigError
 from ...evaluate.achievement import achievement, number
 from ...evaluate.profile import ProfileError, load_profile
-from ...evaluate.score import _PARTIAL, score_project
+from ...evaluate.score import _PARTIAL, monitor_progress, score_project
 from ...model import Span
 from ..registry import hit, rule
 
@@ -246,19 +246,13 @@ def r50(p, s):
     if p.doc.doc.form != "monitor" or ev is None:
         return None
     out = []
-    if ev.months:
-        for r in ev.budget:
-            base = r.budget or r.initial
-            if base and r.executed_to_date is not None:
-                elapsed = ev.months / 12
-                rate = r.executed_to_date / base
-                ratio = rate / elapsed
-                variant = "default" if ratio < s.red else "yellow" if ratio < s.yellow else None
-                if variant:
-                    out.append(hit("budget", variant, span=_budget_span(p), months=ev.months, rate=f"{rate:.2%}",
-                                   elapsed=f"{elapsed:.0%}", ratio=f"{ratio:.1%}", red=f"{s.red:.0%}",
-                                   yellow=f"{s.yellow:.0%}"))
-                break
+    pr = monitor_progress(p.index, p.project)
+    if pr is not None:
+        variant = "default" if pr.pace < s.red else "yellow" if pr.pace < s.yellow else None
+        if variant:
+            out.append(hit("budget", variant, span=_budget_span(p), months=pr.months, rate=f"{pr.rate:.2%}",
+                           elapsed=f"{pr.elapsed:.0%}", ratio=f"{pr.pace:.1%}", red=f"{s.red:.0%}",
+                           yellow=f"{s.yellow:.0%}"))
     remedy = _explained(ev.measures)
     for ii, ind in enumerate(p.project.indicators):
         if (ind.likelihood or "").strip() == "不可能" and not remedy and not _explained(ind.deviation):
