@@ -54,7 +54,7 @@ def test_every_rule_has_a_pass_and_a_fail_case() -> None:
         kinds.setdefault(c["rule"], set()).add(c["expect"])
     assert sorted(kinds) == sorted(RULES)
     assert all(v == {"pass", "fail"} for v in kinds.values()), {k: v for k, v in kinds.items() if v != {"pass", "fail"}}
-    assert list(RULES) == [f"R{i:02d}" for i in range(1, 45)]
+    assert list(RULES) == [f"R{i:02d}" for i in range(1, 51)]
 
 
 def test_needs_only_skips_what_cannot_fire(monkeypatch: pytest.MonkeyPatch) -> None:
