@@ -6,7 +6,18 @@ Importing this package registers R01–R44 in :data:`jixiao.review.registry.RULE
 from __future__ import annotations
 
 from ..registry import RULES
-from . import coverage, goal, inferred, kinds, money, peers, quality, structure, values  # noqa: F401  (registration)
+from . import (  # noqa: F401  (registration)
+    costs,
+    coverage,
+    goal,
+    inferred,
+    kinds,
+    money,
+    peers,
+    quality,
+    structure,
+    values,
+)
 
 # In id order, whatever the import order: the engine runs them, and the docs list them, this way.
 _ordered = sorted(RULES.items())
