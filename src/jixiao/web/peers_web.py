@@ -1,0 +1,52 @@
+"""Pages and API of issue 14's comparisons: suggestions, a project across years, the department league.
+
+Their own routers (``peers_api`` under /api/v1, ``peers_pages``), included
+by the app beside the others, so the shared api/pages modules stay small.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Connection
+from starlette.responses import Response
+
+from ..errors import UsageError
+from .api import reject_unknown_query
+from .deps import connection
+from .pages import render, url_with
+
+__all__ = ["peers_api", "peers_pages"]
+
+peers_api = APIRouter(prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
+peers_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+Conn = Annotated[Connection, Depends(connection)]
+
+Text = Annotated[str | None, Query(max_length=2000, description="项目名称和绩效目标 / a project's name and goal")]
+ProjectRef = Annotated[int | None, Query(ge=1, description="已导入的项目编号 / a stored project's id")]
+Limit = Annotated[int, Query(ge=1, le=100, description="建议条数 / how many suggestions")]
+
+
+def _suggest(conn: Connection, q: str | None, project: int | None, limit: int) -> dict[str, Any]:
+    from ..library.suggest import suggest, suggest_for_project
+
+    if project is not None:
+        return suggest_for_project(conn, project, limit=limit)
+    if not q or not q.strip():
+        raise UsageError("请给出 q（项目名称和目标）或 project / give q (a name and goal) or project", code="usage")
+    return suggest(conn, q, limit=limit)
+
+
+@peers_api.get("/suggest", summary="类似项目设的指标及典型值 / the indicators similar projects set, with typical values")
+def suggest_api(conn: Conn, q: Text = None, project: ProjectRef = None, limit: Limit = 20) -> dict[str, Any]:
+    return _suggest(conn, q, project, limit)
+
+
+@peers_pages.get("/suggest")
+def suggest_page(request: Request, conn: Conn, q: Text = None, project: ProjectRef = None,
+                 limit: Limit = 20) -> Response:
+    data = _suggest(conn, q, project, limit) if (q and q.strip()) or project else None
+    return render(request, "suggest.html", {"result": data, "q": q or "", "project": project},
+                  twin=url_with(request, "/api/v1/suggest") if data else None)
