@@ -26,7 +26,8 @@ def peers(case: dict) -> dict | None:
 
 
 def store_context(case: dict) -> dict:
-    """A case's unit cost (R52), as the store hands it under ("unit_cost", project index)."""
+    """A case's unit cost (R52) and earlier-year diff (R53, R54), as the store hands them under
+    ("unit_cost", project index) and ("history", project index)."""
     out: dict = {}
     if "unit_cost" in case:
         u = case["unit_cost"]
@@ -34,6 +35,10 @@ def store_context(case: dict) -> dict:
                                  "peer_costs": u["peer_costs"], "library_id": 1, "library_name": "培训人数",
                                  "peers": [{"project": f"同类{k}", "department": "某局", "year": 2024, "yuan": y}
                                            for k, y in enumerate(u["peer_costs"])]}
+    if "history" in case:
+        h = case["history"]
+        out[("history", 0)] = {"money_share": h["money_share"], "targets": h["targets"],
+                               "earlier": {"project_id": 7, "project": "测试项目", "year": h.get("year")}}
     return out
 
 
@@ -66,7 +71,7 @@ def test_every_rule_has_a_pass_and_a_fail_case() -> None:
         kinds.setdefault(c["rule"], set()).add(c["expect"])
     assert sorted(kinds) == sorted(RULES)
     assert all(v == {"pass", "fail"} for v in kinds.values()), {k: v for k, v in kinds.items() if v != {"pass", "fail"}}
-    assert list(RULES) == [f"R{i:02d}" for i in range(1, 45)] + ["R52"]  # issue 14 (the lead renumbers at merge)
+    assert list(RULES) == [f"R{i:02d}" for i in range(1, 45)] + ["R52", "R53", "R54"]  # issue 14 (the lead renumbers at merge)
 
 
 def test_needs_only_skips_what_cannot_fire(monkeypatch: pytest.MonkeyPatch) -> None:

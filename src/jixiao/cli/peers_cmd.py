@@ -11,7 +11,7 @@ from .common import out_wrapped as out
 from .common import reports_errors
 from .store_common import check_format, db_option, print_json
 
-__all__ = ["suggest_command"]
+__all__ = ["history_command", "suggest_command"]
 
 
 def _num(v) -> str:
@@ -63,3 +63,81 @@ def suggest_command(
                   f"{s['projects']}/{s['of']}", Text(typical), Text("；".join(s["spellings"])),
                   "✓" if s["present"] else "")
     out.print(t)
+
+
+_CHANGE = {"copied": "照抄 copied", "rose": "提高 rose", "fell": "降低 fell", "changed": "改写 changed",
+           "added": "新增 added", "dropped": "删去 dropped"}
+_STATUS = {"proposed": "待确认 proposed", "confirmed": "已确认 confirmed", "rejected": "已否定 rejected"}
+
+
+@reports_errors
+def history_command(
+    ref: str = typer.Argument(..., help="项目编号，如 P12 / a project such as P12"),
+    earlier: str | None = typer.Option(None, "--with", help="与哪个早先项目对比（默认最可信的链接）/ compare with P3"),
+    confirm: str | None = typer.Option(None, "--confirm", help="确认 P3 是它的早先年度或版本 / confirm a link"),
+    reject: str | None = typer.Option(None, "--reject", help="否定一个链接（之后不再提出）/ reject a link"),
+    db: str | None = db_option(),
+    fmt: str = typer.Option("table", "--format", "-f", help="输出格式 / output: table|json"),
+) -> None:
+    """同一项目的往年与各版本：链接及其可信度、资金与指标对比 / a project across years and versions."""
+    from ..errors import UsageError
+    from ..library.history import history, set_link
+    from ..store import open_store
+
+    check_format(fmt, ("table", "json"))
+    ids = {}
+    for label, value in (("项目", ref), ("--with", earlier), ("--confirm", confirm), ("--reject", reject)):
+        if value is not None:
+            pid = _project_ref(value)
+            if pid is None:
+                raise UsageError(f"{label}：无法识别的项目编号 {value}（写作 P12）/ not a project id (P12)")
+            ids[label] = pid
+    pid = ids["项目"]
+    engine = open_store(db, create=False)
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+        for label, status in (("--confirm", "confirmed"), ("--reject", "rejected")):
+            if label in ids:
+                set_link(conn, pid, ids[label], status)
+        data = history(conn, pid, earlier_id=ids.get("--with"))
+    if fmt == "json":
+        print_json(data)
+        return
+    out.print(Text(f"P{pid} {data['project'] or ''}  [{data['department'] or '—'} {data['year'] or ''} "
+                   f"v{data['version']}]", style="bold"))
+    if not data["links"]:
+        out.print("没有找到往年或早先版本 / no earlier year or version found", highlight=False)
+        return
+    t = Table(title="往年与早先版本 earlier years and versions", title_justify="left")
+    for col in ("项目 project", "年度 year", "可信度 confidence", "状态 status", "依据 why"):
+        t.add_column(col)
+    for k in data["links"]:
+        t.add_row(Text(f"P{k['earlier_id']} {k['project'] or ''}"), str(k["year"] or ""), f"{k['confidence']:.2f}",
+                  _STATUS.get(k["status"], k["status"]) + ("（人工 manual）" if k["method"] == "manual" else ""),
+                  Text(k["reason"] or ""))
+    out.print(t)
+    c = data["compare"]
+    if c is None:
+        return
+    e, la = c["earlier"], c["later"]
+    m = Table(title=f"资金 money：P{e['project_id']}（{e['year'] or '—'}）→ P{la['project_id']}（{la['year'] or '—'}）",
+              title_justify="left")
+    for col in ("", "早先 earlier", "本项目 this", "变化 change"):
+        m.add_column(col, justify="right" if col else "left")
+    names = {"total": "资金总额 total", "fiscal": "财政拨款 fiscal", "special": "财政专户 special", "other": "其他 other"}
+    for r in c["money"]:
+        if r["earlier"] is None and r["later"] is None:
+            continue
+        m.add_row(names[r["field"]], f"{_num(r['earlier'])} {e['amount_unit']}", f"{_num(r['later'])} {la['amount_unit']}",
+                  "" if r["share"] is None else f"{r['share'] * 100:+.0f}%")
+    out.print(m)
+    t = Table(title="指标对比 targets side by side", title_justify="left")
+    for col in ("早先 earlier", "本项目 this", "变化 change"):
+        t.add_column(col)
+    for r in c["targets"]:
+        change = _CHANGE.get(r["change"], r["change"])
+        if r["direction"]:
+            change += "（更严 stricter）" if r["direction"] == "stricter" else "（放松 looser）"
+        t.add_row(Text(f"{r['earlier_name'] or ''} {r['earlier_value'] or ''}".strip() or "—"),
+                  Text(f"{r['later_name'] or ''} {r['later_value'] or ''}".strip() or "—"), change)
+    out.print(t)
+    out.print(f"纠正链接 / correct a link: jixiao history P{pid} --confirm P… 或 --reject P…", highlight=False)

@@ -6,16 +6,17 @@ by the app beside the others, so the shared api/pages modules stay small.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel
 from sqlalchemy import Connection
 from starlette.responses import Response
 
 from ..errors import UsageError
 from .api import reject_unknown_query
-from .deps import connection
+from .deps import check_csrf, check_token, connection
 from .pages import render, url_with
 
 __all__ = ["peers_api", "peers_pages"]
@@ -50,3 +51,53 @@ def suggest_page(request: Request, conn: Conn, q: Text = None, project: ProjectR
     data = _suggest(conn, q, project, limit) if (q and q.strip()) or project else None
     return render(request, "suggest.html", {"result": data, "q": q or "", "project": project},
                   twin=url_with(request, "/api/v1/suggest") if data else None)
+
+
+# -- the same project across years and versions ---------------------------------------------------------
+
+With = Annotated[int | None, Query(alias="with", ge=1, description="与哪个早先项目对比 / the earlier project to compare with")]
+
+
+class LinkBody(BaseModel):
+    earlier_id: int
+    status: Literal["confirmed", "rejected"]
+
+
+@peers_api.get("/projects/{project_id}/history",
+               summary="同一项目的往年与各版本：链接、可信度、资金与指标对比 / a project across years and versions")
+def history_api(conn: Conn, project_id: int, earlier: With = None) -> dict[str, Any]:
+    from ..library.history import history
+
+    return history(conn, project_id, save=False, earlier_id=earlier)
+
+
+@peers_api.post("/projects/{project_id}/history",
+                summary="确认或否定一个往年/版本链接 / confirm or reject a link to an earlier project")
+def history_link_api(request: Request, project_id: int, body: LinkBody) -> dict[str, Any]:
+    from ..library.history import set_link
+
+    check_token(request)
+    with request.app.state.engine.begin() as conn:
+        return set_link(conn, project_id, body.earlier_id, body.status)
+
+
+@peers_pages.get("/projects/{project_id}/compare")
+def compare_page(request: Request, conn: Conn, project_id: int, earlier: With = None) -> Response:
+    from ..library.history import history
+
+    data = history(conn, project_id, save=False, earlier_id=earlier)
+    twin = f"/api/v1/projects/{project_id}/history" + (f"?with={earlier}" if earlier else "")
+    return render(request, "project_compare.html", data, twin=twin)
+
+
+@peers_pages.post("/projects/{project_id}/history")
+def history_link_form(request: Request, project_id: int, earlier_id: Annotated[int, Form()],
+                      status: Annotated[Literal["confirmed", "rejected"], Form()],
+                      csrf: Annotated[str | None, Form()] = None, token: Annotated[str | None, Form()] = None) -> Response:
+    from ..library.history import set_link
+
+    check_csrf(request, csrf)
+    check_token(request, token)
+    with request.app.state.engine.begin() as conn:
+        set_link(conn, project_id, earlier_id, status)
+    return RedirectResponse(f"/projects/{project_id}/compare", status_code=303)

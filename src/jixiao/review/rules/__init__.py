@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (registration)
     costs,
     coverage,
     goal,
+    history,
     inferred,
     kinds,
     money,
