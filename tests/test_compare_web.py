@@ -112,5 +112,11 @@ def test_compare_in_a_browser(served):
         page.goto(f"{base}/suggest?q=乡村教师培训")
         assert page.locator("#suggestions tbody tr").count() >= 1
         page.screenshot(path=str(SHOTS / "compare-suggest.png"), full_page=True)
+        assert page.goto(f"{base}/league?sort=findings_per_project").status == 200
+        assert page.locator("#league tbody tr").count() == 3  # 甲局 2023 and 2024, 乙局 2023
+        page.screenshot(path=str(SHOTS / "compare-league.png"), full_page=True)
+        lid = page.request.get(f"{base}/api/v1/projects/{p['t2023']}/unit-cost").json()["library_id"]
+        assert page.goto(f"{base}/library/{lid}").status == 200
+        page.screenshot(path=str(SHOTS / "compare-library-unit-costs.png"), full_page=True)
         b.close()
     assert errors == []

@@ -11,7 +11,7 @@ from .common import out_wrapped as out
 from .common import reports_errors
 from .store_common import check_format, db_option, print_json
 
-__all__ = ["history_command", "suggest_command"]
+__all__ = ["history_command", "league_command", "suggest_command"]
 
 
 def _num(v) -> str:
@@ -141,3 +141,63 @@ def history_command(
                   Text(f"{r['later_name'] or ''} {r['later_value'] or ''}".strip() or "—"), change)
     out.print(t)
     out.print(f"纠正链接 / correct a link: jixiao history P{pid} --confirm P… 或 --reject P…", highlight=False)
+
+
+LEAGUE_COLUMNS = ["department", "year", "projects", "indicators", "quantified", "with_cost", "with_effect",
+                  "with_satisfaction", "findings", "findings_per_project", "median_percentile", "percentile_n"]
+LEAGUE_LABELS = {"department": "部门", "year": "年度", "projects": "项目数", "indicators": "指标数",
+                 "quantified": "定量指标占比", "with_cost": "有成本指标的项目占比", "with_effect": "有效益指标的项目占比",
+                 "with_satisfaction": "有满意度指标的项目占比", "findings": "审核发现数",
+                 "findings_per_project": "每项目审核发现", "median_percentile": "指标值同类百分位中位数",
+                 "percentile_n": "参与比较的指标数"}
+
+
+def _share(v) -> str:
+    return "—" if v is None else f"{v * 100:.0f}%"
+
+
+@reports_errors
+def league_command(
+    sort: str = typer.Option("quantified", "--sort", help="排序列 / order by: " + "|".join(
+        ("department", "year", "projects", "quantified", "with_cost", "with_effect", "with_satisfaction",
+         "findings_per_project", "median_percentile"))),
+    ascending: bool = typer.Option(False, "--asc", help="升序 / ascending"),
+    year: int | None = typer.Option(None, "--year", help="年度 / year"),
+    department: str | None = typer.Option(None, "--department", help="部门名称包含 / department contains"),
+    db: str | None = db_option(),
+    fmt: str = typer.Option("table", "--format", "-f", help="输出格式 / output: table|json|csv"),
+) -> None:
+    """部门排名：定量指标占比、有成本/效益/满意度指标的项目占比、每项目审核发现、同类百分位中位数 / department league."""
+    from ..library.league import league
+    from ..store import open_store
+
+    check_format(fmt, ("table", "json", "csv"))
+    engine = open_store(db, create=False)
+    with engine.connect() as conn:
+        data = league(conn, sort=sort, descending=not ascending, year=year, department=department)
+    if fmt == "json":
+        print_json(data)
+        return
+    if fmt == "csv":
+        import csv
+        import io
+        import sys
+
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="", write_through=True)
+        w = csv.writer(stream)
+        w.writerow([LEAGUE_LABELS[c] for c in LEAGUE_COLUMNS])
+        for r in data["items"]:
+            w.writerow(["" if r[c] is None else r[c] for c in LEAGUE_COLUMNS])
+        stream.flush()
+        stream.detach()
+        return
+    t = Table(title=f"部门排名 department league ({data['total']})，按 by {sort}", title_justify="left")
+    for col in ("部门 department", "年度 year", "项目 projects", "定量 quantified", "成本 cost", "效益 effect",
+                "满意度 satisf.", "发现/项目 findings", "百分位中位 pctl"):
+        t.add_column(col, justify="left" if col.startswith("部门") else "right")
+    for r in data["items"]:
+        t.add_row(Text(r["department"] or "（未填）"), str(r["year"] or "—"), str(r["projects"]), _share(r["quantified"]),
+                  _share(r["with_cost"]), _share(r["with_effect"]), _share(r["with_satisfaction"]),
+                  _num(r["findings_per_project"]),
+                  "—" if r["median_percentile"] is None else f"{r['median_percentile']:.0f}（n={r['percentile_n']}）")
+    out.print(t)

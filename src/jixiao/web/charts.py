@@ -111,7 +111,7 @@ def cost_strip_chart(points: Sequence[tuple[str, float, str | None, str | None]]
     lo, hi = math.log10(min(values + marks)), math.log10(max(values + marks))
     if hi - lo < 1e-9:
         lo, hi = lo - 0.5, hi + 0.5
-    left, right, h = 20, width - 20, 92
+    left, right, h = 70, width - 70, 92  # room for the fence labels centred on the ends
 
     def x(v: float) -> float:
         return left + (math.log10(v) - lo) / (hi - lo) * (right - left)

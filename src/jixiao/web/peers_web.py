@@ -17,7 +17,9 @@ from starlette.responses import Response
 from ..errors import UsageError
 from .api import reject_unknown_query
 from .deps import check_csrf, check_token, connection
+from .i18n import language
 from .pages import render, url_with
+from .responses import download
 
 __all__ = ["peers_api", "peers_pages"]
 
@@ -101,3 +103,54 @@ def history_link_form(request: Request, project_id: int, earlier_id: Annotated[i
     with request.app.state.engine.begin() as conn:
         set_link(conn, project_id, earlier_id, status)
     return RedirectResponse(f"/projects/{project_id}/compare", status_code=303)
+
+
+# -- the department league table ------------------------------------------------------------------------
+
+LEAGUE_COLUMNS = ["department", "year", "projects", "indicators", "quantified", "with_cost", "with_effect",
+                  "with_satisfaction", "findings", "findings_per_project", "median_percentile", "percentile_n"]
+Sort = Literal["department", "year", "projects", "quantified", "with_cost", "with_effect", "with_satisfaction",
+               "findings_per_project", "median_percentile"]
+Year = Annotated[int | None, Query(ge=1900, le=2200, description="年度 / year")]
+Dept = Annotated[str | None, Query(max_length=200, description="部门名称包含 / department contains")]
+
+
+def _league(conn: Connection, sort: str, order: str, year: int | None, department: str | None) -> dict[str, Any]:
+    from ..library.league import league
+
+    return league(conn, sort=sort, descending=order == "desc", year=year, department=department)
+
+
+@peers_api.get("/league", summary="部门排名：定量占比、成本/效益/满意度指标、每项目发现、同类百分位 / department league table")
+def league_api(request: Request, conn: Conn, sort: Sort = "quantified", order: Literal["asc", "desc"] = "desc",
+               year: Year = None, department: Dept = None,
+               format: Literal["json", "csv", "xlsx"] | None = None) -> Any:
+    data = _league(conn, sort, order, year, department)
+    if format:
+        return download(data["items"], LEAGUE_COLUMNS, format, "league", language=language(request))
+    return data
+
+
+@peers_api.get("/league/targets",
+               summary="一个部门、年度的指标值同类百分位（部门排名中位数的依据）/ the evidence of a median percentile")
+def league_targets_api(conn: Conn, department: Annotated[str | None, Query(max_length=200)] = None,
+                       year: Year = None) -> dict[str, Any]:
+    from ..library.league import league_targets
+
+    return {"department": department, "year": year, "items": league_targets(conn, department, year)}
+
+
+@peers_pages.get("/league")
+def league_page(request: Request, conn: Conn, sort: Sort = "quantified", order: Literal["asc", "desc"] = "desc",
+                year: Year = None, department: Dept = None) -> Response:
+    data = _league(conn, sort, order, year, department)
+    return render(request, "league.html", data, twin=url_with(request, "/api/v1/league"))
+
+
+@peers_pages.get("/league/targets")
+def league_targets_page(request: Request, conn: Conn, department: Annotated[str | None, Query(max_length=200)] = None,
+                        year: Year = None) -> Response:
+    from ..library.league import league_targets
+
+    data = {"department": department, "year": year, "items": league_targets(conn, department, year)}
+    return render(request, "league_targets.html", data, twin=url_with(request, "/api/v1/league/targets"))
