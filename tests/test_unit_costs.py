@@ -62,6 +62,7 @@ def test_count_units_and_formatting_by_hand():
     assert count_unit("人") == ("人", 1.0) and count_unit("万人次") == ("人次", 10_000.0)
     assert count_unit("㎡") == ("平方米", 1.0) and count_unit("千米") == ("公里", 1.0)
     assert count_unit("%") is None and count_unit("项") is None and count_unit(None) is None
+    assert count_unit("次") is None  # on the real tables every 次 target was a side activity, not what was bought
     assert format_cost(1500, "人") == "1,500 元/人" and format_cost(356_000, "所") == "35.6 万元/所"
 
 
@@ -75,6 +76,9 @@ def test_unit_cost_of_a_parsed_project_by_hand():
                                                          Quantity("b", "数量", 2, "台")])[1]
     assert unit_cost(None, "万元", [Quantity("a", "数量", 1, "人")])[1].startswith("没有资金总额")
     assert unit_cost(10.0, "元", [Quantity("a", "数量", 4, "人")])[0].yuan == 2.5
+    assert unit_cost(10.0, "万元", [Quantity("电梯维护的频次", "数量", 2, "台")])[0] is None  # a frequency
+    big, _ = unit_cost(100.0, "万元", [Quantity("年度业务量", "数量", 4_000_000, "件")])
+    assert "4,000,000 件" in big.basis["text"]
 
 
 def test_fences_on_log_costs_by_hand():

@@ -6,7 +6,10 @@ was computed from (:class:`UnitCost` ``basis``):
 
 - the quantity is a 产出/数量 target, quantitative, in a *count unit*
   (:data:`COUNT_UNITS`: 人, 人次, 所, 台, 套, 场, 平方米, 公里, 亩 …), at least 1;
-  percentages, 项 (a task, of any size) and 批 are not counts of one thing;
+  percentages, 项 (a task, of any size) and 批 are not counts of one thing,
+  and neither is 次: on the real tables every 次 target was a side activity
+  (备份频次, 电梯维护的频次, 资助政策宣传活动次数 of a 助学金 fund), never what
+  the money bought; a name that is a frequency (频次, 频率) is left out too;
 - it is the project's **only** such target. A project that trains 200 people
   and builds 3 classrooms spends its money on both: dividing the whole amount
   by either would be wrong, so no unit cost is given (``reason`` says why);
@@ -24,11 +27,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["COUNT_UNITS", "Quantity", "UnitCost", "count_unit", "format_cost", "quantities_of", "unit_cost"]
+__all__ = ["COUNT_UNITS", "Quantity", "UnitCost", "count_unit", "format_cost", "is_frequency", "quantities_of",
+           "quantity_text", "unit_cost"]
 
 #: units that count things a project pays for, one by one (as the issue lists them, and their kin)
 COUNT_UNITS = frozenset({
-    "人", "人次", "名", "户", "户次", "家", "所", "校", "台", "套", "辆", "艘", "架", "场", "场次", "次", "期", "班",
+    "人", "人次", "名", "户", "户次", "家", "所", "校", "台", "套", "辆", "艘", "架", "场", "场次", "期", "班",
     "个", "间", "座", "处", "栋", "幢", "件", "册", "本", "部", "张", "头", "只", "株", "棵", "吨",
     "平方米", "㎡", "m²", "m2", "公里", "千米", "km", "米", "延米", "亩", "公顷", "立方米", "m³", "m3",
 })
@@ -37,6 +41,19 @@ _SCALE = {"万": 10_000.0, "千": 1_000.0, "百": 100.0}
 _TAIL = re.compile(r"(?:以上|以下|左右|及以上|内)$")
 _SYNONYM = {"㎡": "平方米", "m²": "平方米", "m2": "平方米", "km": "公里", "千米": "公里", "m³": "立方米",
             "m3": "立方米", "校": "所", "场次": "场"}
+
+
+_FREQUENCY = re.compile("频次|频率")
+
+
+def is_frequency(name: str | None) -> bool:
+    """A name that counts how often something is done (备份频次): a schedule, not what the money buys."""
+    return bool(name and _FREQUENCY.search(name))
+
+
+def quantity_text(q: float) -> str:
+    """4,000,000 rather than 4e+06; 2.5 as it is."""
+    return f"{q:,.0f}" if q == int(q) else f"{q:,g}"
 
 
 def count_unit(unit: str | None) -> tuple[str, float] | None:
@@ -103,7 +120,8 @@ def unit_cost(amount: float | None, amount_unit: str | None,
         return None, f"金额单位「{amount_unit}」无法换算为元 / amount unit {amount_unit!r} not known"
     counted: list[tuple[Quantity, str, float]] = []
     for q in quantities:
-        cu = count_unit(q.unit) if q.level2 == "数量" and q.number is not None else None
+        cu = (count_unit(q.unit) if q.level2 == "数量" and q.number is not None and not is_frequency(q.name)
+              else None)
         if cu is not None and q.number * cu[1] >= 1:
             counted.append((q, *cu))
     if not counted:
@@ -126,7 +144,7 @@ def unit_cost(amount: float | None, amount_unit: str | None,
 def _basis_text(amount: float, amount_unit: str, q: Quantity, quantity: float, unit: str) -> str:
     bound = {">=": "；目标为“不少于”，实际单位成本不高于此 / an upper bound",
              ">": "；目标为“多于”，实际单位成本低于此 / an upper bound"}.get(q.comparator or "", "")
-    return (f"资金总额 {amount:g} {amount_unit} ÷ “{q.name or '?'}” {quantity:g} {unit}"
+    return (f"资金总额 {amount:g} {amount_unit} ÷ “{q.name or '?'}” {quantity_text(quantity)} {unit}"
             f"（唯一的计数数量指标 / the only quantity target in a count unit）{bound}")
 
 

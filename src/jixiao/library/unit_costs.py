@@ -23,13 +23,13 @@ from sqlalchemy import Connection, text
 
 from ..errors import UsageError
 from .cost_outlier import MIN_PEERS, cost_fences, outlier_side
-from .unit_cost import Quantity, count_unit, format_cost, unit_cost
+from .unit_cost import Quantity, count_unit, format_cost, is_frequency, quantity_text, unit_cost
 
 __all__ = ["UnitCosts", "document_unit_costs", "indicator_unit_costs", "list_unit_costs", "project_unit_cost",
            "store_unit_costs"]
 
 _QUANTITIES = text(
-    "SELECT m.project_id, m.indicator_id, m.library_id, m.number, m.unit, m.comparator "
+    "SELECT m.project_id, m.indicator_id, m.library_id, m.number, m.unit, l.name "
     "FROM library_members m JOIN library_indicators l ON l.id = m.library_id "
     "WHERE m.latest = :t AND m.number IS NOT NULL AND l.level2 = '数量'")
 _AMOUNTS = text("SELECT p.id, p.total, d.amount_unit FROM projects p JOIN documents d ON d.id = p.document_id "
@@ -75,11 +75,14 @@ def store_unit_costs(conn: Connection) -> UnitCosts:
 def _build(conn: Connection) -> UnitCosts:
     units: dict[str, tuple[str, float] | None] = {}
     counted: dict[int, list[tuple[int, int, float, str]]] = defaultdict(list)
-    for pid, iid, lid, number, unit, _cmp in conn.execute(_QUANTITIES, {"t": True}):
+    frequency: dict[int, bool] = {}
+    for pid, iid, lid, number, unit, lname in conn.execute(_QUANTITIES, {"t": True}):
         cu = units.get(unit)
         if cu is None and unit not in units:
             cu = units[unit] = count_unit(unit)
-        if cu is not None and number * cu[1] >= 1:
+        if lid not in frequency:  # by the canonical name: its spellings measure one thing
+            frequency[lid] = is_frequency(lname)
+        if cu is not None and number * cu[1] >= 1 and not frequency[lid]:
             counted[pid].append((iid, lid, number * cu[1], cu[0]))
     out = UnitCosts()
     single = {pid: qs[0] for pid, qs in counted.items() if len(qs) == 1}
@@ -184,7 +187,8 @@ def _described(conn: Connection, costs: list[tuple[float, int]]) -> list[dict[st
                     "yuan": yuan, "unit": unit, "display": format_cost(yuan, unit), "amount": r[2],
                     "amount_unit": r[5] or "万元", "quantity": quantity, "indicator": name, "annual_value": value,
                     "library_id": lid,
-                    "basis": f"资金总额 {r[2]:g} {r[5] or '万元'} ÷ “{name or '?'}” {quantity:g} {unit}"})
+                    "basis": f"资金总额 {r[2]:g} {r[5] or '万元'} ÷ “{name or '?'}” "
+                             f"{quantity_text(quantity) if quantity is not None else '?'} {unit}"})
     return out
 
 
