@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from history_fixture import load
 from jixiao.cli.main import app as cli
 from jixiao.errors import UsageError
-from jixiao.library.history import compare, find_earlier, history, name_key, set_link
+from jixiao.library.history import compare, find_earlier, history, name_key, name_year, set_link
 from jixiao.library.query import document_peers
 from jixiao.review import review
 from jixiao.store import open_store
@@ -28,6 +28,7 @@ def test_name_key_by_hand():
     assert name_key("2024年乡村教师培训项目（结转）") == "乡村教师培训项目"
     assert name_key("(穗天政数函2021364号) 信息化项目") == "信息化项目"
     assert name_key(None) == ""
+    assert name_year("广州开放大学2023年-2024年信息化运维项目") == 2023 and name_year("道路养护") is None
 
 
 def test_links_found_by_department_year_and_version(store):

@@ -127,7 +127,7 @@ def history_command(
     for r in c["money"]:
         if r["earlier"] is None and r["later"] is None:
             continue
-        m.add_row(names[r["field"]], f"{_num(r['earlier'])} {e['amount_unit']}", f"{_num(r['later'])} {la['amount_unit']}",
+        m.add_row(names[r["field"]], _amount(r["earlier"], e["amount_unit"]), _amount(r["later"], la["amount_unit"]),
                   "" if r["share"] is None else f"{r['share'] * 100:+.0f}%")
     out.print(m)
     t = Table(title="指标对比 targets side by side", title_justify="left")
@@ -150,6 +150,10 @@ LEAGUE_LABELS = {"department": "部门", "year": "年度", "projects": "项目�
                  "with_satisfaction": "有满意度指标的项目占比", "findings": "审核发现数",
                  "findings_per_project": "每项目审核发现", "median_percentile": "指标值同类百分位中位数",
                  "percentile_n": "参与比较的指标数"}
+
+
+def _amount(v, unit: str) -> str:
+    return "—" if v is None else f"{v:g} {unit}"
 
 
 def _share(v) -> str:

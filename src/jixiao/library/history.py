@@ -5,7 +5,8 @@ A project's earlier ones are found two ways:
 - **versions**: earlier versions of the same file (same ``source_path``) hold
   the project under the same or a similar name (confidence = name
   similarity; 1 for the same name);
-- **years**: documents of the *same department* for an earlier year hold a
+- **years**: documents of the *same department* for an earlier year (the
+  document's, else the first year its project name states) hold a
   project with a *similar name* once years, numbering and asides such as
   （结转） are taken out (:func:`name_key`): rapidfuzz ``ratio`` ≥
   :data:`THRESHOLD`; confidence is that similarity, less 0.05 per year of
@@ -33,7 +34,8 @@ from ..errors import UsageError
 from .group import measure_key
 from .query import direction
 
-__all__ = ["THRESHOLD", "compare", "document_history", "find_earlier", "history", "name_key", "set_link"]
+__all__ = ["THRESHOLD", "compare", "document_history", "find_earlier", "history", "name_key", "name_year",
+           "set_link"]
 
 #: name similarity (0–100, after :func:`name_key`) from which two projects of a department are one
 THRESHOLD = 80.0
@@ -47,6 +49,16 @@ def name_key(name: str | None) -> str:
     """A project name without its year, bracketed asides (文号, 结转, 一期), numbers and punctuation."""
     s = unicodedata.normalize("NFKC", name or "")
     return _NOISE.sub("", _YEAR.sub("", s))
+
+
+_NAME_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
+
+
+def name_year(name: str | None) -> int | None:
+    """The first year a project name states (广州开放大学2023年-2024年信息化运维项目 → 2023): the year of a
+    document that prints none (many tables print it only in the project names)."""
+    m = _NAME_YEAR.search(name or "")
+    return int(m.group(1)) if m else None
 
 
 def _head(conn: Connection, project_id: int) -> Any:
@@ -73,15 +85,19 @@ def find_earlier(conn: Connection, project_id: int, *, threshold: float = THRESH
             out[pid] = {"earlier_id": pid, "confidence": round(sim / 100, 3),
                         "reason": f"同一文件的第 {version} 版，名称相似度 {sim:.0f} / version {version} of the same "
                                   f"file, name similarity {sim:.0f}"}
-    if me.department and me.year and key:
-        for pid, name, year in conn.execute(text(
+    my_year = me.year or name_year(me.name)
+    if me.department and my_year and key:
+        for pid, name, doc_year in conn.execute(text(
                 "SELECT p.id, p.name, d.year FROM projects p JOIN documents d ON d.id = p.document_id "
-                "WHERE d.department = :dep AND d.year < :y AND d.is_latest = :t"),
-                {"dep": me.department, "y": me.year, "t": True}):
-            sim = fuzz.ratio(key, name_key(name))
-            if sim < threshold or pid in out:
+                "WHERE d.department = :dep AND (d.year < :y OR d.year IS NULL) AND d.is_latest = :t"),
+                {"dep": me.department, "y": my_year, "t": True}):
+            year = doc_year or name_year(name)
+            if pid in out or pid == project_id or year is None or year >= my_year:
                 continue
-            conf = max(0.0, sim / 100 - 0.05 * max(0, me.year - year - 1))
+            sim = fuzz.ratio(key, name_key(name))
+            if sim < threshold:
+                continue
+            conf = max(0.0, sim / 100 - 0.05 * max(0, my_year - year - 1))
             out[pid] = {"earlier_id": pid, "confidence": round(conf, 3),
                         "reason": f"同一部门 {year} 年，名称相似度 {sim:.0f} / same department, {year}, "
                                   f"name similarity {sim:.0f}"}
@@ -134,7 +150,7 @@ def _links(conn: Connection, project_id: int) -> list[dict[str, Any]]:
         "WHERE l.project_id = :p"), {"p": project_id}).all()
     order = {"confirmed": 0, "proposed": 1, "rejected": 2}
     items = [{"earlier_id": r[0], "confidence": r[1], "method": r[2], "status": r[3], "reason": r[4],
-              "project": r[5], "department": r[6], "year": r[7], "version": r[8], "total": r[9],
+              "project": r[5], "department": r[6], "year": r[7] or name_year(r[5]), "version": r[8], "total": r[9],
               "amount_unit": r[10], "document_id": r[11]} for r in rows]
     return sorted(items, key=lambda i: (order.get(i["status"], 3), -(i["year"] or 0), -i["confidence"],
                                         -i["earlier_id"]))
@@ -156,14 +172,15 @@ def history(conn: Connection, project_id: int, *, save: bool = True, earlier_id:
             if c["earlier_id"] not in known:
                 h = _head(conn, c["earlier_id"])
                 found.append({**c, "method": "auto", "status": "proposed", "project": h.name,
-                              "department": h.department, "year": h.year, "version": h.version, "total": h.total,
+                              "department": h.department, "year": h.year or name_year(h.name), "version": h.version, "total": h.total,
                               "amount_unit": h.amount_unit, "document_id": h.document_id})
         links = stored + found
     chosen = earlier_id
     if chosen is None:
         usable = [i for i in links if i["status"] != "rejected"]
         chosen = usable[0]["earlier_id"] if usable else None
-    return {"project_id": project_id, "project": me.name, "department": me.department, "year": me.year,
+    return {"project_id": project_id, "project": me.name, "department": me.department,
+            "year": me.year or name_year(me.name),
             "version": me.version, "links": links,
             "compare": compare(conn, chosen, project_id) if chosen is not None else None}
 
@@ -218,10 +235,12 @@ def compare(conn: Connection, earlier_id: int, later_id: int) -> dict[str, Any]:
     for pool in left.values():
         rows.extend(_row(e, None, None) for e in pool)
     total = money[0]
-    return {"earlier": {"project_id": a.id, "project": a.name, "department": a.department, "year": a.year,
+    return {"earlier": {"project_id": a.id, "project": a.name, "department": a.department,
+                        "year": a.year or name_year(a.name),
                         "version": a.version, "document_id": a.document_id, "amount_unit": a.amount_unit or "万元",
                         **_money(a)},
-            "later": {"project_id": b.id, "project": b.name, "department": b.department, "year": b.year,
+            "later": {"project_id": b.id, "project": b.name, "department": b.department,
+                      "year": b.year or name_year(b.name),
                       "version": b.version, "document_id": b.document_id, "amount_unit": b.amount_unit or "万元",
                       **_money(b)},
             "money": money, "money_share": total["share"], "targets": rows,
