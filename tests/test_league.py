@@ -105,5 +105,7 @@ def test_league_cli_api_and_page(store, db_url):
     page = client.get("/league", params={"sort": "with_effect"})
     assert page.status_code == 200 and "有效益指标 ▼" in page.text
     assert "/indicators?department=%E7%94%B2%E5%B1%80&amp;year=2024&amp;kind=quantitative" in page.text
+    for link in ("/documents?department=%E7%94%B2%E5%B1%80&amp;year=2024", "/findings?department=%E7%94%B2%E5%B1%80"):
+        assert link in page.text and client.get(link.replace("&amp;", "&")).status_code == 200
     assert client.get("/league/targets", params={"department": "甲局", "year": 2024}).status_code == 200
     assert client.get("/api/v1/league", params={"sort": "nope"}).status_code in (400, 422)
