@@ -64,7 +64,7 @@ _RANKS = text(
     " JOIN documents d ON d.id = m.document_id WHERE m.latest = :t AND m.number IS NOT NULL) r"
     " WHERE r.n > :min")
 
-_CACHE: dict[str, tuple[tuple, dict]] = {}
+_CACHE: dict[str, tuple[tuple, list[dict[str, Any]]]] = {}
 _LOCK = threading.Lock()
 
 
@@ -137,9 +137,10 @@ def league(conn: Connection, *, sort: str = "quantified", descending: bool = Tru
         with _LOCK:
             hit = _CACHE.get(url)
             if hit is None or hit[0] != key:
-                hit = (key, _build(conn, min_peers))
+                # the figures (medians included) once per state, not per request
+                hit = (key, [_figures(r) for r in _build(conn, min_peers).values() if r["projects"]])
                 _CACHE[url] = hit
-    items = [_figures(r) for r in hit[1].values() if r["projects"]]
+    items = list(hit[1])
     if year is not None:
         items = [i for i in items if i["year"] == year]
     if department:
