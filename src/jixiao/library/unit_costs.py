@@ -184,7 +184,7 @@ def _described(conn: Connection, costs: list[tuple[float, int]]) -> list[dict[st
         _y, unit, lid, iid, quantity = uc.get(pid, (yuan, "", None, None, None))
         name, value = info.get(("i", iid), (None, None))
         out.append({"project_id": pid, "project": r[1], "department": r[3], "year": r[4], "document_id": r[6],
-                    "yuan": yuan, "unit": unit, "display": format_cost(yuan, unit), "amount": r[2],
+                    "yuan": round(yuan, 2), "unit": unit, "display": format_cost(yuan, unit), "amount": r[2],
                     "amount_unit": r[5] or "万元", "quantity": quantity, "indicator": name, "annual_value": value,
                     "library_id": lid,
                     "basis": f"资金总额 {r[2]:g} {r[5] or '万元'} ÷ “{name or '?'}” "
