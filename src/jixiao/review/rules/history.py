@@ -41,6 +41,11 @@ def _then(h) -> str:
     settings={"rise": 0.2, "levels2": ["数量"]},
     settings_doc={"rise": "资金总额增幅超过这个比例才检查（0.2 即 20%）",
                   "levels2": "检查哪些二级指标的照抄"},
+    variants={"tenfold": ("info",
+                          "资金总额是上年（{then}）的 {times} 倍，而 {n} 个数量指标与上年一字不差：{names}；"
+                          "上年金额可能只是结转余额或识读有误，请核对",
+                          "the total is {times}× the earlier one ({then}) while {n} quantity target(s) are copied "
+                          "word for word: {names}; the earlier amount may be a carried-over remainder or misread")},
     bad="2023 年 100 万元、培训人数 500人；2024 年 150 万元、培训人数 500人",
     good="2024 年 150 万元、培训人数 750人",
 )
@@ -53,6 +58,9 @@ def r53(p, s):
     if not copied:
         return None
     names = "；".join(f"{r['later_name']} {r['later_value'] or ''}".strip() for r in copied[:6])
+    if h["money_share"] >= 9:  # ten times or more: found on the real tables, where the earlier year was 0.17 万元
+        return hit("amounts.total", "tenfold", times=f"{1 + h['money_share']:,.0f}", then=_then(h), n=len(copied),
+                   names=names)
     return hit("amounts.total", share=_pct(h["money_share"]), then=_then(h), n=len(copied), names=names)
 
 
