@@ -19,10 +19,27 @@ CASES = tomllib.loads((Path(__file__).parent / "data/review/cases.toml").read_te
 
 def peers(case: dict) -> dict | None:
     """A case's peer benchmarks (rule R40), by (project index, indicator index), as a store would give them."""
-    if "peers" not in case:
-        return None
-    return {(p.get("project", 0), p.get("indicator", 0)): {"library_id": 1, "library_name": "培训人数", **p}
-            for p in case["peers"]}
+    out = {(p.get("project", 0), p.get("indicator", 0)): {"library_id": 1, "library_name": "培训人数", **p}
+           for p in case.get("peers", [])}
+    out.update(store_context(case))
+    return out or None
+
+
+def store_context(case: dict) -> dict:
+    """A case's unit cost (R52) and earlier-year diff (R53, R54), as the store hands them under
+    ("unit_cost", project index) and ("history", project index)."""
+    out: dict = {}
+    if "unit_cost" in case:
+        u = case["unit_cost"]
+        out[("unit_cost", 0)] = {"unit_cost": {"yuan": u["yuan"], "unit": u["unit"], "basis": {"text": u["text"]}},
+                                 "peer_costs": u["peer_costs"], "library_id": 1, "library_name": "培训人数",
+                                 "peers": [{"project": f"同类{k}", "department": "某局", "year": 2024, "yuan": y}
+                                           for k, y in enumerate(u["peer_costs"])]}
+    if "history" in case:
+        h = case["history"]
+        out[("history", 0)] = {"money_share": h["money_share"], "targets": h["targets"],
+                               "earlier": {"project_id": 7, "project": "测试项目", "year": h.get("year")}}
+    return out
 
 
 def _id(case: dict) -> str:
@@ -54,7 +71,7 @@ def test_every_rule_has_a_pass_and_a_fail_case() -> None:
         kinds.setdefault(c["rule"], set()).add(c["expect"])
     assert sorted(kinds) == sorted(RULES)
     assert all(v == {"pass", "fail"} for v in kinds.values()), {k: v for k, v in kinds.items() if v != {"pass", "fail"}}
-    assert list(RULES) == [f"R{i:02d}" for i in range(1, 51)]
+    assert list(RULES) == [f"R{i:02d}" for i in range(1, 51)] + ["R52", "R53", "R54"]  # R51: evalstore
 
 
 def test_needs_only_skips_what_cannot_fire(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -175,3 +175,89 @@ def rebuild_command(db: str | None = db_option()) -> None:
         groups = conn.exec_driver_sql("SELECT count(*) FROM library_indicators").scalar_one()
     out.print(f"已重建 / rebuilt: {n} 个指标归入 {groups} 个规范指标 / indicators in {groups} canonical indicators",
               highlight=False)
+
+
+UNIT_COST_COLUMNS = ["project_id", "project", "department", "year", "library_id", "library_name", "yuan", "unit",
+                     "display", "basis", "outlier"]
+LABELS.update({"project_id": "项目编号", "project": "项目名称", "department": "部门", "year": "年度",
+               "library_id": "指标库编号", "library_name": "规范指标", "yuan": "单位成本（元）", "display": "单位成本",
+               "basis": "计算依据", "outlier": "是否离群"})
+
+
+@library_app.command("unit-costs")
+@reports_errors
+def unit_costs_command(
+    ref: str | None = typer.Argument(None, help="只看一个规范指标，如 L12；或一个项目，如 P7 / L12, or a project P7"),
+    outliers: bool = typer.Option(False, "--outliers", help="只列离群的 / outliers only"),
+    limit: int = typer.Option(50, "--limit", "-n", help="条数 / how many"),
+    db: str | None = db_option(),
+    fmt: str = _format_option(),
+) -> None:
+    """单位成本：资金总额 ÷ 项目唯一的计数数量指标（人、所、台 …），与同一规范指标的其他项目比较 / unit costs."""
+    from ..library.unit_costs import list_unit_costs, project_unit_cost
+    from ..store import open_store
+
+    check_format(fmt, _FORMATS)
+    engine = open_store(db, create=False)
+    if ref and ref.strip().upper().startswith("P"):
+        from ..errors import UsageError
+
+        digits = ref.strip()[1:]
+        if not digits.isdigit():
+            raise UsageError(f"无法识别的项目编号：{ref}（写作 P7）/ not a project id (P7)")
+        with engine.connect() as conn:
+            u = project_unit_cost(conn, int(digits))
+        if fmt == "json":
+            print_json(u)
+            return
+        _show_project_cost(u)
+        return
+    with engine.connect() as conn:
+        data = list_unit_costs(conn, library_id=_parse_id(ref) if ref else None, outliers_only=outliers, limit=limit)
+    if fmt == "json":
+        print_json(data)
+        return
+    if fmt == "csv":
+        _csv(data["items"], UNIT_COST_COLUMNS)
+        return
+    t = Table(title=f"单位成本 unit costs ({data['total']}；有单位成本的项目 projects with one: "
+                    f"{data['projects_with_unit_cost']})", title_justify="left")
+    for col in ("项目 project", "部门 dept", "年度 year", "规范指标 indicator", "单位成本 unit cost", "计算依据 from",
+                "离群 outlier"):
+        t.add_column(col, justify="right" if col.startswith("单位成本") else "left")
+    for r in data["items"]:
+        t.add_row(Text(f"P{r['project_id']} {r['project'] or ''}"), Text(r["department"] or ""), str(r["year"] or ""),
+                  Text(f"L{r['library_id']} {r['library_name'] or ''}"), r["display"], Text(r["basis"]),
+                  {"high": "偏高 high", "low": "偏低 low"}.get(r["outlier"] or "", ""))
+    out.print(t)
+
+
+def _show_project_cost(u: dict) -> None:
+    from ..library.unit_cost import format_cost
+
+    out.print(Text(f"P{u['project_id']} {u['project'] or ''}  [{u['department'] or '—'} {u['year'] or ''}]",
+                   style="bold"))
+    if u["unit_cost"] is None:
+        out.print(f"没有单位成本 / no unit cost: {u['reason']}", highlight=False)
+        return
+    c = u["unit_cost"]
+    out.print(f"单位成本 unit cost: {c['display']}", highlight=False)
+    out.print(f"计算依据 computed from: {c['basis']['text']}", highlight=False)
+    if not u["n"]:
+        out.print(f"同类（L{u['library_id']} {u['library_name'] or ''}，每{c['unit']}）没有其他项目 / no peers",
+                  highlight=False)
+        return
+    f = u["fences"]
+    verdict = {"high": "偏高 above the upper fence", "low": "偏低 below the lower fence"}.get(u["outlier"] or "",
+                                                                                           "在界限内 within the fences")
+    out.print(f"同类 peers: L{u['library_id']} {u['library_name'] or ''}，{u['n']} 个项目 · 中位数 median "
+              f"{format_cost(f['median'], c['unit'])} · 界限 fences {format_cost(f['low'], c['unit'])} – "
+              f"{format_cost(f['high'], c['unit'])} · 百分位 percentile {u['percentile']:.0f} · {verdict}",
+              highlight=False)
+    t = Table(title="最接近的同类 nearest peers", title_justify="left")
+    for col in ("项目 project", "部门 dept", "年度 year", "单位成本 unit cost", "计算依据 from"):
+        t.add_column(col)
+    for p in u["peers"][:20]:
+        t.add_row(Text(f"P{p['project_id']} {p['project'] or ''}"), Text(p["department"] or ""), str(p["year"] or ""),
+                  p["display"], Text(p["basis"]))
+    out.print(t)

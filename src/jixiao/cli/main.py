@@ -11,6 +11,7 @@ from .export_cmd import export_command
 from .import_cmd import import_command
 from .library_cmd import library_app
 from .parse_cmd import parse_command
+from .peers_cmd import history_command, league_command, suggest_command
 from .render_cmd import render_command
 from .review_cmd import review_command
 from .rules_cmd import rules_command
@@ -44,6 +45,9 @@ app.command("serve")(serve_command)
 app.command("score")(score_command)
 app.add_typer(db_app, name="db")
 app.add_typer(library_app, name="library")
+app.command("suggest")(suggest_command)
+app.command("history")(history_command)
+app.command("league")(league_command)
 
 
 def _version(value: bool) -> None:

@@ -38,6 +38,12 @@ COLUMN_LABELS = {
     "library_id": "指标库编号", "library_name": "规范指标", "projects": "项目数", "departments": "部门数",
     "years": "年度数", "indicators": "指标数", "count": "个数", "min": "最小值", "q1": "下四分位数",
     "median": "中位数", "q3": "上四分位数", "max": "最大值",
+    # unit costs, suggestions, history, the league table (issue 14)
+    "unit_cost_yuan": "单位成本（元）", "cost_unit": "计数单位", "display": "单位成本", "amount": "资金总额",
+    "quantity": "数量", "basis": "计算依据", "outlier": "是否离群",
+    "quantified": "定量指标占比", "with_cost": "有成本指标的项目占比", "with_effect": "有效益指标的项目占比",
+    "with_satisfaction": "有满意度指标的项目占比", "findings": "审核发现数", "findings_per_project": "每项目审核发现",
+    "median_percentile": "指标值同类百分位中位数", "percentile_n": "参与比较的指标数",
 }
 
 _BATCH = 2000

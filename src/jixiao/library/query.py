@@ -315,4 +315,10 @@ def document_peers(conn: Connection, document_id: int) -> dict[tuple[int, int], 
         for ii, b in enumerate(project_benchmarks(conn, pid)):
             if b["n"]:
                 out[(pi, ii)] = b
+    from .unit_costs import document_unit_costs  # rule R52: ("unit_cost", project index)
+
+    out.update(document_unit_costs(conn, document_id))  # type: ignore[arg-type]
+    from .history import document_history  # rules R53, R54: ("history", project index)
+
+    out.update(document_history(conn, document_id))  # type: ignore[arg-type]
     return out

@@ -38,7 +38,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "Base", "DocumentRow", "FindingRow", "IndicatorRow", "LibraryIndicatorRow", "LibraryKeyRow",
-    "LibraryMemberRow", "ProjectRow", "ResidueRow", "SearchEntryRow", "UnitRow", "WarningRow", "metadata",
+    "LibraryMemberRow", "ProjectHistoryLinkRow", "ProjectRow", "ResidueRow", "SearchEntryRow", "UnitRow", "WarningRow", "metadata",
 ]
 
 # Named constraints, so migrations can alter them on SQLite and PostgreSQL alike.
@@ -297,3 +297,24 @@ class LibraryMemberRow(Base):
     latest: Mapped[bool] = mapped_column(Boolean)
     kind: Mapped[str | None] = mapped_column(String(16))
     comparator: Mapped[str | None] = mapped_column(String(4))
+
+
+# -- the same project across years and versions (jixiao.library.history) ----------------------------------
+
+
+class ProjectHistoryLinkRow(Base):
+    """``project_id`` is a later year or version of ``earlier_id``: found (``method`` auto, with its
+    ``confidence`` and ``reason``) or set by a person (``manual``); ``status`` proposed, confirmed or
+    rejected. A rejected link is kept, so finding links again does not bring it back."""
+
+    __tablename__ = "project_history_links"
+    __table_args__ = (UniqueConstraint("project_id", "earlier_id", name="uq_project_history_links_pair"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    earlier_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    confidence: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -247,6 +247,34 @@ def project_peer_benchmarks(conn: Conn, project_id: int) -> dict[str, Any]:
     return {"project_id": project_id, "indicators": project_benchmarks(conn, project_id)}
 
 
+UNIT_COST_COLUMNS = ["project_id", "project", "department", "year", "library_id", "library_name", "unit_cost_yuan",
+                     "cost_unit", "display", "amount", "amount_unit", "quantity", "indicator", "annual_value", "basis",
+                     "outlier"]
+
+
+@api.get("/unit-costs", summary="单位成本：资金总额 ÷ 唯一的计数数量指标，与同类比较 / unit costs and their outliers")
+def unit_costs(request: Request, conn: Conn,
+               library_id: Annotated[int | None, Query(description="只看一个规范指标 / one canonical indicator")] = None,
+               outliers: Annotated[bool, Query(description="只列离群的 / outliers only")] = False,
+               limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+               format: Literal["json", "csv", "xlsx"] | None = None) -> Any:
+    from ..library.unit_costs import list_unit_costs
+
+    data = list_unit_costs(conn, library_id=library_id, outliers_only=outliers, limit=None if format else limit)
+    if format:
+        rows = [{**r, "unit_cost_yuan": r["yuan"], "cost_unit": r["unit"]} for r in data["items"]]
+        return download(rows, UNIT_COST_COLUMNS, format, "unit-costs", language=language(request))
+    return data
+
+
+@api.get("/projects/{project_id}/unit-cost",
+         summary="项目的单位成本、计算依据与同类比较 / a project's unit cost, what it is computed from, its peers")
+def project_unit_cost(conn: Conn, project_id: int) -> dict[str, Any]:
+    from ..library.unit_costs import project_unit_cost as unit_cost_of
+
+    return unit_cost_of(conn, project_id)
+
+
 @api.get("/rules", summary="审核规则 R01–R44 / the review rules")
 def rules() -> list[dict[str, Any]]:
     return [{"id": r.id, "name": r.name, "group": r.group, "scope": r.scope, "title": r.title,

@@ -257,6 +257,10 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
 
     app.include_router(api)
     app.include_router(pages)
+    from .peers_web import peers_api, peers_pages  # issue 14: suggestions, history, league
+
+    app.include_router(peers_api)
+    app.include_router(peers_pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024,
                        limit_bytes=settings.max_upload_bytes)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
-__all__ = ["bar_chart", "stacked_bar_chart"]
+__all__ = ["bar_chart", "cost_strip_chart", "stacked_bar_chart"]
 
 LABEL_W = 170
 ROW_H = 22
@@ -94,5 +94,40 @@ def stacked_bar_chart(rows: Sequence[tuple[str, Sequence[float]]], series: Seque
                            f'<title>{escape(name)}：{escape(fmt(v))}</title></rect>')
             x += w
         out.append(f'<text class="val" x="{x + 5:.1f}" y="{y + 12}">{escape(fmt(sum(values)))}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def cost_strip_chart(points: Sequence[tuple[str, float, str | None, str | None]], *, title: str,
+                     fences: dict | None, fmt: Callable[[float], str], width: int = 620) -> Markup:
+    """Unit costs as dots on a logarithmic axis (they span orders of magnitude), with the peers' median
+    and the outlier fences as lines: ``points`` are (label, value, link, css class) each."""
+    import math
+
+    values = [v for _l, v, _h, _c in points if v > 0]
+    if not values:
+        return Markup("")
+    marks = [fences[k] for k in ("low", "median", "high")] if fences else []
+    lo, hi = math.log10(min(values + marks)), math.log10(max(values + marks))
+    if hi - lo < 1e-9:
+        lo, hi = lo - 0.5, hi + 0.5
+    left, right, h = 70, width - 70, 92  # room for the fence labels centred on the ends
+
+    def x(v: float) -> float:
+        return left + (math.log10(v) - lo) / (hi - lo) * (right - left)
+
+    out = [_svg(width, h, title), f'<line class="axis" x1="{left}" y1="50" x2="{right}" y2="50"/>']
+    if fences:
+        for key, label in (("low", "下限 low"), ("median", "中位数 median"), ("high", "上限 high")):
+            xv = x(fences[key])
+            out.append(f'<line class="fence f-{key}" x1="{xv:.1f}" y1="14" x2="{xv:.1f}" y2="62"/>'
+                       f'<text class="lbl" x="{xv:.1f}" y="10" text-anchor="middle">{escape(label)}</text>'
+                       f'<text class="val" x="{xv:.1f}" y="78" text-anchor="middle">{escape(fmt(fences[key]))}</text>')
+    for k, (label, v, href, css) in enumerate(points):
+        if v <= 0:
+            continue
+        dot = (f'<circle class="{css or "s2"}" cx="{x(v):.1f}" cy="{42 + (k % 3) * 8}" r="4">'
+               f'<title>{escape(label)}：{escape(fmt(v))}</title></circle>')
+        out.append(f'<a href="{escape(href)}">{dot}</a>' if href else dot)
     out.append("</svg>")
     return Markup("".join(out))

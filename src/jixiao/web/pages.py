@@ -194,7 +194,26 @@ def library_indicator(request: Request, conn: Conn, library_id: int) -> Response
     chart = C.bar_chart([(f"{num(v['value'])}{unit or ''}", v["count"]) for v in d["values"]["counts"][:30]],
                         title=t(f"年度指标值分布（{unit or '无单位'}）", f"Annual targets ({unit or 'no unit'})"),
                         css="s2")
-    return render(request, "library_entry.html", d, twin=f"/api/v1/library/{library_id}", chart=chart)
+    costs = _unit_cost_charts(conn, library_id, t)
+    return render(request, "library_entry.html", d, twin=f"/api/v1/library/{library_id}", chart=chart,
+                  unit_costs=costs)
+
+
+def _unit_cost_charts(conn: Connection, library_id: int, t) -> list[dict[str, Any]]:
+    """The canonical indicator's unit costs per count unit, each with its strip chart (issue 14)."""
+    from ..library.unit_cost import format_cost
+    from ..library.unit_costs import indicator_unit_costs
+
+    out = []
+    for g in indicator_unit_costs(conn, library_id, limit=200):
+        unit = g["unit"]
+        points = [(f"{p['project']}（{p['department'] or '—'}，{p['year'] or '—'}）{p['basis']}", p["yuan"],
+                   f"/projects/{p['project_id']}", "s-out" if p["outlier"] else "s2") for p in g["projects"]]
+        g["chart"] = C.cost_strip_chart(points, fences=g["fences"] if g["n"] >= 2 else None,
+                                        title=t(f"单位成本分布（元/{unit}，对数刻度）", f"Unit costs (yuan/{unit}, log scale)"),
+                                        fmt=lambda v, unit=unit: format_cost(v, unit))
+        out.append(g)
+    return out
 
 
 @pages.get("/findings")
