@@ -69,6 +69,7 @@ bench-web: $(STAMP)
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
 	$(BIN)/python benchmarks/web_bench.py --connections 8
 
-## fuzz: every reader fed damaged files of its format, 50 times the seeds `make test` runs (several minutes)
+## fuzz: every reader fed damaged files of its format, and the fuzz harness (tests/test_fuzz.py), 50 times the seeds `make test` runs (JIXIAO_FUZZ_SCALE; ~20 minutes)
 fuzz: $(STAMP)
 	JIXIAO_FUZZ_SCALE=50 $(BIN)/python -m pytest tests/test_read_damaged.py -q
+	JIXIAO_FUZZ_SCALE=$${JIXIAO_FUZZ_SCALE:-50} $(BIN)/python -m pytest tests/test_fuzz.py -q -s -p no:randomly

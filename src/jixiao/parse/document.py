@@ -273,6 +273,13 @@ def _parse(source: Source, lines: list[Line]) -> Document:
         doc.projects = result.projects
         doc.warnings.extend(result.warnings)
         syntax.extend(result.syntax)
+        if doc.units and not doc.projects:
+            # units with no project under them is a table read wrongly (found by the fuzz harness:
+            # a PDF text whose spaces are doubled read its goals into unit names): say so, never silently
+            doc.warnings.append(Issue(
+                code="units-without-projects",
+                message=f"读出 {len(doc.units)} 个单位行，却没有项目：表格可能没有读对 / "
+                        f"{len(doc.units)} unit rows but no project read: the table may be misread"))
 
     if (not doc.projects and not doc.units and doc.total is None) or (found is None and _nothing_measured(doc)):
         raise ParseError(
