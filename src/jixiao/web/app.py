@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..errors import JixiaoError, UsageError
+from .limits import ConcurrencyLimit, places
 from .responses import JSONResponse, error_body
 from .settings import WebSettings
 from .uploads import discard_upload
@@ -258,6 +259,8 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     app.include_router(api)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # innermost: a request waits for a place (and so a connection) in the event loop, not in a thread
+    app.add_middleware(ConcurrencyLimit, *places(app.state.engine))
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024,
                        limit_bytes=settings.max_upload_bytes)
     app.add_middleware(WriteRateLimit, per_minute=settings.writes_per_minute)
