@@ -120,7 +120,7 @@ class Result:
         p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000  # noqa: E731
         return [self.name, str(self.clients), f"{n:,}", f"{n / self.seconds:,.0f}" if self.seconds else "-",
                 f"{statistics.median(lat) * 1000:.1f}", f"{p(0.99):.1f}", str(self.errors),
-                f"{self.cpu_s * 1000 / max(n, 1):.1f}"]
+                f"{self.cpu_s * 1000 / max(n, 1):.1f}" if self.cpu_s else "-"]
 
 
 Request = tuple[str, str, bytes, dict[str, str], tuple[int, ...]]
@@ -282,6 +282,7 @@ async def run(proc: subprocess.Popen, port: int, args, docs: list[int], projects
     out.append(await phase(proc, r := Result("project page (HTML)", c), drive(
         host, port, r, lambda k: get(f"/projects/{projects[k % len(projects)]}"), c, n // 2, s)))
     # uploads parse while searches go on: the searches' latency is what "keeps answering" means
+    # (the server's CPU of this phase is counted on the uploads, searches beside them included)
     up, beside = Result("upload mix (save/dry run)", args.upload_clients), Result("  search during uploads", 20)
     stop = asyncio.Event()
 

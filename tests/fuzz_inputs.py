@@ -161,7 +161,7 @@ def same_structure(text: str, seed: int, *, fixed_width: bool = False) -> tuple[
 
 # -- running and checking ---------------------------------------------------------------
 
-class Hang(Exception):
+class Hang(BaseException):  # not an Exception: no reader's broad except may take it for damage
     pass
 
 
