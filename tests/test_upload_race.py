@@ -104,7 +104,8 @@ def test_upload_race_versions_of_one_name_get_distinct_versions_and_one_latest(s
     latest = httpx.get(server + "/api/v1/documents").json()
     assert latest["total"] == 1  # the list shows latest versions only
     every = httpx.get(server + "/api/v1/documents", params={"all_versions": "true"}).json()
-    assert every["total"] == 4 if "total" in every else True
+    assert every["total"] == 4
+    assert sum(1 for d in every["items"] if d.get("is_latest", d["version"] == 4)) == 1
 
 
 def test_upload_race_same_file_under_two_names_is_stored_once(server):
