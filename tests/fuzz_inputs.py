@@ -144,13 +144,11 @@ def byte_mutants(data: bytes, seed: int) -> Iterator[tuple[str, bytes]]:
 _SWAPS = [("：", ":"), (":", "："), ("；", ";"), (";", "；"), ("，", ","), (",", "，"), ("（", "("), ("）", ")")]
 
 
-def same_structure(text: str, seed: int, *, fixed_width: bool = False) -> tuple[str, str]:
+def same_structure(text: str, seed: int) -> tuple[str, str]:
     """(what was done, the text) changed so that a reader of tables reads the same projects: spaces
-    doubled, spaces added at the ends of lines, or one kind of punctuation in its other width.
-    ``fixed_width``: the text's columns are where its characters stand (PDF text), so its spaces
-    are left as they are (doubling them moves the columns; see test_fuzz's known finding)."""
+    doubled, spaces added at the ends of lines, or one kind of punctuation in its other width."""
     rnd = random.Random(seed)
-    op = rnd.randrange(1, 3) if fixed_width else rnd.randrange(3)
+    op = rnd.randrange(3)
     if op == 0:
         return f"spaces doubled (seed {seed})", text.replace(" ", "  ")
     if op == 1:
