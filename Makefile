@@ -68,11 +68,11 @@ clean:
 bench-store: $(STAMP)
 	$(BIN)/python benchmarks/store_bench.py
 
-## bench-web: load test of jixiao serve on loopback (wrk): search and project pages, req/s and p50/p99
+## bench-web: bounded load test of jixiao serve --workers 2 on loopback: search mix at 100 clients, document page, uploads; req/s, p50/p99, errors
 bench-web: $(STAMP)
-	command -v wrk >/dev/null || (apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk)
-	$(BIN)/python benchmarks/web_bench.py --connections 8
+	$(BIN)/python benchmarks/web_bench.py
 
-## fuzz: every reader fed damaged files of its format, 50 times the seeds `make test` runs (several minutes)
+## fuzz: every reader fed damaged files of its format, and the fuzz harness (tests/test_fuzz.py), 50 times the seeds `make test` runs (JIXIAO_FUZZ_SCALE; ~20 minutes)
 fuzz: $(STAMP)
 	JIXIAO_FUZZ_SCALE=50 $(BIN)/python -m pytest tests/test_read_damaged.py -q
+	JIXIAO_FUZZ_SCALE=$${JIXIAO_FUZZ_SCALE:-50} $(BIN)/python -m pytest tests/test_fuzz.py -q -s -p no:randomly

@@ -1,46 +1,193 @@
-"""Web load test: requests/s and p50/p99 latency of search and of a project page, on loopback.
+"""Web load test (issue 18, load): `jixiao serve --workers 2` on loopback under a search mix at 100
+concurrent clients, a document page, and an upload mix with searches going on beside it.
 
-Starts ``jixiao serve`` (``--workers`` processes) over a database, then drives
-it with ``wrk`` (Debian's package; a C load generator, so the client costs
-the 2-core machine little) for a fixed duration per endpoint: bounded in time,
-and the request count is reported. Every request varies: searches cycle
-through one-, two- and many-character queries, project pages through project
-ids spread over the database.
+Every phase is bounded twice — a request count and a time limit — and every request has a timeout,
+so the run always ends; the server is stopped however it ends. Printed per phase: requests, req/s,
+p50/p99 latency, errors (anything but the expected status, or no answer in time), and the server's
+CPU time per request (its processes' user + system time over the phase, from /proc), which says
+whether a slow p99 is work per request or clients waiting their turn for two cores.
 
-Baseline in the same run: ``GET /api/v1`` (a tiny JSON answer, no database),
-which is what the framework and the server cost on their own.
+The client is a small asyncio HTTP/1.1 client with keep-alive (no third-party load tool to install);
+it runs on the same machine and takes CPU from the server: the figures are a floor.
 
-    python benchmarks/web_bench.py                           # the five samples, 2 workers
-    python benchmarks/web_bench.py --db benchmarks/.cache/big.db --workers 2 --duration 15
+    python benchmarks/web_bench.py                       # the five samples, 2 workers, 100 clients
+    python benchmarks/web_bench.py --db big.db --clients 100 --requests 5000 --seconds 30
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
-import re
+import random
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from rich.console import Console
-from rich.table import Table
-from sqlalchemy import select
-
-from jixiao.store import import_files, open_store
-from jixiao.store.schema import ProjectRow
-
 ROOT = Path(__file__).parent.parent
-console = Console(width=160)
+SAMPLES = sorted((ROOT / "src" / "jixiao" / "samples").glob("*.txt"))
 QUERIES = ["满意度", "率", "安全", "网络安全", "服务 满意度", "≥95%", "培训", "数量", "完成率", "经费", "教育",
            "系统", "及时", "覆盖率", "平台建设", "社会效益", "人", "%", "设备", "不存在的词语"]
+TIMEOUT_S = 30.0
 
+
+# -- a minimal keep-alive HTTP/1.1 client ------------------------------------------------------
+
+class Conn:
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> int:
+        """The status of ``method path``; the body is read and dropped. Reconnects once if the
+        server closed the kept-alive connection."""
+        for attempt in (0, 1):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Connection: keep-alive",
+                    f"Content-Length: {len(body)}", *(f"{k}: {v}" for k, v in (headers or {}).items())]
+            try:
+                self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+                await self.writer.drain()
+                return await self._response()
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _response(self) -> int:
+        assert self.reader is not None
+        status_line = await self.reader.readuntil(b"\r\n")
+        status = int(status_line.split()[1])
+        length, chunked, close = 0, False, False
+        while (line := await self.reader.readuntil(b"\r\n")) != b"\r\n":
+            name, _, value = line.decode("latin-1").partition(":")
+            name, value = name.strip().lower(), value.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding" and "chunked" in value:
+                chunked = True
+            elif name == "connection" and value == "close":
+                close = True
+        if chunked:
+            while (size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)) > 0:
+                await self.reader.readexactly(size + 2)
+            await self.reader.readuntil(b"\r\n")
+        elif length:
+            await self.reader.readexactly(length)
+        if close:
+            self.close()
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def multipart(name: str, data: bytes) -> tuple[bytes, dict[str, str]]:
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{quote(name)}\"\r\n"
+            f"Content-Type: text/plain\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+# -- phases ---------------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    name: str
+    clients: int
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+    cpu_s: float = 0.0
+
+    def row(self) -> list[str]:
+        n = len(self.latencies) + self.errors
+        lat = sorted(self.latencies) or [float("nan")]
+        p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000  # noqa: E731
+        return [self.name, str(self.clients), f"{n:,}", f"{n / self.seconds:,.0f}" if self.seconds else "-",
+                f"{statistics.median(lat) * 1000:.1f}", f"{p(0.99):.1f}", str(self.errors),
+                f"{self.cpu_s * 1000 / max(n, 1):.1f}" if self.cpu_s else "-"]
+
+
+Request = tuple[str, str, bytes, dict[str, str], tuple[int, ...]]
+
+
+async def drive(host: str, port: int, result: Result, make, clients: int, count: int, seconds: float,
+                stop: asyncio.Event | None = None) -> None:
+    """``clients`` connections sending ``make(k)`` requests until ``count`` are sent, ``seconds``
+    pass, or ``stop`` is set."""
+    sent = 0
+    deadline = time.monotonic() + seconds
+
+    async def client(c: int) -> None:
+        nonlocal sent
+        conn = Conn(host, port)
+        try:
+            while sent < count and time.monotonic() < deadline and not (stop and stop.is_set()):
+                k = sent
+                sent += 1
+                method, path, body, headers, ok = make(k)
+                t = time.perf_counter()
+                try:
+                    status = await asyncio.wait_for(conn.request(method, path, body, headers), TIMEOUT_S)
+                except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
+                    conn.close()
+                    result.errors += 1
+                    continue
+                if status in ok:
+                    result.latencies.append(time.perf_counter() - t)
+                else:
+                    result.errors += 1
+        finally:
+            conn.close()
+
+    start = time.monotonic()
+    await asyncio.gather(*(client(c) for c in range(clients)))
+    result.seconds = time.monotonic() - start
+
+
+def server_cpu(pid: int) -> float:
+    """User + system seconds of ``pid`` and its children (uvicorn's workers, the parse fork server)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    try:
+        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        for child in list(pids[1:]):
+            pids += [int(p) for p in Path(f"/proc/{child}/task/{child}/children").read_text().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError):
+            pass
+    return total
+
+
+async def phase(proc: subprocess.Popen, result: Result, coro) -> Result:
+    before = server_cpu(proc.pid)
+    await coro
+    result.cpu_s = server_cpu(proc.pid) - before
+    return result
+
+
+# -- the server -------------------------------------------------------------------------------
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -49,123 +196,139 @@ def _free_port() -> int:
 
 
 def samples_db(tmp: Path) -> str:
+    from jixiao.store import import_files, open_store
+
     db = tmp / "samples.db"
     engine = open_store(str(db))
-    list(import_files(engine, sorted(str(p) for p in (ROOT / "src/jixiao/samples").glob("*.txt"))))
+    list(import_files(engine, [str(p) for p in SAMPLES]))
     engine.dispose()
     return str(db)
 
 
-def project_ids(db: str, n: int = 200) -> list[int]:
-    with open_store(db, create=False).connect() as conn:
-        top = conn.execute(select(ProjectRow.id).order_by(ProjectRow.id.desc()).limit(1)).scalar() or 1
-        step = max(top // n, 1)
-        return list(conn.execute(select(ProjectRow.id).where(ProjectRow.id % step == 0).limit(n)).scalars())
+def ids(db: str) -> tuple[list[int], list[int]]:
+    from sqlalchemy import select
+
+    from jixiao.store import open_store
+    from jixiao.store.schema import DocumentRow, ProjectRow
+
+    engine = open_store(db, create=False)
+    with engine.connect() as conn:
+        docs = list(conn.execute(select(DocumentRow.id).where(DocumentRow.is_latest).limit(200)).scalars())
+        projects = list(conn.execute(select(ProjectRow.id).limit(200)).scalars())
+    engine.dispose()
+    return docs, projects
 
 
-def lua_script(paths: list[str], path: Path) -> None:
-    """A wrk script that sends ``paths`` round-robin, each connection from its own starting point."""
-    items = ",\n".join('"' + p.replace('"', '\\"') + '"' for p in paths)
-    path.write_text(f"""
-local paths = {{
-{items}
-}}
-local i = 0
-setup = function(thread) thread:set("offset", math.random(#paths)) end
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i + offset) % #paths + 1])
-end
-""")
-
-
-_UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
-
-
-def _ms(text: str) -> float:
-    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
-    return float(m.group(1)) * _UNIT[m.group(2)]
-
-
-def run_wrk(base: str, script: Path, duration: int, connections: int, threads: int) -> dict:
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
-                          "--timeout", "5s", "-s", str(script), base], capture_output=True, text=True,
-                         check=True).stdout
-    pct = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", out, re.M))
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    errors = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"requests": requests, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50": _ms(pct["50"]), "p99": _ms(pct["99"]), "errors": errors + (int(non2xx.group(1)) if non2xx else 0)}
-
-
-def start_server(db: str, workers: int) -> tuple[subprocess.Popen, str]:
+def start_server(db: str, workers: int, tmp: Path) -> tuple[subprocess.Popen, int]:
     port = _free_port()
-    env = {**os.environ, "JIXIAO_LOG": "error"}
+    env = {**os.environ, "JIXIAO_LOG": "error", "TMPDIR": str(tmp)}
     proc = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--db", db, "--port", str(port),
-                             "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+                             "--workers", str(workers), "--writes-per-minute", "1000000"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            time.sleep(1.0)  # let every worker come up
-            return proc, f"http://127.0.0.1:{port}"
+            time.sleep(1.5)  # let every worker come up
+            return proc, port
         except OSError:
             if proc.poll() is not None:
-                raise SystemExit("jixiao serve exited: " + proc.stderr.read().decode()) from None
+                raise SystemExit("jixiao serve exited: " + proc.stderr.read().decode()[-2000:]) from None
             time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("jixiao serve did not start")
+    stop_server(proc)
+    raise SystemExit("jixiao serve did not start in 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """The server and its workers, by its process group (it was started in a session of its own)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+async def run(proc: subprocess.Popen, port: int, args, docs: list[int], projects: list[int]) -> list[Result]:
+    host = "127.0.0.1"
+    get = lambda path, ok=(200,): ("GET", path, b"", {}, ok)  # noqa: E731
+    searches = [f"/api/v1/search?q={quote(q)}" for q in QUERIES]
+    search_page = [f"/search?q={quote(q)}" for q in QUERIES]
+    rnd = random.Random(7)
+    uploads = [(p.name, p.read_bytes()) for p in SAMPLES]
+
+    def upload(k: int) -> Request:
+        name, data = uploads[k % len(uploads)]
+        if k % 2:  # new bytes, so they are parsed (a unique comment line), as a dry run or a save
+            data = data + f"\n备注 {rnd.random()}\n".encode()
+        body, headers = multipart(name, data)
+        path = "/api/v1/documents?dry_run=true" if k % 3 == 0 else "/api/v1/documents"
+        return "POST", path, body, headers, (200, 201)
+
+    await drive(host, port, Result("warm-up", 8), lambda k: get(searches[k % len(searches)]), 8, 200, 10)
+    out = []
+    c, n, s = args.clients, args.requests, args.seconds
+    out.append(await phase(proc, r := Result("baseline GET /api/v1", c), drive(
+        host, port, r, lambda k: get("/api/v1"), c, n, s)))
+    out.append(await phase(proc, r := Result("search mix (JSON API)", c), drive(
+        host, port, r, lambda k: get(searches[k % len(searches)]), c, n, s)))
+    out.append(await phase(proc, r := Result("search mix (HTML page)", c), drive(
+        host, port, r, lambda k: get(search_page[k % len(search_page)]), c, n, s)))
+    out.append(await phase(proc, r := Result("document page (HTML)", c), drive(
+        host, port, r, lambda k: get(f"/documents/{docs[k % len(docs)]}"), c, n // 2, s)))
+    out.append(await phase(proc, r := Result("project page (HTML)", c), drive(
+        host, port, r, lambda k: get(f"/projects/{projects[k % len(projects)]}"), c, n // 2, s)))
+    # uploads parse while searches go on: the searches' latency is what "keeps answering" means
+    # (the server's CPU of this phase is counted on the uploads, searches beside them included)
+    up, beside = Result("upload mix (save/dry run)", args.upload_clients), Result("  search during uploads", 20)
+    stop = asyncio.Event()
+
+    async def uploads_then_stop():
+        await drive(host, port, up, upload, args.upload_clients, args.uploads, s)
+        stop.set()
+
+    before = server_cpu(proc.pid)
+    await asyncio.gather(uploads_then_stop(), drive(host, port, beside, lambda k: get(searches[k % len(searches)]),
+                                                    20, 10**9, s, stop))
+    up.cpu_s = server_cpu(proc.pid) - before
+    out += [up, beside]
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", help="database to serve (default: the five samples, imported into a temporary file)")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--connections", type=int, default=16)
-    ap.add_argument("--duration", type=int, default=10, help="seconds per run")
-    ap.add_argument("--runs", type=int, default=3, help="runs per endpoint; the table shows medians")
+    ap.add_argument("--clients", type=int, default=100, help="concurrent clients of the read phases")
+    ap.add_argument("--requests", type=int, default=3000, help="requests per read phase at most")
+    ap.add_argument("--seconds", type=float, default=20, help="seconds per phase at most")
+    ap.add_argument("--upload-clients", type=int, default=4)
+    ap.add_argument("--uploads", type=int, default=40, help="uploads at most")
     args = ap.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is needed: apt-get install wrk")
     tmp = Path(tempfile.mkdtemp(prefix="jixiao-web-bench-"))
-    db = args.db or samples_db(tmp)
-    ids = project_ids(db)
-    endpoints = {
-        "baseline GET /api/v1": ["/api/v1"],
-        "search (JSON API)": [f"/api/v1/search?q={quote(q)}" for q in QUERIES],
-        "search (HTML page)": [f"/search?q={quote(q)}" for q in QUERIES],
-        "project page (HTML)": [f"/projects/{i}" for i in ids],
-        "project (JSON API)": [f"/api/v1/projects/{i}" for i in ids],
-    }
-    proc, base = start_server(db, args.workers)
-    results: dict[str, list[dict]] = {k: [] for k in endpoints}
+    proc = None
     try:
-        scripts = {}
-        for name, paths in endpoints.items():
-            scripts[name] = tmp / f"{len(scripts)}.lua"
-            lua_script(paths, scripts[name])
-        for script in scripts.values():  # warm-up: caches, SQLite pages, Jinja templates
-            run_wrk(base, script, 2, 4, 1)
-        for _ in range(args.runs):  # interleaved, so a burst of load elsewhere hits every endpoint alike
-            for name, script in scripts.items():
-                results[name].append(run_wrk(base, script, args.duration, args.connections, 2))
+        db = args.db or samples_db(tmp)
+        if args.db and "://" not in args.db:  # uploads write: never into the caller's database file
+            shutil.copy(args.db, tmp / "bench.db")
+            db = str(tmp / "bench.db")
+        docs, projects = ids(db)
+        proc, port = start_server(db, args.workers, tmp)
+        results = asyncio.run(run(proc, port, args, docs, projects))
     finally:
-        proc.terminate()
-        proc.wait(10)
+        if proc is not None:
+            stop_server(proc)
         shutil.rmtree(tmp, ignore_errors=True)
-    base_rps = statistics.median(r["rps"] for r in results["baseline GET /api/v1"])
-    table = Table(title=f"jixiao serve --workers {args.workers}: wrk -c{args.connections}, {args.duration} s × "
-                        f"{args.runs} runs per endpoint (medians); load average {os.getloadavg()[0]:.1f}")
-    for col in ("endpoint", "requests", "req/s", "vs baseline", "p50 ms", "p99 ms", "errors"):
-        table.add_column(col, justify="left" if col == "endpoint" else "right")
-    for name, runs in results.items():
-        med = {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p99")}
-        table.add_row(name, f"{sum(r['requests'] for r in runs):,}", f"{med['rps']:,.0f}",
-                      f"{med['rps'] / base_rps:.2f}×", f"{med['p50']:.1f}", f"{med['p99']:.1f}",
-                      str(sum(r["errors"] for r in runs)))
-    console.print(table)
-    console.print(f"database: {db} · {len(ids)} project ids · {len(QUERIES)} queries")
+    head = ["phase", "clients", "requests", "req/s", "p50 ms", "p99 ms", "errors", "server CPU ms/req"]
+    rows = [head] + [r.row() for r in results]
+    widths = [max(len(r[k]) for r in rows) for k in range(len(head))]
+    print(f"jixiao serve --workers {args.workers} on loopback; {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f} at the end (the client runs on the same machine)")
+    for r in rows:
+        print("  ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(r, widths, strict=True))))
 
 
 if __name__ == "__main__":

@@ -273,6 +273,14 @@ def _parse(source: Source, lines: list[Line]) -> Document:
         doc.projects = result.projects
         doc.warnings.extend(result.warnings)
         syntax.extend(result.syntax)
+        alone = [u for u in doc.units if u.name not in {p.unit for p in doc.projects}]
+        if alone:
+            # a unit row with no project under it is a table read wrongly (found by the fuzz harness:
+            # a PDF text whose spaces are doubled read its goals into unit names): say so, never silently
+            doc.warnings.append(Issue(
+                code="units-without-projects",
+                message=f"{len(alone)} 个单位行下没有项目：表格可能没有读对 / "
+                        f"{len(alone)} unit rows with no project under them: the table may be misread"))
 
     if (not doc.projects and not doc.units and doc.total is None) or (found is None and _nothing_measured(doc)):
         raise ParseError(

@@ -12,11 +12,18 @@ and ts_rank compute those over *all* matches, 40 ms for 满意度 at a million
 indicators, which is the whole budget).
 Filters by name or category are index tags, ANDed in the same lookup;
 amount and finding filters are checked on the rows as they stream by.
+
+Counts are exact at any size (issue 15): past the first CANDIDATES matches, the total and the
+facets are counted in the database over every match (stats.match_facets), cached per query and
+store generation, and the matches past the ranked first CANDIDATES follow them in index order, so
+every match is on exactly one page.
 """
 
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,7 +101,7 @@ class SearchPage:
     filters: dict[str, Any]
     hits: list[Hit]
     total: int
-    #: False when there were more than CANDIDATES matches: ``total`` is then a lower bound
+    #: always True now (every match is counted, issue 15); kept for the JSON's readers
     total_exact: bool
     offset: int
     limit: int
@@ -196,18 +203,74 @@ def search(conn: Connection, query: str, filters: Filters | None = None, *, limi
     q = _parse(conn, query, f)
     window = max(CANDIDATES, offset + limit)
     ids = _candidates(conn, q, f, window + 1)
-    exact = len(ids) <= window
-    found = _score(conn, ids[:window])
+    # The first CANDIDATES matches (in index order) are ranked; the rest follow in index order, which
+    # keeps the tiers in order and puts each match on one page whatever the page asked for.
+    found = _score(conn, ids[:CANDIDATES])
     found.sort(key=lambda c: (c[0] >> T.TIER_SHIFT, c[1], c[0]))
+    found += [(eid, 0.0) for eid in ids[CANDIDATES:window]]
     page = found[offset:offset + limit]
+    if offset + limit > CANDIDATES:
+        page = _score(conn, [eid for eid, _ in page])
     hits = _hydrate(conn, page, q.terms)
     counts = None
-    if facets:
-        from .stats import facet_counts
+    if len(ids) <= window:
+        total = len(ids)
+        if facets:
+            from .stats import facet_counts
 
-        counts = facet_counts(conn, [eid for eid, _ in found])
-    return SearchPage(query=query, terms=q.terms, filters=f.describe(), hits=hits, total=len(found),
-                      total_exact=exact, offset=offset, limit=limit, facets=counts)
+            counts = facet_counts(conn, ids)
+    else:  # more matches than were fetched: count them all where they are
+        total, every = _counted(conn, q, f)
+        counts = every if facets else None
+    return SearchPage(query=query, terms=q.terms, filters=f.describe(), hits=hits, total=total,
+                      total_exact=True, offset=offset, limit=limit, facets=counts)
+
+
+#: (database, query, filters, store generation) → (total, facets); small: one entry is a few facet lists
+_COUNTS: OrderedDict[tuple, tuple[int, dict[str, Any]]] = OrderedDict()
+_COUNTS_MAX = 256
+_COUNTS_LOCK = threading.Lock()
+
+
+def _generation(conn: Connection) -> tuple:
+    """What changes whenever a search's matches may: documents are only added (a new id, a new
+    version's is_latest) or deleted (one fewer); projects and indicators are written with them."""
+    return tuple(conn.execute(select(func.count(), func.max(DocumentRow.id),
+                                     func.count().filter(DocumentRow.is_latest.is_(True)))).one())
+
+
+def _counted(conn: Connection, q: T.Query, f: Filters) -> tuple[int, dict[str, Any]]:
+    """Every match counted and spread over the facets in the database, cached per store generation
+    (``率`` at a million indicators is ~400,000 matches: counting them is worth keeping)."""
+    from .stats import match_facets
+
+    key = (str(conn.engine.url), tuple(q.terms), tuple(map(tuple, q.groups)), tuple(sorted(f.describe().items())),
+           _generation(conn))
+    with _COUNTS_LOCK:
+        if key in _COUNTS:
+            _COUNTS.move_to_end(key)
+            return _COUNTS[key]
+    counted = match_facets(conn, _every_match(conn, q, f))
+    with _COUNTS_LOCK:
+        _COUNTS[key] = counted
+        while len(_COUNTS) > _COUNTS_MAX:
+            _COUNTS.popitem(last=False)
+    return counted
+
+
+def _every_match(conn: Connection, q: T.Query, f: Filters):
+    """Every matching entry as a subquery (id, document_id, indicator_id), unordered, for counting."""
+    from .schema import SearchEntryRow as E
+
+    conds = _row_conditions(conn, f, E.document_id, E.project_id, E.indicator_id)
+    if conn.dialect.name == "postgresql":
+        tsq = text("CAST(:tsq AS tsquery)").bindparams(tsq=T.tsquery(q))
+        where = [E.tsv.op("@@")(tsq)]
+    else:
+        fts = sql_table("search_fts", sql_column("rowid"))
+        where = [E.id.in_(select(fts.c.rowid).where(text("search_fts MATCH :match")
+                                                    .bindparams(match=T.fts5_match(q))))]
+    return select(E.id, E.document_id, E.indicator_id).where(*where, *conds).subquery("matches")
 
 
 def _among(conn: Connection, column, ids):

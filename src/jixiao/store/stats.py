@@ -16,14 +16,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, case, false, func, or_, select
+from sqlalchemy import Connection, case, false, func, literal_column, or_, select
 
 from ..errors import UsageError
 from . import tokens as T
 from .schema import DocumentRow, FindingRow, IndicatorRow, ProjectRow
 
 __all__ = ["FindingFilters", "IndicatorFilters", "LEVEL1_ORDER", "browse_findings", "browse_indicators", "browse_projects",
-           "facet_counts", "matching_indicator_ids", "overview", "to_wan"]
+           "facet_counts", "match_facets", "matching_indicator_ids", "overview", "to_wan"]
 
 LEVEL1_ORDER = ("产出", "效益", "满意度", "成本")
 _LEVEL1_NAME = {"1": "产出", "2": "效益", "3": "满意度", "4": "成本"}
@@ -323,7 +323,7 @@ def facet_counts(conn: Connection, entry_ids: list[int]) -> dict[str, Any]:
     return {
         "kind": [{"value": k, "count": kinds[k]} for k in ("project", "indicator", "goal") if kinds[k]],
         "level1": [{"value": k, "count": level1[k]} for k in (*LEVEL1_ORDER, "未分类") if level1[k]],
-        "department": [{"value": k, "count": n} for k, n in departments.most_common(15) if k],
+        "department": _top_departments(departments),
         "year": [{"value": k, "count": n} for k, n in sorted(years.items(), reverse=True) if k],
     }
 
@@ -355,3 +355,37 @@ def matching_indicator_ids(conn: Connection, f: IndicatorFilters) -> list[int]:
     i, d = IndicatorRow, DocumentRow
     return list(conn.execute(select(i.id).select_from(i).join(d, d.id == i.document_id)
                              .where(*_but(_indicator_conditions(conn, f))).order_by(i.id)).scalars())
+
+
+def _top_departments(departments: Counter[str], n: int = 15) -> list[dict[str, Any]]:
+    """The ``n`` departments with most matches; ties by name, so every way of counting lists them alike."""
+    top = sorted(((k, c) for k, c in departments.items() if k), key=lambda kc: (-kc[1], kc[0]))[:n]
+    return [{"value": k, "count": c} for k, c in top]
+
+
+def match_facets(conn: Connection, matches) -> tuple[int, dict[str, Any]]:
+    """(how many, how they spread) for *every* entry of ``matches`` — a subquery of search entries
+    with columns id, document_id and indicator_id — counted in the database: a search's exact total
+    and facets at any number of matches (issue 15; :func:`facet_counts` counts a list of ids)."""
+    m, d, i = matches, DocumentRow, IndicatorRow
+    kinds: Counter[str] = Counter()
+    # the shift is a constant in the SQL: PostgreSQL has no bigint >> bigint for a bound parameter
+    tier = (m.c.id.op(">>")(literal_column(str(int(T.TIER_SHIFT))))).label("tier")
+    for t, n in conn.execute(select(tier, func.count()).group_by(tier)):
+        kinds[T.KIND_OF_TIER[int(t)]] += n
+    departments: Counter[str] = Counter()
+    years: Counter[str] = Counter()
+    for dept, year, n in conn.execute(select(d.department, d.year, func.count()).select_from(m)
+                                      .join(d, d.id == m.c.document_id).group_by(d.department, d.year)):
+        departments[dept or ""] += n
+        years[str(year or "")] += n
+    level1: Counter[str] = Counter()
+    for l1, code, n in conn.execute(select(i.level1, i.level1_code, func.count()).select_from(m)
+                                    .join(i, i.id == m.c.indicator_id).group_by(i.level1, i.level1_code)):
+        level1[_level1_name(l1, code)] += n
+    return sum(kinds.values()), {
+        "kind": [{"value": k, "count": kinds[k]} for k in ("project", "indicator", "goal") if kinds[k]],
+        "level1": [{"value": k, "count": level1[k]} for k in (*LEVEL1_ORDER, "未分类") if level1[k]],
+        "department": _top_departments(departments),
+        "year": [{"value": k, "count": n} for k, n in sorted(years.items(), reverse=True) if k],
+    }

@@ -94,14 +94,13 @@ async def upload_document(request: Request, file: Annotated[UploadFile, File(des
     if not dry_run:
         check_token(request, token)
     settings = settings_of(request)
-    up = U.spool_upload(settings, file.filename, await file.read())
-    if dry_run:
-        try:  # nothing can save an API dry run later (saving sends the file again): it is not kept
-            return JSONResponse(await run_in_threadpool(U.preview, settings, up, request.app.state.engine),
-                                status_code=200)
-        finally:
-            U.discard_upload(settings, up.sha256)
-    saved = await run_in_threadpool(U.save_upload, request.app.state.engine, settings, up)
+    data = await file.read()
+    if dry_run:  # nothing can save an API dry run later (saving sends the file again): it is not kept
+        _, shown = await run_in_threadpool(lambda: U.spool_and_preview(settings, file.filename, data,
+                                                                       request.app.state.engine, keep=False))
+        return JSONResponse(shown, status_code=200)
+    # spooled, parsed and saved holding the upload, so the same file sent at once is one document
+    saved = await run_in_threadpool(U.spool_and_save, request.app.state.engine, settings, file.filename, data)
     return JSONResponse(saved, status_code=201 if saved["status"] == "imported" else 200)
 
 

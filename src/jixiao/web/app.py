@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..errors import JixiaoError, UsageError
+from .limits import ConcurrencyLimit, places
 from .responses import JSONResponse, error_body
 from .settings import WebSettings
 from .uploads import discard_upload
@@ -183,6 +184,15 @@ class WriteRateLimit:
         return 0
 
 
+def security_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """No sniffing, no framing, no referrer to other sites; a page's content security policy."""
+    extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
+             (b"x-frame-options", b"DENY")]
+    if not _wants_json(scope):
+        extra.append((b"content-security-policy", _CSP.encode()))
+    return extra
+
+
 class SecurityHeaders:
     """No inline script or style, no framing, no sniffing; no request under a host name the server
     does not answer to (DNS rebinding), and no cross-site form posts (CSRF): a write whose Origin is
@@ -197,11 +207,7 @@ class SecurityHeaders:
             return
         async def add_headers(msg: Message) -> None:
             if msg["type"] == "http.response.start":
-                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
-                         (b"x-frame-options", b"DENY")]
-                if not _wants_json(scope):
-                    extra.append((b"content-security-policy", _CSP.encode()))
-                msg["headers"] = list(msg.get("headers", [])) + extra
+                msg["headers"] = list(msg.get("headers", [])) + security_headers(scope)
             await send(msg)
 
         refused = _refusal(scope)
@@ -253,7 +259,11 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     @app.exception_handler(Exception)
     async def _internal(request: Request, e: Exception) -> Response:
         log.exception("internal error on %s", request.url.path)
-        return error_response(request, 500, f"内部错误 / internal error: {type(e).__name__}", "internal")
+        response = error_response(request, 500, f"内部错误 / internal error: {type(e).__name__}", "internal")
+        # Starlette answers an unhandled exception outside every middleware: SecurityHeaders never sees it
+        for name, value in security_headers(request.scope):
+            response.headers[name.decode()] = value.decode()
+        return response
 
     app.include_router(api)
     app.include_router(pages)
@@ -262,6 +272,8 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     app.include_router(peers_api)
     app.include_router(peers_pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # innermost: a request waits for a place (and so a connection) in the event loop, not in a thread
+    app.add_middleware(ConcurrencyLimit, *places(app.state.engine))
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024,
                        limit_bytes=settings.max_upload_bytes)
     app.add_middleware(WriteRateLimit, per_minute=settings.writes_per_minute)

@@ -237,9 +237,9 @@ async def import_preview(request: Request, file: UploadFile, token: Annotated[st
     settings = settings_of(request)
     data = await file.read()
     try:
-        up = U.spool_upload(settings, file.filename, data)
+        up, preview = await run_in_threadpool(lambda: U.spool_and_preview(settings, file.filename, data,
+                                                                          request.app.state.engine, keep=True))
         request.app.state.spooled.add(up.sha256)  # removed when the server stops, if not saved first
-        preview = await run_in_threadpool(U.preview, settings, up, request.app.state.engine)
     except JixiaoError as e:
         return render(request, "import.html", {"preview": None, "error": e.message}, twin="/api/v1/import",
                       status=422 if e.code not in ("empty_upload",) else 400)
@@ -253,8 +253,7 @@ async def import_save(request: Request, sha256: Annotated[str, Form()],
     check_csrf(request, csrf)
     check_token(request, token)
     settings = settings_of(request)
-    up = U.load_upload(settings, sha256)
-    saved = await run_in_threadpool(U.save_upload, request.app.state.engine, settings, up)
+    saved = await run_in_threadpool(U.save_spooled, request.app.state.engine, settings, sha256)
     return RedirectResponse(f"/documents/{saved['document_id']}?saved={saved['status']}", status_code=303)
 
 

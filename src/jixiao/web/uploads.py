@@ -10,11 +10,15 @@ saved, when the server stops, or a day later (on the next upload).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
+import tempfile
 import time
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -33,7 +37,8 @@ from ..store.write import save_document
 from .isolate import run_isolated
 from .settings import WebSettings
 
-__all__ = ["Upload", "discard_upload", "load_upload", "preview", "save_upload", "spool_upload"]
+__all__ = ["Upload", "discard_upload", "held", "load_upload", "preview", "save_spooled", "save_upload", "spool_and_preview",
+           "spool_and_save", "spool_upload"]
 
 _SHA = re.compile(r"[0-9a-f]{64}")
 _KEEP_SECONDS = 24 * 3600
@@ -81,11 +86,82 @@ def spool_upload(settings: WebSettings, name: str | None, data: bytes) -> Upload
     _sweep(root)
     up = Upload(hashlib.sha256(data).hexdigest(), clean_name(name), len(data))
     body, meta = _paths(settings, up.sha256)
-    tmp = body.with_suffix(".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, body)
-    meta.write_text(json.dumps(asdict(up), ensure_ascii=False))
+    _write_atomically(body, data)
+    _write_atomically(meta, json.dumps(asdict(up), ensure_ascii=False).encode())
     return up
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """``data`` at ``path``, whole or not at all: written to a file of its own, then renamed. Two
+    uploads of the same bytes once shared one ``.part`` file, and the first rename could move the
+    second's half-written copy into place (it parsed as 'no table', issue 18's upload races)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def held(settings: WebSettings, sha: str) -> Iterator[None]:
+    """The upload ``sha`` to this request alone, across the server's worker processes (an flock):
+    its spooled file is not removed by another request's save or dry run while it is parsed."""
+    root = Path(settings.spool_dir)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = root / f".{sha}.lock"
+    while True:
+        fh = open(path, "a+b")  # noqa: SIM115 - closed below, after the lock is given up
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                same = os.stat(path).st_ino == os.fstat(fh.fileno()).st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:  # its holder removed the file as it finished: lock the one there now
+                continue
+            try:
+                yield
+            finally:
+                path.unlink(missing_ok=True)  # nothing left in the spool; a waiter sees and retries
+            return
+        finally:
+            fh.close()  # gives up the lock
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def spool_and_save(engine: Engine, settings: WebSettings, name: str | None, data: bytes) -> dict[str, Any]:
+    """Spool, parse and store an upload in one step (the API's upload), the same bytes one at a time."""
+    with held(settings, _sha(data)):
+        return save_upload(engine, settings, spool_upload(settings, name, data))
+
+
+def spool_and_preview(settings: WebSettings, name: str | None, data: bytes, engine: Engine | None = None, *,
+                      keep: bool) -> tuple[Upload, dict[str, Any]]:
+    """Spool and preview an upload; ``keep`` it for a save to come (a page) or not (an API dry run)."""
+    with held(settings, _sha(data)):
+        up = spool_upload(settings, name, data)
+        try:
+            return up, preview(settings, up, engine)
+        except BaseException:
+            discard_upload(settings, up.sha256)  # nothing can save a preview that failed
+            raise
+        finally:
+            if not keep:
+                discard_upload(settings, up.sha256)
+
+
+def save_spooled(engine: Engine, settings: WebSettings, sha: str) -> dict[str, Any]:
+    """Store an upload a page previewed; a second save of it finds it gone (a clear 'upload again')."""
+    with held(settings, sha if _SHA.fullmatch(sha or "") else "0" * 64):
+        return save_upload(engine, settings, load_upload(settings, sha))
 
 
 def discard_upload(settings: WebSettings, sha: str) -> None:
@@ -134,11 +210,13 @@ def read_parse_review(path: str, name: str, cells: int, review_config: str | Non
 def _parsed(settings: WebSettings, up: Upload) -> Parsed:
     body, _ = _paths(settings, up.sha256)
     kept = body.with_suffix(".parsed.json")
-    if kept.exists():
+    try:
         data = json.loads(kept.read_text())
-        if data["name"] == up.name:  # the same bytes uploaded under another name are another document
-            return Parsed(data["name"], data["format"], data["encoding"], data["pages"],
-                          Document.model_validate_json(data["document"]), _FINDINGS.validate_json(data["findings"]))
+    except (OSError, ValueError):  # none kept (or, from an older server, one half written): parse again
+        data = None
+    if data is not None and data["name"] == up.name:  # the same bytes under another name: another document
+        return Parsed(data["name"], data["format"], data["encoding"], data["pages"],
+                      Document.model_validate_json(data["document"]), _FINDINGS.validate_json(data["findings"]))
     args = (str(body), up.name, settings.max_cells, settings.review_config)
     if settings.parse_seconds > 0:
         out = run_isolated(read_parse_review, args, seconds=settings.parse_seconds,
@@ -146,9 +224,10 @@ def _parsed(settings: WebSettings, up: Upload) -> Parsed:
     else:
         out = read_parse_review(*args)
     doc = out.doc
-    kept.write_text(json.dumps({"name": out.name, "format": out.format, "encoding": out.encoding,
-                                "pages": out.pages, "document": doc.model_dump_json(by_alias=True),
-                                "findings": _FINDINGS.dump_json(out.findings).decode()}, ensure_ascii=False))
+    _write_atomically(kept, json.dumps({"name": out.name, "format": out.format, "encoding": out.encoding,
+                                        "pages": out.pages, "document": doc.model_dump_json(by_alias=True),
+                                        "findings": _FINDINGS.dump_json(out.findings).decode()},
+                                       ensure_ascii=False).encode())
     return out
 
 
