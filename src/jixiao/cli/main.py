@@ -27,6 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # help texts are plain text: with rich markup, [tool.jixiao.review] and [review] read as style tags and vanished
+    rich_markup_mode=None,
 )
 app.command("parse")(parse_command)
 app.command("review")(review_command)

@@ -25,6 +25,7 @@ from . import uploads as U
 from . import views as V
 from .deps import CSRF_COOKIE, check_csrf, check_token, connection, csrf_token, settings_of
 from .i18n import COOKIE, LANGUAGES, language, translator
+from .ids import DocId, ProjectId
 from .params import DocumentListParams, FindingParams, IndicatorParams, SearchParams
 
 __all__ = ["pages", "render", "render_error"]
@@ -133,14 +134,14 @@ def documents(request: Request, conn: Conn, p: Annotated[DocumentListParams, Que
 
 
 @pages.get("/documents/{doc_id}")
-def document(request: Request, conn: Conn, doc_id: int) -> Response:
+def document(request: Request, conn: Conn, doc_id: DocId) -> Response:
     d = V.document_view(conn, doc_id)
     return render(request, "document.html", d, twin=f"/api/v1/documents/{doc_id}/table",
                   groups=V.unit_groups(d["units"], d["projects"]))
 
 
 @pages.post("/documents/{doc_id}/delete")
-def delete(request: Request, doc_id: int, token: Annotated[str | None, Form()] = None,
+def delete(request: Request, doc_id: DocId, token: Annotated[str | None, Form()] = None,
            csrf: Annotated[str | None, Form()] = None) -> Response:
     check_csrf(request, csrf)
     check_token(request, token)
@@ -149,7 +150,7 @@ def delete(request: Request, doc_id: int, token: Annotated[str | None, Form()] =
 
 
 @pages.get("/projects/{project_id}")
-def project(request: Request, conn: Conn, project_id: int) -> Response:
+def project(request: Request, conn: Conn, project_id: ProjectId) -> Response:
     return render(request, "project.html", V.project_view(conn, project_id),
                   twin=f"/api/v1/projects/{project_id}")
 
@@ -230,13 +231,29 @@ async def import_preview(request: Request, file: UploadFile, token: Annotated[st
 @pages.post("/import/save")
 async def import_save(request: Request, sha256: Annotated[str, Form()],
                       token: Annotated[str | None, Form()] = None,
-                      csrf: Annotated[str | None, Form()] = None) -> Response:
+                      csrf: Annotated[str | None, Form()] = None,
+                      year: Annotated[str | None, Form()] = None,
+                      department: Annotated[str | None, Form()] = None) -> Response:
     check_csrf(request, csrf)
     check_token(request, token)
     settings = settings_of(request)
     up = U.load_upload(settings, sha256)
-    saved = await run_in_threadpool(U.save_upload, request.app.state.engine, settings, up)
+    saved = await run_in_threadpool(U.save_upload, request.app.state.engine, settings, up,
+                                    year=year, department=department)
     return RedirectResponse(f"/documents/{saved['document_id']}?saved={saved['status']}", status_code=303)
+
+
+@pages.post("/documents/{doc_id}/given")
+def set_given_values(request: Request, doc_id: DocId, token: Annotated[str | None, Form()] = None,
+                     csrf: Annotated[str | None, Form()] = None, year: Annotated[str | None, Form()] = None,
+                     department: Annotated[str | None, Form()] = None) -> Response:
+    """The year and department the user gives, when the table omits them (recorded as given)."""
+    from ..store.given import set_given
+
+    check_csrf(request, csrf)
+    check_token(request, token)
+    set_given(request.app.state.engine, doc_id, year=year, department=department, by="web")
+    return RedirectResponse(f"/documents/{doc_id}?given=1", status_code=303)
 
 
 @pages.get("/lang/{lang}")

@@ -183,13 +183,25 @@ def preview(settings: WebSettings, up: Upload, engine: Engine | None = None) -> 
     }
 
 
-def save_upload(engine: Engine, settings: WebSettings, up: Upload) -> dict[str, Any]:
-    """Store the upload as the next version of ``upload:NAME``; unchanged bytes change nothing."""
+def save_upload(engine: Engine, settings: WebSettings, up: Upload, *, year: str | None = None,
+                department: str | None = None, by: str | None = "web") -> dict[str, Any]:
+    """Store the upload as the next version of ``upload:NAME``; unchanged bytes change nothing.
+
+    ``year``/``department``: what the user gave, recorded as given where it differs from what was parsed.
+    """
+    from ..store.given import check_year, set_given
+
+    given_year = check_year(year)  # before anything is stored
     parsed = _parsed(settings, up)
     doc, findings = parsed.doc, parsed.findings
     saved = save_document(engine, doc, source_path=SOURCE_PREFIX + up.name, sha256=up.sha256, size=up.size,
                           fmt=parsed.format, findings=findings)
+    if saved.status != "duplicate":
+        dept = department.strip() if department and department.strip() != (doc.department or "") else None
+        set_given(engine, saved.document_id, year=given_year if given_year != doc.year else None,
+                  department=dept, by=by)
     discard_upload(settings, up.sha256)
     return {"status": saved.status, "document_id": saved.document_id, "version": saved.version,
+            "same_content": saved.same_content,
             "name": up.name, "projects": len(doc.projects),
             "indicators": sum(len(p.indicators) for p in doc.projects), "findings": len(findings)}
