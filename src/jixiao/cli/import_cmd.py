@@ -60,10 +60,19 @@ def import_command(
         task = bar.add_task("import", total=len(files), name="")
         for outcome in import_files(engine, files, review=not no_review,
                                     config_path=str(config) if config else None, jobs=jobs):
-            if (given_year is not None or department) and outcome.status in ("imported", "unchanged"):
-                from ..store.given import set_given
+            if outcome.status != "failed":
+                from ..workflow.audit import cli_user, record
 
-                set_given(engine, outcome.document_id, year=given_year, department=department, by="cli")
+                who = cli_user()
+                given = {}
+                if (given_year is not None or department) and outcome.status in ("imported", "unchanged"):
+                    from ..store.given import set_given
+
+                    given = set_given(engine, outcome.document_id, year=given_year, department=department,
+                                      by=who.name)
+                if outcome.status == "imported" or given:
+                    record(engine, who, "import", document_id=outcome.document_id, version=outcome.version,
+                           path=_shown(outcome.path), status=outcome.status, **given)
             outcomes.append(outcome)
             bar.update(task, advance=1, name=outcome.path[-60:])
     engine.dispose()

@@ -18,6 +18,7 @@ from .samples_cmd import samples_command
 from .search_cmd import search_command
 from .serve_cmd import serve_command
 from .synth_cmd import synth_command
+from .user_cmd import user_app
 
 __all__ = ["app", "run"]
 
@@ -44,6 +45,7 @@ app.command("synth")(synth_command)
 app.command("serve")(serve_command)
 app.add_typer(db_app, name="db")
 app.add_typer(library_app, name="library")
+app.add_typer(user_app, name="user")
 
 
 def _version(value: bool) -> None:

@@ -3,18 +3,21 @@
 ``document_given``: a year or department the user gave for a document (at
 import or in the UI), kept apart from what the parser read, so that both
 are known and a re-import does not lose the user's word.
+
+``users``, ``sessions``, ``audit_log``, ``app_secrets``: accounts and roles
+for a team server (jixiao.workflow.accounts, audit).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .schema import Base
+from .schema import Base, Json
 
-__all__ = ["GivenRow"]
+__all__ = ["AuditRow", "GivenRow", "SecretRow", "SessionRow", "UserRow"]
 
 
 class GivenRow(Base):
@@ -30,3 +33,58 @@ class GivenRow(Base):
     parsed: Mapped[str | None] = mapped_column(Text)
     given_by: Mapped[str | None] = mapped_column(Text)
     given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserRow(Base):
+    """An account on a team server: ``reviewer``, ``department`` (sees only its own documents) or ``admin``.
+
+    ``password_hash`` is argon2id (argon2-cffi); ``token_hash`` the SHA-256 of the user's API token (the
+    token itself is shown once, when made: a random 32-byte secret needs no slow hash).
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    department: Mapped[str | None] = mapped_column(Text)
+    password_hash: Mapped[str] = mapped_column(Text)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    """A signed-in browser. The cookie carries the session's id, signed; only its SHA-256 is stored, so
+    a copy of the database signs no one in. A new one at every sign-in (no session fixation)."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """One change: who, when, what, to which document version."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: the log outlives accounts
+    user_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    document_id: Mapped[int | None] = mapped_column(Integer, index=True)  # nor here: it outlives documents
+    version: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict] = mapped_column(Json)
+
+
+class SecretRow(Base):
+    """Server secrets made on first use (the session-signing key): the same for every worker and restart."""
+
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

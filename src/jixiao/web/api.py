@@ -89,7 +89,11 @@ def summary(request: Request, conn: Conn, format: Literal["json", "csv", "xlsx"]
 
 @api.get("/documents", summary="文档列表 / documents")
 def documents(request: Request, conn: Conn, p: Annotated[DocumentListParams, Query()]) -> Any:
+    from .auth import scope_documents
+
     data = V.documents_view(conn, p)
+    data["items"] = scope_documents(request, data["items"])
+    data["total"] = len(data["items"])
     if p.format:
         rows = ({**r, "id": f"D{r['id']}"} for r in data["items"])  # D1, as the UI and the CLI write it
         return download(rows, DOCUMENT_COLUMNS, p.format, "documents", language=language(request))
@@ -112,8 +116,10 @@ async def upload_document(request: Request, file: Annotated[UploadFile, File(des
                                 status_code=200)
         finally:
             U.discard_upload(settings, up.sha256)
+    from .auth import current_user
+
     saved = await run_in_threadpool(U.save_upload, request.app.state.engine, settings, up, year=year,
-                                    department=department, by="api")
+                                    department=department, user=current_user(request), via="api")
     return JSONResponse(saved, status_code=201 if saved["status"] == "imported" else 200)
 
 
@@ -126,6 +132,11 @@ def document(conn: Conn, doc_id: DocId) -> Any:
 def remove_document(request: Request, doc_id: DocId) -> Any:
     check_token(request)
     gone = delete_document(request.app.state.engine, doc_id)
+    from ..workflow.audit import record
+    from .auth import current_user
+
+    record(request.app.state.engine, current_user(request), "delete", document_id=doc_id, version=gone.version,
+           source=V.shown_source(gone.source_path), via="api")
     return {"ok": True, "deleted": gone.document_id, "source_path": V.shown_source(gone.source_path),
             "version": gone.version,
             "latest": gone.latest_id}

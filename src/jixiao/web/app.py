@@ -255,11 +255,16 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
         log.exception("internal error on %s", request.url.path)
         return error_response(request, 500, f"内部错误 / internal error: {type(e).__name__}", "internal")
 
+    from .auth import AuthGate, LoginLimiter, auth_pages
+
+    app.state.login_limiter = LoginLimiter()
+    app.include_router(auth_pages)
     app.include_router(api)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024,
                        limit_bytes=settings.max_upload_bytes)
+    app.add_middleware(AuthGate)  # inside the refusals by host and origin, the size and rate limits
     app.add_middleware(WriteRateLimit, per_minute=settings.writes_per_minute)
     app.add_middleware(SecurityHeaders)  # outermost: refusals by host and origin come first
     return app

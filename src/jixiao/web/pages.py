@@ -129,8 +129,12 @@ def overview(request: Request, conn: Conn) -> Response:
 
 @pages.get("/documents")
 def documents(request: Request, conn: Conn, p: Annotated[DocumentListParams, Query()]) -> Response:
-    return render(request, "documents.html", V.documents_view(conn, p), twin=url_with(request, "/api/v1/documents"),
-                  p=p)
+    from .auth import scope_documents
+
+    d = V.documents_view(conn, p)
+    d["items"] = scope_documents(request, d["items"])
+    d["total"] = len(d["items"])
+    return render(request, "documents.html", d, twin=url_with(request, "/api/v1/documents"), p=p)
 
 
 @pages.get("/documents/{doc_id}")
@@ -145,7 +149,12 @@ def delete(request: Request, doc_id: DocId, token: Annotated[str | None, Form()]
            csrf: Annotated[str | None, Form()] = None) -> Response:
     check_csrf(request, csrf)
     check_token(request, token)
-    delete_document(request.app.state.engine, doc_id)
+    gone = delete_document(request.app.state.engine, doc_id)
+    from ..workflow.audit import record
+    from .auth import current_user
+
+    record(request.app.state.engine, current_user(request), "delete", document_id=doc_id, version=gone.version,
+           source=V.shown_source(gone.source_path))
     return RedirectResponse("/documents?deleted=" + str(doc_id), status_code=303)
 
 
@@ -238,8 +247,11 @@ async def import_save(request: Request, sha256: Annotated[str, Form()],
     check_token(request, token)
     settings = settings_of(request)
     up = U.load_upload(settings, sha256)
+    from .auth import current_user
+
+    user = current_user(request)
     saved = await run_in_threadpool(U.save_upload, request.app.state.engine, settings, up,
-                                    year=year, department=department)
+                                    year=year, department=department, user=user)
     return RedirectResponse(f"/documents/{saved['document_id']}?saved={saved['status']}", status_code=303)
 
 
@@ -249,10 +261,16 @@ def set_given_values(request: Request, doc_id: DocId, token: Annotated[str | Non
                      department: Annotated[str | None, Form()] = None) -> Response:
     """The year and department the user gives, when the table omits them (recorded as given)."""
     from ..store.given import set_given
+    from ..workflow.audit import record
+    from .auth import current_user
 
     check_csrf(request, csrf)
     check_token(request, token)
-    set_given(request.app.state.engine, doc_id, year=year, department=department, by="web")
+    user = current_user(request)
+    if user.role == "department":
+        department = None  # a department account cannot move a document to another department
+    given = set_given(request.app.state.engine, doc_id, year=year, department=department, by=user.name)
+    record(request.app.state.engine, user, "set_given", document_id=doc_id, **given)
     return RedirectResponse(f"/documents/{doc_id}?given=1", status_code=303)
 
 

@@ -184,13 +184,21 @@ def preview(settings: WebSettings, up: Upload, engine: Engine | None = None) -> 
 
 
 def save_upload(engine: Engine, settings: WebSettings, up: Upload, *, year: str | None = None,
-                department: str | None = None, by: str | None = "web") -> dict[str, Any]:
+                department: str | None = None, user=None, via: str = "web") -> dict[str, Any]:
     """Store the upload as the next version of ``upload:NAME``; unchanged bytes change nothing.
 
     ``year``/``department``: what the user gave, recorded as given where it differs from what was parsed.
+    A department account's upload is its department's, whatever the table or the form says. The
+    upload is written to the audit log as ``user``'s (the local user when None).
     """
     from ..store.given import check_year, set_given
+    from ..workflow.accounts import LOCAL
+    from ..workflow.audit import record
 
+    user = user or LOCAL
+    by = user.name
+    if user.role == "department":
+        department = user.department
     given_year = check_year(year)  # before anything is stored
     parsed = _parsed(settings, up)
     doc, findings = parsed.doc, parsed.findings
@@ -200,6 +208,8 @@ def save_upload(engine: Engine, settings: WebSettings, up: Upload, *, year: str 
         dept = department.strip() if department and department.strip() != (doc.department or "") else None
         set_given(engine, saved.document_id, year=given_year if given_year != doc.year else None,
                   department=dept, by=by)
+    record(engine, user, "upload", document_id=saved.document_id, version=saved.version, status=saved.status,
+           name=up.name, sha256=up.sha256, via=via)
     discard_upload(settings, up.sha256)
     return {"status": saved.status, "document_id": saved.document_id, "version": saved.version,
             "same_content": saved.same_content,

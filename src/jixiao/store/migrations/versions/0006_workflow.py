@@ -6,13 +6,15 @@ Create Date: 2026-12-05
 
 ``documents.content_sha256`` recognises one table imported from two files
 (.txt and .docx); documents stored before it have none and are matched only
-by their bytes. ``document_given`` keeps a year or department the user gave.
+by their bytes. ``document_given`` keeps a year or department the user gave;
+``users``, ``sessions``, ``audit_log`` and ``app_secrets`` hold accounts.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
 
 revision = '0006'
 down_revision = '0004'
@@ -38,9 +40,56 @@ def upgrade() -> None:
         sa.UniqueConstraint('document_id', 'field', name='uq_document_given_document_field'),
     )
     op.create_index('ix_document_given_document_id', 'document_given', ['document_id'])
+    op.create_table(
+        'users',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=64), nullable=False),
+        sa.Column('role', sa.String(length=16), nullable=False),
+        sa.Column('department', sa.Text(), nullable=True),
+        sa.Column('password_hash', sa.Text(), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=True),
+        sa.Column('disabled', sa.Boolean(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id', name='pk_users'),
+        sa.UniqueConstraint('name', name='uq_users_name'),
+        sa.UniqueConstraint('token_hash', name='uq_users_token_hash'),
+    )
+    op.create_table(
+        'sessions',
+        sa.Column('id', sa.String(length=64), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_sessions_user_id_users', ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name='pk_sessions'),
+    )
+    op.create_index('ix_sessions_user_id', 'sessions', ['user_id'])
+    op.create_table(
+        'audit_log',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=True),
+        sa.Column('user_name', sa.String(length=64), nullable=False),
+        sa.Column('action', sa.String(length=32), nullable=False),
+        sa.Column('document_id', sa.Integer(), nullable=True),
+        sa.Column('version', sa.Integer(), nullable=True),
+        sa.Column('detail', sa.JSON().with_variant(JSONB(), 'postgresql'), nullable=False),
+        sa.PrimaryKeyConstraint('id', name='pk_audit_log'),
+    )
+    op.create_index('ix_audit_log_at', 'audit_log', ['at'])
+    op.create_index('ix_audit_log_action', 'audit_log', ['action'])
+    op.create_index('ix_audit_log_document_id', 'audit_log', ['document_id'])
+    op.create_table(
+        'app_secrets',
+        sa.Column('name', sa.String(length=32), nullable=False),
+        sa.Column('value', sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint('name', name='pk_app_secrets'),
+    )
 
 
 def downgrade() -> None:
+    for table in ('app_secrets', 'audit_log', 'sessions', 'users'):
+        op.drop_table(table)
     op.drop_table('document_given')
     op.drop_index('ix_documents_content_sha256', 'documents')
     with op.batch_alter_table('documents') as batch:
