@@ -5,6 +5,7 @@ Real argon2 hashing, real signed cookies, the real CSRF check: nothing here is m
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
@@ -203,3 +204,162 @@ def test_cli_user_add_list_disable_and_import_are_logged(tmp_path):
     actions = [a for _u, a, _d, _v in audit(engine)]
     engine.dispose()
     assert actions == ["user_add", "user_token", "user_disable", "import"]
+
+
+# -- the review of a document version (part 3) -----------------------------------------------------
+
+
+def _review(c: TestClient, doc_id: int) -> dict:
+    r = c.get(f"/api/v1/review/documents/{doc_id}")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def _post(c: TestClient, path: str, **data):
+    return c.post(path, data={"csrf": c.cookies.get("jixiao_csrf"), **data}, follow_redirects=False)
+
+
+def test_review_flow_decisions_comments_verdicts_states_revision_diff_and_carry_over(team):
+    app, engine, _token = team
+    with client(app) as rev, client(app) as dep:
+        assert login(rev, "rev").status_code == 303 and login(dep, "dep1").status_code == 303
+        rv = _review(rev, 1)
+        assert rv["review"]["state"] == "pending"
+        project = rv["projects"][2]  # has a total, a goal and indicators
+        f1, f2, f3 = project["findings"][:3] if len(project["findings"]) >= 3 else rv["findings"][:3]
+        base = "/review/documents/1"
+        assert _post(rev, base + "/decide", finding_id=f1["id"], decision="accepted").status_code == 303
+        assert _post(rev, base + "/decide", finding_id=f2["id"], decision="dismissed").status_code == 400  # no reason
+        assert _post(rev, base + "/decide", finding_id=f2["id"], decision="dismissed", reason="表中已说明").status_code == 303
+        assert _post(rev, base + "/decide", finding_id=f3["id"], decision="edited",
+                     message="请把指标值写成可衡量的数").status_code == 303
+        assert _post(dep, base + "/decide", finding_id=f1["id"], decision="dismissed", reason="x").status_code == 403
+        ind_keep, ind_drop = project["indicators"][0], project["indicators"][-1]
+        for kind, anchor, body in (("field", "goal", "绩效目标不够具体"), ("indicator", str(ind_keep["id"]), "指标值偏低"),
+                                   ("indicator", str(ind_drop["id"]), "这个指标可以删去"), ("span", "10-20", "原文此处")):
+            assert _post(rev, base + "/comment", body=body, project_id=project["id"], anchor_kind=kind,
+                         anchor=anchor).status_code == 303
+        assert _post(dep, base + "/comment", body="部门不能开新意见", project_id=project["id"]).status_code == 403
+        assert _post(rev, base + "/verdict", project_id=project["id"], verdict="退回修改").status_code == 400
+        assert _post(rev, base + "/verdict", project_id=project["id"], verdict="退回修改",
+                     reason="目标与指标需量化").status_code == 303
+        assert _post(rev, base + "/state", to="returned").status_code == 303
+        rv = _review(rev, 1)
+        assert rv["review"]["state"] == "returned"
+        assert [h["to_state"] for h in rv["history"]] == ["pending", "in_review", "returned"]
+        decided = {f["id"]: f["decision"]["decision"] for f in rv["findings"] if f["decision"]}
+        assert decided == {f1["id"]: "accepted", f2["id"]: "dismissed", f3["id"]: "edited"}
+        p = next(x for x in rv["projects"] if x["id"] == project["id"])
+        assert p["verdict"]["verdict"] == "退回修改" and len(p["comments"]) == 4
+        # the department sees the comments, answers one and uploads its revision
+        page = dep.get(base).text
+        assert "绩效目标不够具体" in page and 'id="revision-form"' in page
+        goal_comment = p["comments"][0]["id"]
+        assert _post(dep, base + "/comment", body="已改写目标", parent_id=str(goal_comment)).status_code == 303
+        source = SAMPLES[0].read_text("utf-8")
+        name = project["name"]
+        old_total = f"{project['total']:.2f}"
+        assert old_total in source and ind_drop["name"] in source
+        revised = source.replace(old_total, "999.00", 1).replace(ind_drop["name"], "新的指标名称", 1)
+        r = dep.post(base + "/revision", data={"csrf": dep.cookies.get("jixiao_csrf")},
+                     files={"file": ("修改稿.txt", revised.encode())}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        new_id = int(r.headers["location"].rsplit("/", 1)[1])
+        nv = _review(rev, new_id)
+        assert nv["document"]["version"] == 2 and nv["previous_id"] == 1 and nv["review"]["state"] == "pending"
+        changed = {x["name"]: x for x in nv["diff"]["projects"]}
+        assert any(a["field"] == "总计" and a["new"] == 999.0 for a in changed[name]["amounts"])
+        assert {i["status"] for i in changed[name]["indicators"]} >= {"added", "removed"}
+        carried = next(x for x in nv["projects"] if x["name"] == name)["comments"]
+        # three of four open comments still have their place; the one on the removed indicator has none
+        assert sorted(c["body"] for c in carried) == ["原文此处", "指标值偏低", "绩效目标不够具体"]
+        assert all(c["carried_from"] for c in carried)
+        assert "与上一版" in rev.get(f"/review/documents/{new_id}").text
+        assert _post(rev, f"/review/documents/{new_id}/verdict", project_id=next(
+            x["id"] for x in nv["projects"] if x["name"] == name), verdict="通过").status_code == 303
+        assert _post(rev, f"/review/documents/{new_id}/state", to="passed").status_code == 303
+        assert _review(rev, new_id)["review"]["state"] == "passed"
+    actions = [a for _u, a, d, _v in audit(engine) if d in (1, new_id)]
+    for a in ("finding_accepted", "finding_dismissed", "finding_edited", "comment", "verdict", "state", "answer",
+              "upload", "revision"):
+        assert a in actions, a
+
+
+def test_queue_by_department_and_deadline_assign_filters_and_bulk_accept(team):
+    app, engine, _token = team
+    with client(app) as rev, client(app) as dep:
+        assert login(rev, "rev").status_code == 303 and login(dep, "dep1").status_code == 303
+        assert _post(rev, "/review/documents/2/assign", assignee="rev", deadline="2026-03-31").status_code == 303
+        assert _post(rev, "/review/documents/1/assign", deadline="31/03/2026").status_code == 400
+        q = rev.get("/api/v1/review").json()
+        assert [x["id"] for x in q["items"]] == sorted([1, 2], key=lambda i: next(
+            x["department"] for x in q["items"] if x["id"] == i))
+        assert [x["id"] for x in rev.get("/api/v1/review?assignee=rev").json()["items"]] == [2]
+        assert [x["id"] for x in dep.get("/api/v1/review").json()["items"]] == [1]  # its own only
+        assert dep.get("/review/documents/2").status_code == 404
+        rule = q["undecided_by_rule"][0]["rule"]
+        before = sum(x["undecided"] for x in q["items"])
+        r = _post(rev, "/review/bulk-accept", rule=rule)
+        assert r.status_code == 303 and "accepted=" in r.headers["location"]
+        after = rev.get("/api/v1/review").json()
+        assert sum(x["undecided"] for x in after["items"]) == before - q["undecided_by_rule"][0]["count"]
+        assert rule not in {x["rule"] for x in after["undecided_by_rule"]}
+        assert _post(dep, "/review/bulk-accept", rule=rule).status_code == 403
+        assert {x["state"] for x in after["items"]} == {"in_review"}
+        assert [x["id"] for x in rev.get("/api/v1/review?state=pending").json()["items"]] == []
+
+
+# -- the 审核意见 (part 4) -----------------------------------------------------------------------------
+
+
+def pdf_text(data: bytes) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return "\n".join(p.extract_text() or "" for p in pdf.pages)
+
+
+def docx_text(data: bytes) -> str:
+    import docx
+
+    return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+
+
+def test_opinion_holds_what_the_reviewer_accepted_and_wrote_as_docx_and_pdf(team):
+    app, _engine, _token = team
+    with client(app) as rev, client(app) as dep:
+        assert login(rev, "rev").status_code == 303 and login(dep, "dep1").status_code == 303
+        rv = _review(rev, 1)
+        project = next(p for p in rv["projects"] if len(p["findings"]) >= 3)
+        f1, f2, f3 = project["findings"][:3]
+        base = "/review/documents/1"
+        _post(rev, base + "/decide", finding_id=f1["id"], decision="accepted")
+        _post(rev, base + "/decide", finding_id=f2["id"], decision="dismissed", reason="不适用")
+        _post(rev, base + "/decide", finding_id=f3["id"], decision="edited", message="请量化满意度指标的目标值")
+        _post(rev, base + "/comment", body="请补充时效指标", project_id=project["id"], anchor_kind="field",
+              anchor="goal")
+        _post(rev, base + "/verdict", project_id=project["id"], verdict="修改后通过", reason="指标需量化")
+        for fmt, read in (("docx", docx_text), ("pdf", pdf_text)):
+            r = dep.get(f"{base}/opinion?format={fmt}")  # the department downloads its own
+            assert r.status_code == 200 and r.headers["content-disposition"].startswith("attachment")
+            text = read(r.content).replace(" ", "")
+            for want in ("项目支出绩效目标审核意见", "总体意见", "修改后通过", "指标需量化", "存在问题", "修改建议",
+                         "请补充时效指标", "请量化满意度指标的目标值", f1["message"][:12].replace(" ", "")):
+                assert want in text, (fmt, want)
+            assert f2["message"][:20].replace(" ", "") not in text  # dismissed: not in the opinion
+            assert f3["message"][:20].replace(" ", "") not in text  # edited: its new words only
+            assert any(cat in text for cat in ("完整性", "相关性", "适当性", "可行性"))
+        op = rev.get("/api/v1/review/documents/1/opinion").json()
+        assert [p["name"] for p in op["projects"]] == [project["name"]]
+        _post(rev, base + "/state", to="returned", note="见审核意见")
+        s = rev.get("/api/v1/review/summary").json()
+        assert s["documents"] == 2 and s["states"]["已退回"] == 1 and s["states"]["待审核"] == 1
+        assert s["verdicts"] == {"修改后通过": 1} and sum(t["count"] for t in s["top_problems"]) == 2
+        text = pdf_text(rev.get("/review/summary?format=pdf").content).replace(" ", "")
+        assert "绩效目标审核情况汇总" in text and "已退回1" in text
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(rev.get("/review/summary?format=pdf").content)) as pdf:
+            assert len(pdf.pages) == 1
+        assert dep.get("/api/v1/review/summary").status_code == 403
+        assert dep.get("/review/documents/2/opinion?format=pdf").status_code == 404

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .schema import Base, Json
 
-__all__ = ["AuditRow", "GivenRow", "SecretRow", "SessionRow", "UserRow"]
+__all__ = ["AuditRow", "CommentRow", "DecisionRow", "GivenRow", "ReviewHistoryRow", "ReviewRow", "SecretRow",
+           "SessionRow", "UserRow", "VerdictRow"]
 
 
 class GivenRow(Base):
@@ -88,3 +89,85 @@ class SecretRow(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# -- the review of one document version (jixiao.workflow.review) -----------------------------------------
+
+
+class ReviewRow(Base):
+    """A document version's review: its state (pending 待审核 → in_review 审核中 → returned 已退回 / passed
+    已通过), who has it, and by when."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), unique=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    deadline: Mapped[str | None] = mapped_column(String(10))  # YYYY-MM-DD, sorts as text
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewHistoryRow(Base):
+    """One change of a review's state."""
+
+    __tablename__ = "review_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user_name: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class DecisionRow(Base):
+    """What the reviewer made of a finding: accepted, dismissed (with the reason) or edited (its new text)."""
+
+    __tablename__ = "finding_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
+    user_name: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CommentRow(Base):
+    """A comment anchored to a field, an indicator or a source span of a project (or the whole document);
+    an answer points at the comment it answers. ``anchor_label`` names the place in words (project
+    name, field, indicator name), which is how a revision finds it again."""
+
+    __tablename__ = "review_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    anchor_kind: Mapped[str] = mapped_column(String(16))  # document | field | indicator | span
+    anchor: Mapped[str | None] = mapped_column(Text)  # the field key, the indicator id, "start-end"
+    anchor_label: Mapped[str | None] = mapped_column(Text)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("review_comments.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(64))
+    author_role: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # open | resolved
+    carried_from: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class VerdictRow(Base):
+    """The verdict on one project: 通过 / 修改后通过 / 退回修改 / 不予通过, with the reason."""
+
+    __tablename__ = "review_verdicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), unique=True)
+    verdict: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    user_name: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -258,7 +258,11 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     from .auth import AuthGate, LoginLimiter, auth_pages
 
     app.state.login_limiter = LoginLimiter()
+    from .review_pages import review_api, review_pages
+
     app.include_router(auth_pages)
+    app.include_router(review_api)
+    app.include_router(review_pages)
     app.include_router(api)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

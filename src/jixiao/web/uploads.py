@@ -184,7 +184,8 @@ def preview(settings: WebSettings, up: Upload, engine: Engine | None = None) -> 
 
 
 def save_upload(engine: Engine, settings: WebSettings, up: Upload, *, year: str | None = None,
-                department: str | None = None, user=None, via: str = "web") -> dict[str, Any]:
+                department: str | None = None, user=None, via: str = "web",
+                source_path: str | None = None) -> dict[str, Any]:
     """Store the upload as the next version of ``upload:NAME``; unchanged bytes change nothing.
 
     ``year``/``department``: what the user gave, recorded as given where it differs from what was parsed.
@@ -202,7 +203,9 @@ def save_upload(engine: Engine, settings: WebSettings, up: Upload, *, year: str 
     given_year = check_year(year)  # before anything is stored
     parsed = _parsed(settings, up)
     doc, findings = parsed.doc, parsed.findings
-    saved = save_document(engine, doc, source_path=SOURCE_PREFIX + up.name, sha256=up.sha256, size=up.size,
+    # source_path: a revision is the next version of the file it revises, whatever the new file's name
+    saved = save_document(engine, doc, source_path=source_path or SOURCE_PREFIX + up.name, sha256=up.sha256,
+                          size=up.size,
                           fmt=parsed.format, findings=findings)
     if saved.status != "duplicate":
         dept = department.strip() if department and department.strip() != (doc.department or "") else None
