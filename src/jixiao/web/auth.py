@@ -36,7 +36,7 @@ SESSION_COOKIE = "jixiao_session"
 _OPEN = re.compile(r"^/(static/|login$|lang/|favicon)")
 # what a department account may reach: its documents (and their projects), uploads, its own reviews
 _DEPARTMENT_PATHS = re.compile(
-    r"^/(documents$|documents/[^/]+(/[a-z_/]+)?$|projects/[^/]+$|import(/save)?$|logout$|review(/.*)?$|"
+    r"^/(documents$|api$|documents/[^/]+(/[a-z_/]+)?$|projects/[^/]+$|import(/save)?$|logout$|review(/.*)?$|"
     r"api/v1(/documents(/[^/]+(/[a-z_/]+)?)?|/projects/[^/]+|/import|/rules|/review(/.*)?)?$)")
 _DOCUMENT_REF = re.compile(r"^/(?:api/v1/)?(?:documents|review/documents)/([^/]+)")
 _PROJECT_REF = re.compile(r"^/(?:api/v1/)?projects/([^/]+)$")
