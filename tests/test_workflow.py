@@ -363,3 +363,46 @@ def test_opinion_holds_what_the_reviewer_accepted_and_wrote_as_docx_and_pdf(team
             assert len(pdf.pages) == 1
         assert dep.get("/api/v1/review/summary").status_code == 403
         assert dep.get("/review/documents/2/opinion?format=pdf").status_code == 404
+
+
+def test_review_forms_refuse_a_missing_or_foreign_csrf_token_and_the_api_takes_json_with_a_token(team):
+    app, engine, token = team
+    with client(app) as rev, client(app) as other, client(app) as dep:
+        assert login(rev, "rev").status_code == 303 and login(dep, "dep1").status_code == 303
+        other.get("/login")  # another browser's form token
+        rv = _review(rev, 1)
+        fid, pid = rv["findings"][0]["id"], rv["projects"][0]["id"]
+        base = "/review/documents/1"
+        for path, data in ((base + "/decide", {"finding_id": fid, "decision": "accepted"}),
+                           (base + "/comment", {"body": "x"}), (base + "/state", {"to": "passed"}),
+                           (base + "/verdict", {"project_id": pid, "verdict": "通过"})):
+            assert rev.post(path, data=data, follow_redirects=False).status_code == 403, path
+            foreign = {**data, "csrf": other.cookies.get("jixiao_csrf")}
+            assert rev.post(path, data=foreign, follow_redirects=False).status_code == 403, path
+        assert _review(rev, 1)["review"]["state"] == "pending"  # none of it happened
+        h = {"Authorization": f"Bearer {token}"}
+        with client(app) as api:
+            assert api.post("/api/v1/review/documents/D1/decisions", headers=h,
+                            json={"finding_id": fid, "decision": "dismissed"}).status_code == 400  # no reason
+            assert api.post("/api/v1/review/documents/D1/decisions", headers=h,
+                            json={"finding_id": fid, "decision": "dismissed", "reason": "不适用"}).json()["ok"]
+            r = api.post("/api/v1/review/documents/1/comments", headers=h,
+                         json={"body": "请补充", "project_id": pid, "anchor_kind": "field", "anchor": "goal"})
+            assert r.status_code == 201
+            assert api.post("/api/v1/review/documents/1/verdicts", headers=h,
+                            json={"project_id": pid, "verdict": "通过"}).json()["ok"]
+            assert api.post("/api/v1/review/documents/1/assign", headers=h,
+                            json={"assignee": "rev", "deadline": "2026-04-01"}).json()["ok"]
+            assert api.post("/api/v1/review/documents/1/state", headers=h, json={"to": "passed"}).json()["ok"]
+            assert api.post("/api/v1/review/documents/1/state", json={"to": "returned"}).status_code == 401
+        assert _review(rev, 1)["review"]["state"] == "passed"
+        # a department, through the API: no decisions; nothing on another department's document
+        assert dep.post("/api/v1/review/documents/1/decisions",
+                        json={"finding_id": fid, "decision": "accepted"}).status_code == 403
+        assert dep.post("/api/v1/review/documents/2/comments", json={"body": "x", "parent_id": 1}).status_code == 404
+        assert dep.get("/api/v1/review/documents/2").status_code == 404
+        comment = r.json()["id"]
+        assert dep.post("/api/v1/review/documents/1/comments", json={"body": "已补充", "parent_id": comment}
+                        ).status_code == 201
+    log = audit(engine)
+    assert ("rev", "finding_dismissed", 1, 1) in log and ("dep1", "answer", 1, 1) in log

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from pydantic import BaseModel
 from sqlalchemy import Connection, select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
@@ -212,3 +213,74 @@ def summary_page(request: Request, conn: Conn, department: str | None = None, st
 def summary_json(request: Request, conn: Conn, department: str | None = None, state: str | None = None,
                  format: Literal["json", "docx", "pdf"] = "json") -> Any:
     return _summary(request, conn, department, state, format)
+
+
+# -- the review's changes through the API (a session or a user's token; JSON bodies only) -------------
+# A JSON body cannot come from another site's form, and a script on another site cannot send one here
+# (no CORS): these need no form token.
+
+
+class Decision(BaseModel):
+    finding_id: int
+    decision: Literal["accepted", "dismissed", "edited"]
+    reason: str | None = None
+    message: str | None = None
+
+
+class Comment(BaseModel):
+    body: str
+    project_id: int | None = None
+    anchor_kind: Literal["document", "field", "indicator", "span"] = "document"
+    anchor: str | None = None
+    parent_id: int | None = None
+
+
+class Verdict(BaseModel):
+    project_id: int
+    verdict: str
+    reason: str | None = None
+
+
+class State(BaseModel):
+    to: Literal["returned", "passed", "in_review"]
+    note: str | None = None
+
+
+class Assignment(BaseModel):
+    assignee: str | None = None
+    deadline: str | None = None
+
+
+@review_api.post("/documents/{doc_id}/decisions", summary="采纳 / 不采纳（须写理由）/ 修改一条审核发现")
+def api_decide(request: Request, doc_id: DocId, body: Decision) -> dict:
+    R.decide(request.app.state.engine, doc_id, body.finding_id, current_user(request), body.decision,
+             reason=body.reason, message=body.message)
+    return {"ok": True}
+
+
+@review_api.post("/documents/{doc_id}/comments", summary="添加意见（锚定字段、指标或原文位置）或答复", status_code=201)
+def api_comment(request: Request, doc_id: DocId, body: Comment) -> dict:
+    cid = R.add_comment(request.app.state.engine, doc_id, current_user(request), body.body,
+                        project_id=body.project_id, anchor_kind=body.anchor_kind, anchor=body.anchor,
+                        parent_id=body.parent_id)
+    return {"ok": True, "id": cid}
+
+
+@review_api.post("/documents/{doc_id}/verdicts", summary="项目结论：通过 / 修改后通过 / 退回修改 / 不予通过")
+def api_verdict(request: Request, doc_id: DocId, body: Verdict) -> dict:
+    R.set_verdict(request.app.state.engine, doc_id, body.project_id, current_user(request), body.verdict,
+                  body.reason)
+    return {"ok": True}
+
+
+@review_api.post("/documents/{doc_id}/state", summary="退回（returned）或通过（passed）")
+def api_state(request: Request, doc_id: DocId, body: State) -> dict:
+    R.set_state(request.app.state.engine, doc_id, current_user(request), body.to, body.note)
+    return {"ok": True}
+
+
+@review_api.post("/documents/{doc_id}/assign", summary="分配审核人与截止日期")
+def api_assign(request: Request, doc_id: DocId, body: Assignment) -> dict:
+    R.assign(request.app.state.engine, doc_id, current_user(request), assignee=body.assignee,
+             deadline=body.deadline)
+    return {"ok": True}
