@@ -349,6 +349,7 @@ def test_opinion_holds_what_the_reviewer_accepted_and_wrote_as_docx_and_pdf(team
             assert f2["message"][:20].replace(" ", "") not in text  # dismissed: not in the opinion
             assert f3["message"][:20].replace(" ", "") not in text  # edited: its new words only
             assert any(cat in text for cat in ("完整性", "相关性", "适当性", "可行性"))
+        assert f'href="{base}/opinion?format=pdf"' in dep.get("/documents/1").text  # from the document page too
         op = rev.get("/api/v1/review/documents/1/opinion").json()
         assert [p["name"] for p in op["projects"]] == [project["name"]]
         _post(rev, base + "/state", to="returned", note="见审核意见")
