@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..words import comparator_zh, kind_zh, severity_zh
 from .common import out_wrapped as out
 from .common import reports_errors
 from .store_common import check_format, db_option, fmt_amount, json_option, print_json
@@ -71,7 +72,7 @@ def _findings_table(findings: list[dict]) -> Table:
     for col in ("规则 rule", "级别 severity", "字段 field", "行 line", "说明 message"):
         t.add_column(col)
     for f in findings:
-        t.add_row(f["rule"], f["severity"], f["field"] or "", str(f["line"] or ""), Text(f["message"]))
+        t.add_row(f["rule"], severity_zh(f["severity"]), f["field"] or "", str(f["line"] or ""), Text(f["message"]))
     return t
 
 
@@ -133,11 +134,12 @@ def _show_project(p: dict) -> None:
         head.append(value)
     out.print(Panel(head, title=Text(f"P{p['id']} {p['name'] or ''}"), title_align="left"))
     t = Table(title=f"绩效指标 indicators ({len(p['indicators'])})", title_justify="left")
-    for col in ("序号", "一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值", "类型 kind"):
+    for col in ("序号", "一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值", "类型 kind", "比较 comparator"):
         t.add_column(col)
     for i in p["indicators"]:
         t.add_row(str(i["seq"] or ""), Text(i["level1"] or ""), Text(i["level2"] or ""), Text(i["name"] or ""),
-                  Text(i["period_value"] or ""), Text(i["annual_value"] or ""), i["annual_kind"] or "")
+                  Text(i["period_value"] or ""), Text(i["annual_value"] or ""), kind_zh(i["annual_kind"]),
+                  comparator_zh(i["annual_comparator"]))
     out.print(t)
     if p["warnings"]:
         w = Table(title="解析警告 warnings", title_justify="left")

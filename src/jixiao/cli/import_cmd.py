@@ -30,6 +30,10 @@ def import_command(
                                        help="审核配置 TOML；默认 pyproject.toml 的 [tool.jixiao.review] / review config"),
     no_review: bool = typer.Option(False, "--no-review", help="不审核（不保存审核意见）/ store without reviewing"),
     jobs: int = typer.Option(0, "--jobs", "-j", help="并行解析的进程数；0 为自动 / parsing processes; 0: automatic"),
+    year: str | None = typer.Option(None, "--year", "-y",
+                                    help="年度（表中没有或写错时给出；记为用户给出，不是解析所得）/ the year, as given"),
+    department: str | None = typer.Option(None, "--department", "-d",
+                                          help="部门（同上，记为用户给出）/ the department, as given by you"),
 ) -> None:
     """导入绩效目标表到数据库（每个文件一个事务）/ import tables into the database, one transaction per file."""
     from ..store import describe_url, expand_paths, import_files, open_store
@@ -39,6 +43,9 @@ def import_command(
         from ..review import load_config
 
         load_config(config)  # a bad configuration is a usage error now, not a failure per file
+    from ..store.given import check_year
+
+    given_year = check_year(year)  # a bad year is a usage error before any file is read
     url = resolve_url(db)
     engine = open_store(db)
     files, outcomes = expand_paths(paths)
@@ -53,6 +60,19 @@ def import_command(
         task = bar.add_task("import", total=len(files), name="")
         for outcome in import_files(engine, files, review=not no_review,
                                     config_path=str(config) if config else None, jobs=jobs):
+            if outcome.status != "failed":
+                from ..workflow.audit import cli_user, record
+
+                who = cli_user()
+                given = {}
+                if (given_year is not None or department) and outcome.status in ("imported", "unchanged"):
+                    from ..store.given import set_given
+
+                    given = set_given(engine, outcome.document_id, year=given_year, department=department,
+                                      by=who.name)
+                if outcome.status == "imported" or given:
+                    record(engine, who, "import", document_id=outcome.document_id, version=outcome.version,
+                           path=_shown(outcome.path), status=outcome.status, **given)
             outcomes.append(outcome)
             bar.update(task, advance=1, name=outcome.path[-60:])
     engine.dispose()
@@ -94,6 +114,14 @@ def print_import_report(outcomes, where: str) -> None:
               str(sum(o.projects for o in imported)), str(sum(o.indicators for o in imported)),
               str(sum(o.warnings for o in imported)), str(sum(o.findings for o in imported)))
     out.print(s)
+    same = [o for o in outcomes if o.status == "duplicate" and o.reason]
+    if same:
+        n = Table(title="同一张表 same table, another file", title_justify="left")
+        n.add_column("文件 file")
+        n.add_column("说明 note")
+        for o in same:
+            n.add_row(Text(_shown(o.path)), Text(o.reason or ""))
+        out.print(n)
     failed = [o for o in outcomes if o.failed]
     if failed:
         f = Table(title="失败 failures", title_justify="left")

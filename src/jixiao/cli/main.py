@@ -20,6 +20,7 @@ from .score_cmd import score_command
 from .search_cmd import search_command
 from .serve_cmd import serve_command
 from .synth_cmd import synth_command
+from .user_cmd import user_app
 
 __all__ = ["app", "run"]
 
@@ -29,6 +30,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # help texts are plain text: with rich markup, [tool.jixiao.review] and [review] read as style tags and vanished
+    rich_markup_mode=None,
 )
 app.command("parse")(parse_command)
 app.command("review")(review_command)
@@ -48,6 +51,7 @@ app.add_typer(library_app, name="library")
 app.command("suggest")(suggest_command)
 app.command("history")(history_command)
 app.command("league")(league_command)
+app.add_typer(user_app, name="user")
 
 
 def _version(value: bool) -> None:

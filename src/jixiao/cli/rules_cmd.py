@@ -9,6 +9,7 @@ from rich.table import Table
 
 from ..review import RULES
 from ..review.docs import rules_markdown
+from ..words import severity_zh
 from .common import out, reports_errors, write_stdout
 
 __all__ = ["rules_command"]
@@ -31,7 +32,7 @@ def rules_command(
     for col in ("规则", "严重程度", "内容", "Title", "推定"):
         table.add_column(col, overflow="fold", no_wrap=col in ("规则", "严重程度"))
     for r in RULES.values():
-        sev = "/".join(dict.fromkeys(v.severity for v in r.variants.values()))
+        sev = "/".join(dict.fromkeys(severity_zh(v.severity) for v in r.variants.values()))
         table.add_row(r.id, sev, r.title, r.title_en, "是" if r.inferred else "")
     table.caption = "理由与依据：jixiao rules --format markdown（即 docs/rules.md）"
     out.print(table, highlight=False)

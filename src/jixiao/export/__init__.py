@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
 
-__all__ = ["COLUMN_LABELS", "FORMATS", "header", "write_csv", "write_json_rows", "write_parquet", "write_xlsx"]
+__all__ = ["COLUMN_LABELS", "FORMATS", "header", "person_cell", "write_csv", "write_json_rows", "write_parquet",
+           "write_xlsx"]
 
 FORMATS = ("json", "csv", "xlsx", "parquet")
 
@@ -33,7 +34,9 @@ COLUMN_LABELS = {
     "format": "格式", "n_units": "单位数", "n_projects": "项目数", "n_indicators": "指标数",
     "n_warnings": "解析警告数", "n_findings": "审核发现数", "imported_at": "导入时间", "sha256": "SHA-256",
     "source_path": "来源", "rule": "规则", "severity": "严重程度", "message": "问题", "message_en": "问题（英文）",
-    "field": "字段", "line": "行号",
+    "field": "字段", "line": "行号", "total_basis": "总计来源",
+    # the overview (/api/v1/summary?format=csv)
+    "measurable": "定量指标数", "quant_rate": "定量率", "errors": "错误", "warnings": "警告", "infos": "提示",
     # the indicator library (jixiao library, /library)
     "library_id": "指标库编号", "library_name": "规范指标", "projects": "项目数", "departments": "部门数",
     "years": "年度数", "indicators": "指标数", "count": "个数", "min": "最小值", "q1": "下四分位数",
@@ -49,6 +52,21 @@ COLUMN_LABELS = {
 _BATCH = 2000
 
 
+def person_cell(column: str, value: Any, language: str = "zh") -> Any:
+    """A cell as a person reads it in CSV/XLSX: document 1 as D1 and project 3 as P3 (the form the UI,
+    the CLI and the API all take), and in a Chinese file the codes in words (警告, 定量, ≥ 不低于)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if column == "document_id":
+            return f"D{value}"
+        if column == "project_id":
+            return f"P{value}"
+    if language == "zh":
+        from ..words import zh_cell
+
+        return zh_cell(column, value)
+    return value
+
+
 def header(columns: Iterable[str], language: str = "zh") -> list[str]:
     return [COLUMN_LABELS.get(c, c) if language == "zh" else c for c in columns]
 
@@ -60,7 +78,7 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: list[str], out: IO[bytes]
     w.writerow(header(columns, language))
     n = 0
     for r in rows:
-        w.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
+        w.writerow(["" if r.get(c) is None else person_cell(c, r.get(c), language) for c in columns])
         n += 1
     text.flush()
     text.detach()
@@ -102,7 +120,7 @@ def write_xlsx(rows: Iterable[dict[str, Any]], columns: list[str], path: str, *,
     ws.append(cells)
     n = 0
     for r in rows:
-        ws.append([_safe_cell(r.get(c)) for c in columns])
+        ws.append([_safe_cell(person_cell(c, r.get(c), language)) for c in columns])
         n += 1
     wb.save(path)
     return n

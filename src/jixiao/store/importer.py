@@ -139,7 +139,9 @@ def _store(engine: Engine, path: str, key: str, sha: str, prepared) -> ImportOut
     except SQLAlchemyError as e:
         return ImportOutcome(path, "failed", reason=_database_error(e))
     if saved.status != "imported":
-        return ImportOutcome(path, saved.status, saved.document_id, saved.version)
+        reason = (f"与 D{saved.document_id} 内容相同（同一张表的另一个文件），只保留一份 / "
+                  f"same table as D{saved.document_id} from another file: kept once") if saved.same_content else None
+        return ImportOutcome(path, saved.status, saved.document_id, saved.version, reason=reason)
     return ImportOutcome(path, "imported", saved.document_id, saved.version, **prep.counts)
 
 

@@ -73,6 +73,8 @@ class DocumentRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     is_latest: Mapped[bool] = mapped_column(Boolean, index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    #: what the table says, apart from its file (store/content.py): the same table as .txt and .docx
+    content_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     format: Mapped[str] = mapped_column(String(16))
     encoding: Mapped[str | None] = mapped_column(String(32))
@@ -318,3 +320,6 @@ class ProjectHistoryLinkRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+# the reviewer's workflow (given values, accounts, reviews): declared apart, part of the same schema
+from . import workflow_schema as _workflow_schema  # noqa: E402,F401

@@ -38,6 +38,8 @@ class Saved:
     document_id: int
     version: int
     same_as: int | None = None
+    #: the same table from another file (same content, other bytes), not the same bytes
+    same_content: bool = False
 
 
 _SEQUENCES: dict[tuple[str, str], str] = {}
@@ -87,6 +89,20 @@ def _unchanged(conn: Connection, source_path: str, sha256: str) -> Saved | None:
     if hit.same_path:
         return Saved("unchanged", hit.id, hit.version)
     return Saved("duplicate", hit.id, hit.version, same_as=hit.id)
+
+
+_SAME_CONTENT = text("SELECT id, version FROM documents WHERE content_sha256 = :c AND is_latest "
+                     "AND source_path <> :path ORDER BY id LIMIT 1")
+
+
+def _same_content(conn: Connection, source_path: str, content: str | None) -> Saved | None:
+    """The latest document from another file that holds the same table (the .txt of a .docx already
+    stored): kept once, or every total would count it twice. Another version of the same path is
+    a revision, and stored as one."""
+    if content is None:
+        return None
+    hit = conn.execute(_SAME_CONTENT, {"c": content, "path": source_path}).first()
+    return None if hit is None else Saved("duplicate", hit.id, hit.version, same_as=hit.id, same_content=True)
 
 
 def find_unchanged(engine: Engine, source_path: str, sha256: str) -> Saved | None:
@@ -143,7 +159,9 @@ def prepare(doc: Document, findings: Sequence[Finding] = (), *, dialect: str = "
     else:
         tables["search_entries"] = (_ENTRY_COLUMNS, [e[:3] for e in entries])
         tables["search_fts"] = (("rowid", "tokens"), [(e[0], e[3]) for e in entries])
-    return Prepared(R.document_row(doc), {t: v for t, v in tables.items() if v[1]}, len(doc.projects), flat,
+    from .content import content_digest
+
+    return Prepared({**R.document_row(doc), "content_sha256": content_digest(doc)}, {t: v for t, v in tables.items() if v[1]}, len(doc.projects), flat,
                     {"projects": len(doc.projects), "indicators": flat, "warnings": len(doc.all_warnings()),
                      "findings": len(findings)})
 
@@ -218,7 +236,11 @@ def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, s
         first, second = sorted((source_path, sha256))  # the same order in every writer, and in one statement
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:a)), pg_advisory_xact_lock(hashtext(:b))"),
                      {"a": first, "b": second})
+        if prep.document.get("content_sha256"):  # and writers of the same table from two files
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:c))"), {"c": prep.document["content_sha256"]})
     if (same := _unchanged(conn, source_path, sha256)) is not None:
+        return same
+    if (same := _same_content(conn, source_path, prep.document.get("content_sha256"))) is not None:
         return same
     pg = conn.dialect.name == "postgresql"
     if pg:

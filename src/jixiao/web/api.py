@@ -24,6 +24,7 @@ from . import uploads as U
 from . import views as V
 from .deps import check_token, connection, settings_of
 from .i18n import language
+from .ids import DocId, DocRef, ProjectId
 from .params import DocumentListParams, FindingParams, IndicatorParams, SearchParams
 from .responses import JSONResponse, download
 
@@ -60,7 +61,7 @@ api = APIRouter(prefix="/api/v1", default_response_class=JSONResponse,
                 dependencies=[Depends(reject_unknown_query)])
 Conn = Annotated[Connection, Depends(connection)]
 
-DOCUMENT_COLUMNS = ["id", "name", "department", "year", "form", "title", "amount_unit", "total", "n_units",
+DOCUMENT_COLUMNS = ["id", "name", "department", "year", "form", "title", "amount_unit", "total", "total_basis", "n_units",
                     "n_projects", "n_indicators", "n_warnings", "n_findings", "version", "is_latest", "format",
                     "imported_at", "sha256", "source_path"]
 FINDING_COLUMNS = ["id", "rule", "severity", "message", "message_en", "document_id", "document", "department",
@@ -74,23 +75,37 @@ def about(request: Request) -> dict[str, Any]:
             "writes_need_token": s.token_required, "max_upload_bytes": s.max_upload_bytes}
 
 
-@api.get("/summary", summary="概览统计（首页的 JSON）/ overview statistics")
-def summary(conn: Conn) -> dict[str, Any]:
-    return V.overview_view(conn)
+SUMMARY_COLUMNS = ["department", "total", "fiscal", "special", "other", "indicators", "measurable", "quant_rate",
+                   "errors", "warnings", "infos"]
+
+
+@api.get("/summary", summary="概览统计（首页的 JSON；format=csv/xlsx 下载各部门一行的表）/ overview statistics")
+def summary(request: Request, conn: Conn, format: Literal["json", "csv", "xlsx"] | None = None) -> Any:
+    data = V.overview_view(conn)
+    if format:  # one row per department, and the whole as the last row: the overview as a spreadsheet
+        return download(V.overview_rows(data), SUMMARY_COLUMNS, format, "summary", language=language(request))
+    return data
 
 
 @api.get("/documents", summary="文档列表 / documents")
 def documents(request: Request, conn: Conn, p: Annotated[DocumentListParams, Query()]) -> Any:
+    from .auth import scope_documents
+
     data = V.documents_view(conn, p)
+    data["items"] = scope_documents(request, data["items"])
+    data["total"] = len(data["items"])
     if p.format:
-        return download(data["items"], DOCUMENT_COLUMNS, p.format, "documents", language=language(request))
+        rows = ({**r, "id": f"D{r['id']}"} for r in data["items"])  # D1, as the UI and the CLI write it
+        return download(rows, DOCUMENT_COLUMNS, p.format, "documents", language=language(request))
     return data
 
 
 @api.post("/documents", summary="上传文档（dry_run=true 只预览，不保存）/ upload a table", status_code=201)
 async def upload_document(request: Request, file: Annotated[UploadFile, File(description="表格文件 / the file")],
                           dry_run: Annotated[bool, Query(description="只解析和审核，不保存 / preview only")] = False,
-                          token: Annotated[str | None, Form()] = None) -> Any:
+                          token: Annotated[str | None, Form()] = None,
+                          year: Annotated[str | None, Form(description="年度（记为用户给出）/ year, as given")] = None,
+                          department: Annotated[str | None, Form(description="部门（记为用户给出）")] = None) -> Any:
     if not dry_run:
         check_token(request, token)
     settings = settings_of(request)
@@ -99,32 +114,42 @@ async def upload_document(request: Request, file: Annotated[UploadFile, File(des
         _, shown = await run_in_threadpool(lambda: U.spool_and_preview(settings, file.filename, data,
                                                                        request.app.state.engine, keep=False))
         return JSONResponse(shown, status_code=200)
+    from .auth import current_user
+
+    user = current_user(request)
     # spooled, parsed and saved holding the upload, so the same file sent at once is one document
-    saved = await run_in_threadpool(U.spool_and_save, request.app.state.engine, settings, file.filename, data)
+    saved = await run_in_threadpool(lambda: U.spool_and_save(request.app.state.engine, settings, file.filename, data,
+                                                             year=year, department=department, user=user,
+                                                             via="api"))
     return JSONResponse(saved, status_code=201 if saved["status"] == "imported" else 200)
 
 
 @api.get("/documents/{doc_id}", summary="一份文档的规范 JSON（jixiao.document/1）/ one document, canonical JSON")
-def document(conn: Conn, doc_id: int) -> Any:
+def document(conn: Conn, doc_id: DocId) -> Any:
     return Q.load_document(conn, doc_id).to_canonical()
 
 
 @api.delete("/documents/{doc_id}", summary="删除一份文档版本 / delete a document version")
-def remove_document(request: Request, doc_id: int) -> Any:
+def remove_document(request: Request, doc_id: DocId) -> Any:
     check_token(request)
     gone = delete_document(request.app.state.engine, doc_id)
+    from ..workflow.audit import record
+    from .auth import current_user
+
+    record(request.app.state.engine, current_user(request), "delete", document_id=doc_id, version=gone.version,
+           source=V.shown_source(gone.source_path), via="api")
     return {"ok": True, "deleted": gone.document_id, "source_path": V.shown_source(gone.source_path),
             "version": gone.version,
             "latest": gone.latest_id}
 
 
 @api.get("/documents/{doc_id}/table", summary="文档页面的 JSON：项目、指标、审核发现 / the document page's data")
-def document_table(conn: Conn, doc_id: int) -> dict[str, Any]:
+def document_table(conn: Conn, doc_id: DocId) -> dict[str, Any]:
     return V.document_view(conn, doc_id)
 
 
 @api.get("/documents/{doc_id}/export", summary="导出一份文档的指标行 / a document's indicator rows")
-def document_export(request: Request, conn: Conn, doc_id: int,
+def document_export(request: Request, conn: Conn, doc_id: DocId,
                     format: Literal["json", "csv", "xlsx"] = "csv") -> Response:
     Q.document_summary(conn, doc_id)  # 404 before an empty file
     rows = Q.export_rows(conn, document_ids=[doc_id])
@@ -132,7 +157,7 @@ def document_export(request: Request, conn: Conn, doc_id: int,
 
 
 @api.get("/documents/{doc_id}/render", summary="按官方表式输出 / the official table rendered back")
-def document_render(conn: Conn, doc_id: int, to: Literal["xlsx", "html", "pdf"] = "xlsx") -> Response:
+def document_render(conn: Conn, doc_id: DocId, to: Literal["xlsx", "html", "pdf"] = "xlsx") -> Response:
     from urllib.parse import quote
 
     canonical = Q.load_document(conn, doc_id).to_canonical()
@@ -156,7 +181,7 @@ def document_render(conn: Conn, doc_id: int, to: Literal["xlsx", "html", "pdf"] 
 
 @api.get("/projects", summary="项目列表 / projects")
 def projects(request: Request, conn: Conn,
-             document: Annotated[int | None, Query(ge=0, le=Q.MAX_ID, description="文档编号 / document id")] = None,
+             document: Annotated[DocRef | None, Query(description="文档编号 D12 或 12 / document id")] = None,
              department: Annotated[str | None, Query(description="部门名称包含")] = None,
              name: Annotated[str | None, Query(description="项目名称包含 / name contains")] = None,
              page: Annotated[int, Query(ge=1, le=10_000)] = 1,
@@ -173,8 +198,13 @@ def projects(request: Request, conn: Conn,
     return data
 
 
-@api.get("/projects/{project_id}", summary="一个项目：字段、来源片段、指标、审核发现 / one project")
-def project(conn: Conn, project_id: int) -> dict[str, Any]:
+@api.get("/projects/{project_id}", summary="一个项目：字段、来源片段、指标、审核发现（format=csv/xlsx 下载指标行）/ one project")
+def project(request: Request, conn: Conn, project_id: ProjectId,
+            format: Literal["json", "csv", "xlsx"] | None = None) -> Any:
+    if format:
+        Q.project_detail(conn, project_id)  # 404 before an empty file
+        return download(Q.export_rows(conn, project_ids=[project_id]), list(Q.EXPORT_COLUMNS), format,
+                        f"P{project_id}", language=language(request))
     return V.project_view(conn, project_id)
 
 
@@ -239,7 +269,7 @@ def library_indicator(request: Request, conn: Conn, library_id: int,
 
 @api.get("/projects/{project_id}/benchmarks",
          summary="项目各指标与同类指标比较：百分位、同类个数、中位数 / each target against its peers")
-def project_peer_benchmarks(conn: Conn, project_id: int) -> dict[str, Any]:
+def project_peer_benchmarks(conn: Conn, project_id: ProjectId) -> dict[str, Any]:
     from ..library.query import project_benchmarks
 
     Q.project_detail(conn, project_id)  # 404 for an unknown project

@@ -265,6 +265,14 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
             response.headers[name.decode()] = value.decode()
         return response
 
+    from .auth import AuthGate, LoginLimiter, auth_pages
+
+    app.state.login_limiter = LoginLimiter()
+    from .review_pages import review_api, review_pages
+
+    app.include_router(auth_pages)
+    app.include_router(review_api)
+    app.include_router(review_pages)
     app.include_router(api)
     app.include_router(pages)
     from .peers_web import peers_api, peers_pages  # issue 14: suggestions, history, league
@@ -276,6 +284,7 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     app.add_middleware(ConcurrencyLimit, *places(app.state.engine))
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024,
                        limit_bytes=settings.max_upload_bytes)
+    app.add_middleware(AuthGate)  # inside the refusals by host and origin, the size and rate limits
     app.add_middleware(WriteRateLimit, per_minute=settings.writes_per_minute)
     app.add_middleware(SecurityHeaders)  # outermost: refusals by host and origin come first
     return app

@@ -33,6 +33,9 @@ def check_token(request: Request, supplied: str | None = None) -> None:
     settings = settings_of(request)
     if not settings.token_required:
         return
+    user = getattr(request.state, "user", None)
+    if user is not None and user.id is not None:  # a signed-in account (session or its own token) is enough
+        return
     auth = request.headers.get("authorization", "")
     given = (auth[7:] if auth[:7].lower() == "bearer " else None) or request.headers.get("x-jixiao-token") \
         or supplied

@@ -25,6 +25,7 @@ from . import uploads as U
 from . import views as V
 from .deps import CSRF_COOKIE, check_csrf, check_token, connection, csrf_token, settings_of
 from .i18n import COOKIE, LANGUAGES, language, translator
+from .ids import DocId, ProjectId
 from .params import DocumentListParams, FindingParams, IndicatorParams, SearchParams
 
 __all__ = ["pages", "render", "render_error"]
@@ -128,28 +129,37 @@ def overview(request: Request, conn: Conn) -> Response:
 
 @pages.get("/documents")
 def documents(request: Request, conn: Conn, p: Annotated[DocumentListParams, Query()]) -> Response:
-    return render(request, "documents.html", V.documents_view(conn, p), twin=url_with(request, "/api/v1/documents"),
-                  p=p)
+    from .auth import scope_documents
+
+    d = V.documents_view(conn, p)
+    d["items"] = scope_documents(request, d["items"])
+    d["total"] = len(d["items"])
+    return render(request, "documents.html", d, twin=url_with(request, "/api/v1/documents"), p=p)
 
 
 @pages.get("/documents/{doc_id}")
-def document(request: Request, conn: Conn, doc_id: int) -> Response:
+def document(request: Request, conn: Conn, doc_id: DocId) -> Response:
     d = V.document_view(conn, doc_id)
     return render(request, "document.html", d, twin=f"/api/v1/documents/{doc_id}/table",
                   groups=V.unit_groups(d["units"], d["projects"]))
 
 
 @pages.post("/documents/{doc_id}/delete")
-def delete(request: Request, doc_id: int, token: Annotated[str | None, Form()] = None,
+def delete(request: Request, doc_id: DocId, token: Annotated[str | None, Form()] = None,
            csrf: Annotated[str | None, Form()] = None) -> Response:
     check_csrf(request, csrf)
     check_token(request, token)
-    delete_document(request.app.state.engine, doc_id)
+    gone = delete_document(request.app.state.engine, doc_id)
+    from ..workflow.audit import record
+    from .auth import current_user
+
+    record(request.app.state.engine, current_user(request), "delete", document_id=doc_id, version=gone.version,
+           source=V.shown_source(gone.source_path))
     return RedirectResponse("/documents?deleted=" + str(doc_id), status_code=303)
 
 
 @pages.get("/projects/{project_id}")
-def project(request: Request, conn: Conn, project_id: int) -> Response:
+def project(request: Request, conn: Conn, project_id: ProjectId) -> Response:
     return render(request, "project.html", V.project_view(conn, project_id),
                   twin=f"/api/v1/projects/{project_id}")
 
@@ -249,12 +259,37 @@ async def import_preview(request: Request, file: UploadFile, token: Annotated[st
 @pages.post("/import/save")
 async def import_save(request: Request, sha256: Annotated[str, Form()],
                       token: Annotated[str | None, Form()] = None,
-                      csrf: Annotated[str | None, Form()] = None) -> Response:
+                      csrf: Annotated[str | None, Form()] = None,
+                      year: Annotated[str | None, Form()] = None,
+                      department: Annotated[str | None, Form()] = None) -> Response:
     check_csrf(request, csrf)
     check_token(request, token)
     settings = settings_of(request)
-    saved = await run_in_threadpool(U.save_spooled, request.app.state.engine, settings, sha256)
+    from .auth import current_user
+
+    user = current_user(request)
+    saved = await run_in_threadpool(lambda: U.save_spooled(request.app.state.engine, settings, sha256,
+                                                           year=year, department=department, user=user))
     return RedirectResponse(f"/documents/{saved['document_id']}?saved={saved['status']}", status_code=303)
+
+
+@pages.post("/documents/{doc_id}/given")
+def set_given_values(request: Request, doc_id: DocId, token: Annotated[str | None, Form()] = None,
+                     csrf: Annotated[str | None, Form()] = None, year: Annotated[str | None, Form()] = None,
+                     department: Annotated[str | None, Form()] = None) -> Response:
+    """The year and department the user gives, when the table omits them (recorded as given)."""
+    from ..store.given import set_given
+    from ..workflow.audit import record
+    from .auth import current_user
+
+    check_csrf(request, csrf)
+    check_token(request, token)
+    user = current_user(request)
+    if user.role == "department":
+        department = None  # a department account cannot move a document to another department
+    given = set_given(request.app.state.engine, doc_id, year=year, department=department, by=user.name)
+    record(request.app.state.engine, user, "set_given", document_id=doc_id, **given)
+    return RedirectResponse(f"/documents/{doc_id}?given=1", status_code=303)
 
 
 @pages.get("/lang/{lang}")

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..store.query import MAX_ID
 from ..store.search import Filters
 from ..store.stats import FindingFilters, IndicatorFilters
+from .ids import DocRef
 
 __all__ = ["DocumentListParams", "FindingParams", "IndicatorParams", "SearchParams"]
 
@@ -65,7 +66,7 @@ class IndicatorParams(_Paged):
     unit: str | None = Field(None, max_length=32, description="计量单位 / unit of the value")
     department: str | None = Field(None, description="部门名称包含 / department contains")
     year: int | None = Field(None, ge=1900, le=2200, description="年度 / year")
-    document: int | None = Field(None, ge=0, le=MAX_ID, description="只看这份文档（编号）/ one document")
+    document: DocRef | None = Field(None, description="只看这份文档（D12 或 12）/ one document")
 
     def filters(self) -> IndicatorFilters:
         return IndicatorFilters(level1=self.level1, level2=self.level2, kind=self.kind,
@@ -79,7 +80,7 @@ class FindingParams(_Paged):
     min_severity: Literal["error", "warning", "info"] | None = Field(
         None, description="只看此级别或更严重的（warning：不含提示）/ this severity or worse (warning: no hints)")
     department: str | None = Field(None, description="部门名称包含 / department contains")
-    document: int | None = Field(None, ge=0, le=MAX_ID, description="文档编号 / document id")
+    document: DocRef | None = Field(None, description="文档编号 D12 或 12 / document id")
     project: int | None = Field(None, ge=0, le=MAX_ID, description="项目编号 / project id")
 
     def filters(self) -> FindingFilters:

@@ -137,10 +137,12 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def spool_and_save(engine: Engine, settings: WebSettings, name: str | None, data: bytes) -> dict[str, Any]:
-    """Spool, parse and store an upload in one step (the API's upload), the same bytes one at a time."""
+def spool_and_save(engine: Engine, settings: WebSettings, name: str | None, data: bytes,
+                   **given: Any) -> dict[str, Any]:
+    """Spool, parse and store an upload in one step (the API's upload), the same bytes one at a time;
+    ``given``: :func:`save_upload`'s year, department, user and via."""
     with held(settings, _sha(data)):
-        return save_upload(engine, settings, spool_upload(settings, name, data))
+        return save_upload(engine, settings, spool_upload(settings, name, data), **given)
 
 
 def spool_and_preview(settings: WebSettings, name: str | None, data: bytes, engine: Engine | None = None, *,
@@ -158,10 +160,11 @@ def spool_and_preview(settings: WebSettings, name: str | None, data: bytes, engi
                 discard_upload(settings, up.sha256)
 
 
-def save_spooled(engine: Engine, settings: WebSettings, sha: str) -> dict[str, Any]:
-    """Store an upload a page previewed; a second save of it finds it gone (a clear 'upload again')."""
+def save_spooled(engine: Engine, settings: WebSettings, sha: str, **given: Any) -> dict[str, Any]:
+    """Store an upload a page previewed; a second save of it finds it gone (a clear 'upload again');
+    ``given`` as for :func:`spool_and_save`."""
     with held(settings, sha if _SHA.fullmatch(sha or "") else "0" * 64):
-        return save_upload(engine, settings, load_upload(settings, sha))
+        return save_upload(engine, settings, load_upload(settings, sha), **given)
 
 
 def discard_upload(settings: WebSettings, sha: str) -> None:
@@ -262,13 +265,38 @@ def preview(settings: WebSettings, up: Upload, engine: Engine | None = None) -> 
     }
 
 
-def save_upload(engine: Engine, settings: WebSettings, up: Upload) -> dict[str, Any]:
-    """Store the upload as the next version of ``upload:NAME``; unchanged bytes change nothing."""
+def save_upload(engine: Engine, settings: WebSettings, up: Upload, *, year: str | None = None,
+                department: str | None = None, user=None, via: str = "web",
+                source_path: str | None = None) -> dict[str, Any]:
+    """Store the upload as the next version of ``upload:NAME``; unchanged bytes change nothing.
+
+    ``year``/``department``: what the user gave, recorded as given where it differs from what was parsed.
+    A department account's upload is its department's, whatever the table or the form says. The
+    upload is written to the audit log as ``user``'s (the local user when None).
+    """
+    from ..store.given import check_year, set_given
+    from ..workflow.accounts import LOCAL
+    from ..workflow.audit import record
+
+    user = user or LOCAL
+    by = user.name
+    if user.role == "department":
+        department = user.department
+    given_year = check_year(year)  # before anything is stored
     parsed = _parsed(settings, up)
     doc, findings = parsed.doc, parsed.findings
-    saved = save_document(engine, doc, source_path=SOURCE_PREFIX + up.name, sha256=up.sha256, size=up.size,
+    # source_path: a revision is the next version of the file it revises, whatever the new file's name
+    saved = save_document(engine, doc, source_path=source_path or SOURCE_PREFIX + up.name, sha256=up.sha256,
+                          size=up.size,
                           fmt=parsed.format, findings=findings)
+    if saved.status != "duplicate":
+        dept = department.strip() if department and department.strip() != (doc.department or "") else None
+        set_given(engine, saved.document_id, year=given_year if given_year != doc.year else None,
+                  department=dept, by=by)
+    record(engine, user, "upload", document_id=saved.document_id, version=saved.version, status=saved.status,
+           name=up.name, sha256=up.sha256, via=via)
     discard_upload(settings, up.sha256)
     return {"status": saved.status, "document_id": saved.document_id, "version": saved.version,
+            "same_content": saved.same_content,
             "name": up.name, "projects": len(doc.projects),
             "indicators": sum(len(p.indicators) for p in doc.projects), "findings": len(findings)}

@@ -59,9 +59,29 @@ def overview_view(conn: Connection) -> dict[str, Any]:
     return out
 
 
+def overview_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The overview as rows: each department (money in 万元, indicators, 定量率, findings), then 合计."""
+    money = {r["department"]: r for r in data["money_by_department"]}
+    rows = []
+    for d in data["by_department"]:
+        m = money.get(d["department"], {})
+        rows.append({"department": d["department"], **{k: m.get(k) for k in ("total", "fiscal", "special", "other")},
+                     "indicators": d["indicators"], "measurable": d["measurable"], "quant_rate": d["quant_rate"],
+                     "errors": d["findings"]["error"], "warnings": d["findings"]["warning"],
+                     "infos": d["findings"]["info"]})
+    n = sum(r["indicators"] for r in rows)
+    q = sum(r["measurable"] for r in rows)
+    rows.append({"department": "合计 total", **data["money_by_source"], "indicators": n, "measurable": q,
+                 "quant_rate": round(q / n, 4) if n else None, "errors": data["findings"]["error"],
+                 "warnings": data["findings"]["warning"], "infos": data["findings"]["info"]})
+    return rows
+
+
 def documents_view(conn: Connection, p: DocumentListParams) -> dict[str, Any]:
-    items = _without_directories(Q.list_documents(conn, all_versions=p.all_versions, department=p.department,
-                                                  year=p.year))
+    from ..store.totals import fill_totals
+
+    items = fill_totals(conn, _without_directories(Q.list_documents(conn, all_versions=p.all_versions,
+                                                                    department=p.department, year=p.year)))
     return {"filters": p.model_dump(exclude_none=True, exclude={"format"}), "total": len(items), "items": items}
 
 
@@ -87,6 +107,9 @@ def document_view(conn: Connection, doc_id: int) -> dict[str, Any]:
         for i in p["indicators"]:
             i["findings"] = by_indicator.get(i["id"], [])
     doc["document_findings"] = by_project.get(None, [])
+    from ..store.given import given_values
+
+    doc["given"] = given_values(conn, doc_id)  # the year/department the user gave, not the parser
     doc["severity_counts"] = _severity_counts(doc["findings"])
     goals = dict(conn.execute(select(ProjectRow.id, ProjectRow.goal).where(ProjectRow.document_id == doc_id)).all())
     for p in doc["projects"]:
@@ -229,6 +252,7 @@ def project_view(conn: Connection, project_id: int) -> dict[str, Any]:
         "id": p["id"], "document": p["document"], "name": p["name"], "unit": p["unit"],
         "amounts": {k: p[k] for k, _, _ in AMOUNT_FIELDS}, "goal": p["goal"], "fields": fields,
         "indicators": indicators, "warnings": p["warnings"], "findings": project_findings,
+        "n_findings": len(p["findings"]),  # the badge's count: the box lists them all
         "severity_counts": _severity_counts(p["findings"]),
         "source": {"text": ex.text, "first_line": ex.first_line, "offset": ex.start,
                    "residue": residue},

@@ -1,7 +1,7 @@
 """The same project across years and versions: links from a project to its earlier ones
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-05
 
 Empty at first: links are found on request (``jixiao history``, the compare
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
