@@ -92,8 +92,13 @@ def _finding_counts(conn: Connection, doc_ids: Sequence[int]) -> dict[int, int]:
     return {d: n for d, n in conn.execute(stmt)}
 
 
+# Migrations 0003 and 0004 load stored documents before 0006 adds this column; a document's fields
+# never come from it (it only finds the same content imported under another name).
+_LOADED = [c for c in DocumentRow.__table__.c if c.name != "content_sha256"]
+
+
 def _document_row(conn: Connection, doc_id: int) -> dict[str, Any]:
-    row = conn.execute(select(DocumentRow.__table__).where(DocumentRow.id == doc_id)).first() \
+    row = conn.execute(select(*_LOADED).where(DocumentRow.id == doc_id)).first() \
         if is_row_id(doc_id) else None
     if row is None:
         raise UsageError(f"没有文档 D{doc_id} / no document D{doc_id}", code="not_found")

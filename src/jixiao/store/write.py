@@ -95,6 +95,25 @@ _SAME_CONTENT = text("SELECT id, version FROM documents WHERE content_sha256 = :
                      "AND source_path <> :path ORDER BY id LIMIT 1")
 
 
+_HAS_DIGEST: set[str] = set()
+
+
+def _has_content_digest(conn: Connection) -> bool:
+    """Whether ``documents`` has ``content_sha256`` (schema 0006 on): a database the store opened does.
+    Only a write into an older schema (the upgrade tests) finds none; a yes is remembered per database."""
+    url = conn.engine.url.render_as_string()
+    if url in _HAS_DIGEST:
+        return True
+    if conn.dialect.name == "sqlite":
+        found = any(r[1] == "content_sha256" for r in conn.exec_driver_sql("PRAGMA table_info(documents)"))
+    else:
+        found = conn.exec_driver_sql("SELECT 1 FROM information_schema.columns WHERE table_name = 'documents' "
+                                     "AND column_name = 'content_sha256'").first() is not None
+    if found:
+        _HAS_DIGEST.add(url)
+    return found
+
+
 def _same_content(conn: Connection, source_path: str, content: str | None) -> Saved | None:
     """The latest document from another file that holds the same table (the .txt of a .docx already
     stored): kept once, or every total would count it twice. Another version of the same path is
@@ -240,7 +259,10 @@ def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, s
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:c))"), {"c": prep.document["content_sha256"]})
     if (same := _unchanged(conn, source_path, sha256)) is not None:
         return same
-    if (same := _same_content(conn, source_path, prep.document.get("content_sha256"))) is not None:
+    document = prep.document
+    if not _has_content_digest(conn):
+        document = {k: v for k, v in document.items() if k != "content_sha256"}
+    if (same := _same_content(conn, source_path, document.get("content_sha256"))) is not None:
         return same
     pg = conn.dialect.name == "postgresql"
     if pg:
@@ -251,7 +273,7 @@ def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, s
     if previous is not None:  # a new path has no older version to retire
         conn.execute(update(DocumentRow).where(DocumentRow.source_path == source_path, DocumentRow.is_latest)
                      .values(is_latest=False))
-    doc_row = {**prep.document, "source_path": source_path, "version": version, "is_latest": True,
+    doc_row = {**document, "source_path": source_path, "version": version, "is_latest": True,
                "sha256": sha256, "size_bytes": size, "format": fmt, "imported_at": datetime.now(UTC)}
     doc_id = conn.execute(_INSERT_DOCUMENT, doc_row).scalar_one()
     if pg:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from annotated_types import Interval
 from fastapi import Path
 from pydantic import BeforeValidator
 
 from ..errors import UsageError
-from ..store.query import parse_ref
+from ..store.query import MAX_ID, parse_ref
 
 __all__ = ["DocId", "DocRef", "ProjectId", "doc_ref", "project_ref"]
 
@@ -42,5 +43,16 @@ def project_ref(value: object) -> int:
 DocId = Annotated[int, BeforeValidator(doc_ref), Path(description="文档编号 D12 或 12 / document id, D12 or 12")]
 ProjectId = Annotated[int, BeforeValidator(project_ref), Path(description="项目编号 P345 或 345 / project id")]
 
+def _filter_ref(value: object) -> int:
+    """A filter, unlike a path, names no resource: an id past any the store holds is a 400, not a 404."""
+    try:
+        return doc_ref(value)
+    except UsageError as e:
+        if e.code != "not_found":
+            raise
+        raise UsageError(f"文档编号超出范围（0–{MAX_ID}）：{str(value)[:24]} / document id out of range",
+                         code="invalid") from None
+
+
 #: a document id in a query string (``?document=D2``)
-DocRef = Annotated[int, BeforeValidator(doc_ref)]
+DocRef = Annotated[int, BeforeValidator(_filter_ref), Interval(ge=0, le=MAX_ID)]
