@@ -11,6 +11,7 @@ __all__ = ["cluster_client"]
 
 _INSTALL = ("需要 Dask：pip install 'jixiao[cluster]' / the cluster import needs Dask: "
             "pip install 'jixiao[cluster]'")
+#: Seconds to wait for the scheduler; $JIXIAO_CLUSTER_TIMEOUT overrides it.
 _CONNECT_TIMEOUT_S = 20
 
 
@@ -42,8 +43,14 @@ def cluster_client(address: str | None, workers: int | None) -> Iterator[object]
     if address is not None:
         if "://" not in address:
             address = "tcp://" + address
+        import os
+
         try:
-            client = distributed.Client(address, timeout=_CONNECT_TIMEOUT_S)
+            timeout = float(os.environ.get("JIXIAO_CLUSTER_TIMEOUT", _CONNECT_TIMEOUT_S))
+        except ValueError:
+            raise UsageError("JIXIAO_CLUSTER_TIMEOUT 须为秒数 / JIXIAO_CLUSTER_TIMEOUT must be seconds") from None
+        try:
+            client = distributed.Client(address, timeout=timeout)
         except (OSError, TimeoutError) as e:
             raise UsageError(f"无法连接集群 / cannot reach the Dask scheduler at {address}: {e}") from None
         with client:

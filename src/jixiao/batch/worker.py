@@ -15,8 +15,9 @@ from pathlib import Path
 
 __all__ = ["FAULT_ENV", "WorkResult", "process_file"]
 
-#: Test-only fault injection: ``kill-once:NAME:MARKER`` kills (SIGKILL) the worker that is handed the file
-#: called NAME, the first time only (MARKER, a file, remembers it), as a lost machine would.
+#: Test-only fault injection: ``kill-once:NAME:FOLDER`` kills (SIGKILL) the worker that is handed a file
+#: called NAME, as a lost machine would; the first time only for each such file (a marker in FOLDER,
+#: named by the file's resolved path, remembers it).
 FAULT_ENV = "JIXIAO_BATCH_FAULT"
 
 
@@ -34,13 +35,21 @@ class WorkResult:
     seconds: float = 0.0
 
 
+def fault_marker(folder: str, path: str) -> Path:
+    """Where the fault injection remembers it has killed a worker for ``path``."""
+    import hashlib
+
+    return Path(folder) / hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()
+
+
 def _maybe_die(path: str) -> None:
     spec = os.environ.get(FAULT_ENV, "")
     if not spec.startswith("kill-once:"):
         return
-    _, name, marker = spec.split(":", 2)
-    if os.path.basename(path) == name and not os.path.exists(marker):
-        Path(marker).write_text(str(os.getpid()))
+    _, name, folder = spec.split(":", 2)
+    marker = fault_marker(folder, path)
+    if os.path.basename(path) == name and not marker.exists():
+        marker.write_text(str(os.getpid()))
         os.kill(os.getpid(), signal.SIGKILL)
 
 
