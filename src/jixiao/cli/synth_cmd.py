@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from ..errors import UsageError
-from ..synth import LAYOUTS, iter_corpus
 from .common import out, reports_errors
 
 __all__ = ["synth_command"]
@@ -21,6 +20,7 @@ def synth_command(
     layout: str = typer.Option("mixed", "--layout", help="wrapped|tabular|mixed"),
 ) -> None:
     """生成合成绩效目标表（样本版式）/ write synthetic tables in the sample layouts."""
+    from ..synth import LAYOUTS, iter_corpus
     if layout not in (*LAYOUTS, "mixed"):
         raise UsageError(f"--layout 只能是 {'/'.join(LAYOUTS)}/mixed")
     if not 0 < size_mb <= 10_000:
