@@ -47,6 +47,10 @@ def batch_import(paths: list[str], *, db: str | None, fmt: str, config: Path | N
     elif not paths:
         raise UsageError("缺少文件 / give files, folders or globs to import")
     files, outcomes = expand_paths(paths)
+    if not files:  # nothing to hand out: no cluster to start or reach
+        print_import_report(outcomes, describe_url(url)) if fmt != "json" else \
+            print_json({"database": describe_url(url), "outcomes": [o.__dict__ for o in outcomes]})
+        raise typer.Exit(1 if any(o.failed for o in outcomes) else 0)
     with Progress(TextColumn("[bold]集群导入 cluster import"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("失败 failed {task.fields[failed]}"), TextColumn("{task.fields[rate]:.1f} 份/s docs/s"),
                   TextColumn("剩余 left {task.fields[left]}"), console=err, transient=True,
