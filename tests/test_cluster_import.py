@@ -28,17 +28,22 @@ from jixiao.store.schema import metadata  # noqa: E402
 from test_store import SAMPLES, table_counts  # noqa: E402
 
 KILLED = "kill-me.txt"
+DEADLY = "always-dies.txt"
 #: columns whose values are the database's numbering or the clock, not the document
 _NUMBERING = {"id", "document_id", "project_id", "indicator_id", "imported_at", "library_id", "rowid"}
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    """Two worker processes, one thread each; the one handed ``kill-me.txt`` first is killed with SIGKILL."""
+    """Two worker processes, one thread each; the one handed ``kill-me.txt`` first is killed with SIGKILL, and
+    every one handed ``always-dies.txt``. A task is given up after its second lost worker (Dask's default: 4th)."""
+    import dask
+
     markers = tmp_path_factory.mktemp("fault")
-    os.environ[FAULT_ENV] = f"kill-once:{KILLED}:{markers}"  # inherited by the worker processes the nannies start
+    # inherited by the worker processes the nannies start
+    os.environ[FAULT_ENV] = f"kill-once:{KILLED}:{markers};kill-always:{DEADLY}:{markers}"
     try:
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+        with dask.config.set({"distributed.scheduler.allowed-failures": 1}), LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
                 Client(cluster) as c:
             c.markers = markers
             yield c
@@ -138,6 +143,21 @@ def test_failures_are_kept_with_reasons_and_retried(client, db_url, tmp_path):
     retried = run_batch(engine, client, files)
     assert [o.status for o in retried] == ["imported"]
     assert failed_paths(engine) == []
+    engine.dispose()
+
+
+def test_a_file_that_kills_every_worker_is_a_failure_with_its_reason(client, tmp_path):
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    good = folder / "good.txt"
+    good.write_bytes(SAMPLES[3].read_bytes())
+    deadly = folder / DEADLY
+    deadly.write_bytes(SAMPLES[4].read_bytes())
+    engine = open_store(f"sqlite:///{tmp_path / 'j.db'}")
+    outcomes = run_batch(engine, client, [str(good), str(deadly)])
+    assert [o.status for o in outcomes] == ["imported", "failed"]
+    assert "worker died each time" in outcomes[1].reason
+    assert failed_paths(engine) == [(str(deadly.resolve()), outcomes[1].reason)]
     engine.dispose()
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 __all__ = ["FAULT_ENV", "WorkResult", "process_file"]
 
-#: Test-only fault injection: ``kill-once:NAME:FOLDER`` kills (SIGKILL) the worker that is handed a file
-#: called NAME, as a lost machine would; the first time only for each such file (a marker in FOLDER,
-#: named by the file's resolved path, remembers it).
+#: Test-only fault injection, ``;``-separated: ``kill-once:NAME:FOLDER`` kills (SIGKILL) the worker that is
+#: handed a file called NAME, as a lost machine would, the first time only for each such file (a marker in
+#: FOLDER, named by the file's resolved path, remembers it); ``kill-always:NAME:FOLDER`` every time (a file
+#: that brings down whatever worker reads it, as one too big for its memory would).
 FAULT_ENV = "JIXIAO_BATCH_FAULT"
 
 
@@ -43,14 +44,16 @@ def fault_marker(folder: str, path: str) -> Path:
 
 
 def _maybe_die(path: str) -> None:
-    spec = os.environ.get(FAULT_ENV, "")
-    if not spec.startswith("kill-once:"):
-        return
-    _, name, folder = spec.split(":", 2)
-    marker = fault_marker(folder, path)
-    if os.path.basename(path) == name and not marker.exists():
-        marker.write_text(str(os.getpid()))
-        os.kill(os.getpid(), signal.SIGKILL)
+    for spec in os.environ.get(FAULT_ENV, "").split(";"):
+        if not spec.startswith(("kill-once:", "kill-always:")):
+            continue
+        mode, name, folder = spec.split(":", 2)
+        if os.path.basename(path) != name:
+            continue
+        marker = fault_marker(folder, path)
+        if mode == "kill-always" or not marker.exists():
+            marker.write_text(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
 def process_file(path: str, dialect: str, review: bool, config_path: str | None,
