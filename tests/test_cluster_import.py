@@ -161,6 +161,31 @@ def test_a_file_that_kills_every_worker_is_a_failure_with_its_reason(client, tmp
     engine.dispose()
 
 
+def test_the_command_runs_a_batch_on_a_running_cluster(client, tmp_path):
+    """`jixiao import --cluster ADDRESS` against the module's scheduler, as against a remote one."""
+    files = _variants(tmp_path / "tables", 1)
+    db = tmp_path / "j.db"
+    p = _jixiao(str(tmp_path / "tables"), "--cluster", client.scheduler.address, "--db", str(db), "--format", "json")
+    out, errs = p.communicate(timeout=120)
+    assert p.returncode == 0, errs.decode()
+    assert [o["status"] for o in json.loads(out)["outcomes"]] == ["imported"] * len(files)
+
+
+def test_the_workers_are_checked_before_the_batch(client):
+    from jixiao.batch.connect import check_workers
+
+    assert check_workers(client, 5) == 2
+
+
+def test_a_scheduler_without_workers_is_a_one_line_error():
+    from jixiao.batch.connect import check_workers
+    from jixiao.errors import UsageError
+
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as empty, Client(empty) as c, \
+            pytest.raises(UsageError, match="no workers"):
+        check_workers(c, 0.5)
+
+
 def _jixiao(*args: str, **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "jixiao", "import", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, **kw)

@@ -72,10 +72,14 @@ def _batch_writes(engine: Engine) -> Iterator[None]:
         yield
     finally:
         event.remove(engine, "connect", defer)
+        # Closing the last connection checkpoints the WAL and removes it (SQLite does that itself) …
         engine.dispose()
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        engine.dispose()
+    # … but another process (jixiao serve) may hold the database open: fold the WAL back now, waiting
+    # a moment at most for its readers; not after an interruption, which should end at once.
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA busy_timeout=2000")
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
 
 
 def _stored(engine: Engine) -> dict[str, tuple[str, int, int]]:
