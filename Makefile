@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run serve test lint bench bench-review bench-score bench-review-precision bench-store bench-web score golden review-golden rules-doc clean fuzz
+.PHONY: run serve test lint bench bench-parse bench-cluster bench-review bench-score bench-review-precision bench-store bench-web score golden review-golden rules-doc clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,17 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
-## bench: parse throughput and peak memory (median of 5 runs), printed as a table
+## bench: the speed of each stage beside its baseline measured in the same run (start-up, text parse, PDF, OCR, memory, import)
 bench: $(STAMP)
+	$(BIN)/python benchmarks/stages_bench.py
+
+## bench-parse: parse throughput and peak memory (median of 5 runs), printed as a table
+bench-parse: $(STAMP)
 	$(BIN)/python benchmarks/parse_bench.py
+
+## bench-cluster: documents/s of the cluster import with 1 and 2 local workers, and the model of N workers
+bench-cluster: $(STAMP)
+	$(BIN)/python benchmarks/cluster_bench.py
 
 ## bench-review: indicators reviewed per second (1,000,000 indicators, median of 5 runs), printed as a table
 bench-review: $(STAMP)

@@ -19,10 +19,19 @@ __all__ = ["Document", "JixiaoError", "ParseError", "ReadError", "__version__", 
 
 from . import parse as _parse_stage  # noqa: E402,F401  (bound first, so the function below keeps the name)
 from .errors import JixiaoError, ParseError, ReadError  # noqa: E402
-from .model import Document  # noqa: E402
 
 
-def parse(path_or_text: str | os.PathLike[str], *, name: str | None = None) -> Document:
+def __getattr__(name: str):
+    # the model (pydantic) is imported on first use: `jixiao --help` and the commands that never build
+    # a Document need not pay for it
+    if name == "Document":
+        from .model import Document
+
+        return Document
+    raise AttributeError(f"module 'jixiao' has no attribute {name!r}")
+
+
+def parse(path_or_text: str | os.PathLike[str], *, name: str | None = None) -> Document:  # noqa: F821
     """Parse a performance-target table from a path or from its text.
 
     A ``str`` naming an existing file is read as that file; any other

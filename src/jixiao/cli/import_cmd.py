@@ -23,7 +23,8 @@ _PER_FILE_ROWS = 30
 
 @reports_errors
 def import_command(
-    paths: list[str] = typer.Argument(..., help="文件、文件夹或通配符 / files, folders, globs", show_default=False),
+    paths: list[str] | None = typer.Argument(None, help="文件、文件夹或通配符 / files, folders, globs",
+                                             show_default=False),
     db: str | None = db_option(),
     fmt: str = json_option(),
     config: Path | None = typer.Option(None, "--config", "-c",
@@ -34,8 +35,29 @@ def import_command(
                                     help="年度（表中没有或写错时给出；记为用户给出，不是解析所得）/ the year, as given"),
     department: str | None = typer.Option(None, "--department", "-d",
                                           help="部门（同上，记为用户给出）/ the department, as given by you"),
+    cluster: str | None = typer.Option(None, "--cluster", help="在 Dask 集群上解析（调度器地址）/ parse on the Dask "
+                                       "cluster at this scheduler address, e.g. tcp://host:8786", show_default=False),
+    workers: int | None = typer.Option(None, "--workers", help="在本机 N 个进程的 Dask 集群上解析 / parse on a local "
+                                       "Dask cluster of N processes", show_default=False),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="重试上次批量导入失败的文件（需 --cluster 或 "
+                                      "--workers）/ retry the files a batch import failed on"),
 ) -> None:
     """导入绩效目标表到数据库（每个文件一个事务）/ import tables into the database, one transaction per file."""
+    if cluster is not None or workers is not None or retry_failed:
+        from ..batch.cli import batch_import
+
+        if year is not None or department is not None:
+            from ..errors import UsageError
+
+            raise UsageError("--year/--department 只用于单机导入，不能与 --cluster/--workers/--retry-failed 同用 / "
+                             "--year and --department apply to a plain import, not a batch on a cluster")
+        batch_import(paths or [], db=db, fmt=fmt, config=config, no_review=no_review, cluster=cluster,
+                     workers=workers, retry_failed=retry_failed)
+        return
+    if not paths:
+        from ..errors import UsageError
+
+        raise UsageError("缺少文件 / give files, folders or globs to import")
     from ..store import describe_url, expand_paths, import_files, open_store
     from ..store.db import resolve_url
     check_format(fmt)

@@ -8,11 +8,6 @@ from pathlib import Path
 import typer
 
 from ..errors import ReadError
-from ..parse.document import parse_source
-from ..parse.explain import explain as explain_cells
-from ..read import read
-from ..render.json import document_json
-from ..render.tree import document_tree, explain_table, residue_table
 from .common import out, read_progress, reports_errors, write_stdout
 
 __all__ = ["parse_command"]
@@ -33,6 +28,11 @@ def parse_command(
     explain: bool = typer.Option(False, "--explain", help="逐个单元格列出其被读作的角色 / list every cell with the role it was read as"),
 ) -> None:
     """解析一张绩效目标表 / Parse one performance-target table."""
+    from ..parse.document import parse_source
+    from ..parse.explain import explain as explain_cells
+    from ..read import read
+    from ..render.json import document_json
+    from ..render.tree import document_tree, explain_table, residue_table
     if not file.exists():
         raise ReadError(f"文件不存在：{file} / no such file", code="not-found")
     with read_progress("读取中 reading…") as progress:

@@ -9,8 +9,6 @@ from pathlib import Path
 import typer
 
 from ..errors import ReadError, UsageError
-from ..parse.document import parse_source
-from ..read import read
 from .common import err, read_progress, reports_errors
 
 __all__ = ["render_command"]
@@ -31,6 +29,9 @@ def _load(path: Path) -> dict:
         except (ValueError, UnicodeDecodeError) as exc:
             raise ReadError(f"无法读取 {path}：JSON 格式错误（{exc}） / cannot read {path}: invalid JSON",
                             code="bad-json") from None
+    from ..parse.document import parse_source
+    from ..read import read
+
     with read_progress("读取中 reading…") as progress:
         return parse_source(read(path, progress=progress)).to_canonical()
 

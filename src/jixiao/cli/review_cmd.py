@@ -15,10 +15,6 @@ from pathlib import Path
 import typer
 
 from ..errors import ReadError, UsageError
-from ..parse.document import parse_source
-from ..read import read
-from ..review import build_report, load_config
-from ..review.reports import RENDERERS
 from .common import err, out, reports_errors, write_stdout
 
 __all__ = ["review_command"]
@@ -61,6 +57,10 @@ def review_command(
     output: Path | None = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出 / write to a file"),
 ) -> None:
     """按规则 R01–R44 审核绩效目标表 / Review performance targets against the rules R01–R44."""
+    from ..parse.document import parse_source
+    from ..read import read
+    from ..review import build_report, load_config
+    from ..review.reports import RENDERERS
     cfg = load_config(config)
     if not files and db is None:
         raise UsageError("请给出表格文件，或用 --db 审核数据库中的文档 / give table files, or --db", code="usage")

@@ -7,9 +7,6 @@ from enum import StrEnum
 import typer
 from rich.table import Table
 
-from ..review import RULES
-from ..review.docs import rules_markdown
-from ..words import severity_zh
 from .common import out, reports_errors, write_stdout
 
 __all__ = ["rules_command"]
@@ -25,6 +22,9 @@ def rules_command(
     format: Format = typer.Option(Format.table, "--format", "-f", help="table 一览 | markdown 完整参考（即 docs/rules.md）"),
 ) -> None:
     """列出审核规则 / List the review rules."""
+    from ..review import RULES
+    from ..review.docs import rules_markdown
+    from ..words import severity_zh
     if format is Format.markdown:
         write_stdout(rules_markdown().rstrip("\n"))
         return

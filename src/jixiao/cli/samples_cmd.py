@@ -10,8 +10,6 @@ from rich.progress import Progress
 from rich.table import Table
 
 from ..errors import JixiaoError
-from ..parse.document import parse_source
-from ..read import read
 from .common import out, reports_errors
 
 __all__ = ["sample_paths", "samples_command"]
@@ -29,6 +27,8 @@ def samples_command(
     no_import: bool = typer.Option(False, "--no-import", help="只解析，不导入 / parse only"),
 ) -> None:
     """解析随包附带的样例表并汇总，再导入数据库 / Parse the bundled sample tables, summarise, import them."""
+    from ..parse.document import parse_source
+    from ..read import read
     table = Table(title="样例表解析结果 / bundled sample tables",
                   caption="文件 file · 形式 form · 部门 department · 项目 projects · 指标 indicators · "
                           "定量 quantitative targets · 警告 warnings · 残留 residue", show_lines=False)

@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from ..errors import UsageError
-from ..synth import LAYOUTS, iter_corpus
 from .common import out, reports_errors
 
 __all__ = ["synth_command"]
@@ -54,6 +53,8 @@ def synth_command(
                             help="自评表、监控表的格式 txt|html|xlsx|docx|pdf|all / their file format"),
 ) -> None:
     """生成合成绩效目标表（样本版式）、自评表或监控表 / write synthetic target, self-evaluation or monitoring tables."""
+    from ..synth import LAYOUTS, iter_corpus
+
     if form != "target":
         _eval_tables(outdir, form, count, fmt, seed)
         return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from . import schema_batch  # noqa: F401  (declares import_failures on the shared metadata)
 from .db import describe_url, open_engine, resolve_url
 from .importer import ImportOutcome, expand_paths, import_file, import_files
 from .migrate import check_schema
