@@ -297,3 +297,7 @@ class LibraryMemberRow(Base):
     latest: Mapped[bool] = mapped_column(Boolean)
     kind: Mapped[str | None] = mapped_column(String(16))
     comparator: Mapped[str | None] = mapped_column(String(4))
+
+
+# the tables of self-evaluation and monitoring forms and their links (migration 0005) share this metadata
+from . import eval_schema as eval_schema  # noqa: E402,F401  (registration)

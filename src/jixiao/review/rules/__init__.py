@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..registry import RULES
 from . import coverage, goal, inferred, kinds, money, peers, quality, structure, values  # noqa: F401  (registration)
+from . import links as links  # noqa: F401  (R51, an evaluation against its target table)
 
 # In id order, whatever the import order: the engine runs them, and the docs list them, this way.
 _ordered = sorted(RULES.items())

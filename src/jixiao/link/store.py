@@ -1,0 +1,269 @@
+"""Links in the store: found on import, shown, corrected by people; and rule R51's findings on them.
+
+:func:`link_document` runs inside the import's transaction: an evaluation or
+monitoring form is linked to the best target project of the same year whose
+department is the form's (or its 实施单位) and whose name is alike; a target
+table re-links the evaluations of its year and department, which may have
+waited for it. A person's link (``method`` ``manual``: :func:`set_link`)
+is kept whatever is imported later.
+
+Each linked project's indicators are paired with the target's by name
+(:func:`jixiao.link.match.indicator_pairs`), and the evaluation's R51
+findings (a 年度指标值 not the one published in the target table) are made
+again from the links whenever they change — the other rules' findings are
+the import's and are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, select
+
+from ..errors import UsageError
+from ..model import EVAL_FORMS
+from ..store.eval_schema import EvaluationIndicatorLinkRow as IL
+from ..store.eval_schema import EvaluationLinkRow as L
+from ..store.query import is_row_id
+from ..store.schema import DocumentRow as D
+from ..store.schema import FindingRow as F
+from ..store.schema import IndicatorRow as I
+from ..store.schema import ProjectRow as P
+from .match import DEPARTMENT_MIN, PROJECT_MIN, department_score, indicator_pairs, project_score
+
+__all__ = ["LINK_RULE", "document_links", "link_document", "project_links", "refresh_findings", "relink_auto",
+           "set_link"]
+
+#: the rule whose findings come from the links (a changed 年度指标值)
+LINK_RULE = "R51"
+_EVAL = tuple(EVAL_FORMS)
+
+
+def link_document(conn: Connection, doc_id: int) -> None:
+    """Keep the links current after document ``doc_id`` was written (in the same transaction)."""
+    doc = conn.execute(select(D.form, D.department, D.year).where(D.id == doc_id)).one()
+    if doc.form in EVAL_FORMS:
+        pids = list(conn.execute(select(P.id).where(P.document_id == doc_id).order_by(P.position)).scalars())
+        _link_projects(conn, pids)
+        return
+    if doc.year is None:
+        return
+    # a target table: the evaluations of its year whose department (or 实施单位) is its department
+    rows = conn.execute(select(P.id, P.unit, D.department).join(D, D.id == P.document_id)
+                        .where(D.is_latest, D.form.in_(_EVAL), D.year == doc.year)).all()
+    waiting = [r.id for r in rows if max(department_score(r.department, doc.department),
+                                         department_score(r.unit, doc.department)) >= DEPARTMENT_MIN]
+    if waiting:
+        _link_projects(conn, waiting)
+
+
+def relink_auto(engine: Engine) -> int:
+    """Link every latest evaluation project again (the manual links stay); the number of projects linked."""
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+        pids = list(conn.execute(select(P.id).join(D, D.id == P.document_id)
+                                 .where(D.is_latest, D.form.in_(_EVAL)).order_by(P.id)).scalars())
+        _link_projects(conn, pids)
+        return conn.execute(select(L.project_id).where(L.target_project_id.is_not(None))).all().__len__()
+
+
+def _candidates(conn: Connection, year: int, departments: Iterable[str | None]) -> list[Any]:
+    """Projects of the latest target tables of ``year`` whose department is one of ``departments``."""
+    names = [d for d in departments if d]
+    depts = conn.execute(select(D.department).where(D.is_latest, D.form.not_in(_EVAL), D.year == year)
+                         .distinct()).scalars().all()
+    best = {t: max((department_score(n, t) for n in names), default=0.0) for t in depts}
+    chosen = [t for t, s in best.items() if s >= DEPARTMENT_MIN]
+    if not chosen:
+        return []
+    rows = conn.execute(select(P.id, P.name, P.document_id, D.department).join(D, D.id == P.document_id)
+                        .where(D.is_latest, D.form.not_in(_EVAL), D.year == year, D.department.in_(chosen))
+                        .order_by(P.id)).all()
+    return [(r, best[r.department]) for r in rows]
+
+
+def _best_target(conn: Connection, name: str | None, unit: str | None, department: str | None,
+                 year: int | None) -> tuple[int, float] | None:
+    """(target project id, confidence 0–1) for an evaluation project, or None when nothing is alike enough.
+
+    Confidence: the names' similarity times the departments' (both 0–1); the same name in the same
+    department is 1.
+    """
+    if year is None or not name:
+        return None
+    best: tuple[float, int] | None = None
+    for row, dept in _candidates(conn, year, (department, unit)):
+        s = project_score(name, row.name)
+        if s < PROJECT_MIN:
+            continue
+        confidence = round(s / 100 * dept / 100, 3)
+        if best is None or confidence > best[0]:
+            best = (confidence, row.id)
+    return None if best is None else (best[1], best[0])
+
+
+def _link_projects(conn: Connection, project_ids: list[int]) -> None:
+    """Link each evaluation project anew, leaving a person's links as they are; then R51 again."""
+    if not project_ids:
+        return
+    manual = set(conn.execute(select(L.project_id).where(L.project_id.in_(project_ids), L.method == "manual"))
+                 .scalars())
+    todo = [p for p in project_ids if p not in manual]
+    if not todo:
+        return
+    rows = conn.execute(select(P.id, P.name, P.unit, P.document_id, D.department, D.year)
+                        .join(D, D.id == P.document_id).where(P.id.in_(todo))).all()
+    conn.execute(delete(IL).where(IL.project_id.in_(todo)))
+    conn.execute(delete(L).where(L.project_id.in_(todo)))
+    for r in rows:
+        found = _best_target(conn, r.name, r.unit, r.department, r.year)
+        if found is None:
+            continue
+        target, confidence = found
+        conn.execute(insert(L).values(project_id=r.id, document_id=r.document_id, target_project_id=target,
+                                      confidence=confidence, method="auto"))
+        _link_indicators(conn, r.id, target)
+    for doc_id in sorted({r.document_id for r in rows}):
+        refresh_findings(conn, doc_id)
+
+
+def _link_indicators(conn: Connection, project_id: int, target_project_id: int) -> None:
+    mine = conn.execute(select(I.id, I.name).where(I.project_id == project_id).order_by(I.position)).all()
+    theirs = conn.execute(select(I.id, I.name).where(I.project_id == target_project_id).order_by(I.position)).all()
+    pairs = indicator_pairs([m.name for m in mine], [t.name for t in theirs])
+    if pairs:
+        conn.execute(insert(IL), [{"indicator_id": mine[a].id, "project_id": project_id,
+                                   "target_indicator_id": theirs[b].id, "confidence": c} for a, b, c in pairs])
+
+
+def _evaluation_project(conn: Connection, project_id: int) -> Any:
+    row = conn.execute(select(P.id, P.document_id, D.form).join(D, D.id == P.document_id)
+                       .where(P.id == project_id)).first() if is_row_id(project_id) else None
+    if row is None:
+        raise UsageError(f"没有项目 P{project_id} / no project P{project_id}", code="not_found")
+    if row.form not in EVAL_FORMS:
+        raise UsageError(f"P{project_id} 不是自评表或监控表的项目，只有它们才链接到目标表 / P{project_id} is not "
+                         "a self-evaluation or monitoring project: only those are linked to a target table")
+    return row
+
+
+def set_link(engine: Engine, project_id: int, target_project_id: int | None, *,
+             auto: bool = False) -> dict[str, Any]:
+    """A person's correction: link evaluation project ``project_id`` to ``target_project_id`` (None: it has
+    no target table), or with ``auto`` hand it back to the matcher. Returns the link as shown."""
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+        row = _evaluation_project(conn, project_id)
+        if target_project_id is not None:
+            target = conn.execute(select(P.id, D.form).join(D, D.id == P.document_id)
+                                  .where(P.id == target_project_id)).first() if is_row_id(target_project_id) else None
+            if target is None:
+                raise UsageError(f"没有项目 P{target_project_id} / no project P{target_project_id}",
+                                 code="not_found")
+            if target.form in EVAL_FORMS:
+                raise UsageError(f"P{target_project_id} 不是目标表的项目 / P{target_project_id} is not a "
+                                 "target table's project")
+        conn.execute(delete(IL).where(IL.project_id == project_id))
+        conn.execute(delete(L).where(L.project_id == project_id))
+        if auto:
+            _link_projects(conn, [project_id])
+        else:
+            conn.execute(insert(L).values(project_id=project_id, document_id=row.document_id,
+                                          target_project_id=target_project_id, confidence=1.0, method="manual"))
+            if target_project_id is not None:
+                _link_indicators(conn, project_id, target_project_id)
+            refresh_findings(conn, row.document_id)
+        return project_links(conn, project_id)
+
+
+def project_links(conn: Connection, project_id: int) -> dict[str, Any]:
+    """An evaluation project's link, as the CLI and the API show it: the target project (or None), the
+    confidence, how it was made, and its indicators' pairs."""
+    row = _evaluation_project(conn, project_id)
+    link = conn.execute(select(L.target_project_id, L.confidence, L.method).where(L.project_id == project_id)).first()
+    out: dict[str, Any] = {"project_id": project_id, "document_id": row.document_id, "target_project_id": None,
+                           "target_project": None, "target_document_id": None, "target_document": None,
+                           "confidence": None, "method": None, "indicators": []}
+    if link is None:
+        return out
+    out.update(confidence=link.confidence, method=link.method)
+    if link.target_project_id is None:
+        return out
+    t = conn.execute(select(P.name, P.document_id, D.name.label("doc")).join(D, D.id == P.document_id)
+                     .where(P.id == link.target_project_id)).one()
+    out.update(target_project_id=link.target_project_id, target_project=t.name, target_document_id=t.document_id,
+               target_document=t.doc)
+    mine = I.__table__.alias("mine")
+    theirs = I.__table__.alias("theirs")
+    pairs = conn.execute(
+        select(mine.c.id, mine.c.name, mine.c.annual_value, theirs.c.id.label("tid"), theirs.c.name.label("tname"),
+               theirs.c.annual_value.label("tvalue"), IL.confidence)
+        .select_from(mine).join(IL, IL.indicator_id == mine.c.id).join(theirs, theirs.c.id == IL.target_indicator_id)
+        .where(mine.c.project_id == project_id).order_by(mine.c.position)).all()
+    out["indicators"] = [{"indicator_id": p.id, "name": p.name, "annual_value": p.annual_value,
+                          "target_indicator_id": p.tid, "target_name": p.tname, "target_annual_value": p.tvalue,
+                          "confidence": p.confidence} for p in pairs]
+    return out
+
+
+def document_links(conn: Connection, doc_id: int) -> dict[tuple[int, int], dict[str, Any]]:
+    """What :func:`jixiao.review.review` takes as ``links`` (rule R51): (project index, indicator index) →
+    the linked target indicator's published 年度指标值, its parsed target and where it was published."""
+    mine = I.__table__.alias("mine")
+    theirs = I.__table__.alias("theirs")
+    tp = P.__table__.alias("tp")
+    td = D.__table__.alias("td")
+    rows = conn.execute(
+        select(P.position.label("pi"), mine.c.position.label("ii"), theirs.c.annual_value, theirs.c.annual_target,
+               theirs.c.id.label("target_indicator_id"), tp.c.id.label("target_project_id"),
+               td.c.id.label("target_document_id"), td.c.name.label("target_document"))
+        .select_from(mine).join(P, P.id == mine.c.project_id).join(IL, IL.indicator_id == mine.c.id)
+        .join(theirs, theirs.c.id == IL.target_indicator_id).join(tp, tp.c.id == theirs.c.project_id)
+        .join(td, td.c.id == tp.c.document_id).where(mine.c.document_id == doc_id)).all()
+    return {(r.pi, r.ii): {"annual_value": r.annual_value, "annual_target": r.annual_target,
+                           "target_indicator_id": r.target_indicator_id, "target_project_id": r.target_project_id,
+                           "target_document_id": r.target_document_id, "target_document": r.target_document}
+            for r in rows}
+
+
+_ONLY: dict[str, Any] = {}
+
+
+def _only_link_rule():
+    """A review configuration that runs R51 alone (its defaults): the other rules ran on import."""
+    if "cfg" not in _ONLY:
+        from ..review import review as _registers  # noqa: F401  (registers the rules)
+        from ..review.config import ReviewConfig, RuleConfig
+        from ..review.registry import RULES
+
+        _ONLY["cfg"] = ReviewConfig(rules={rid: RuleConfig(enabled=False) for rid in RULES if rid != LINK_RULE})
+    return _ONLY["cfg"]
+
+
+def refresh_findings(conn: Connection, doc_id: int) -> int:
+    """Make evaluation document ``doc_id``'s R51 findings again from its links; the number now stored."""
+    from ..review import review
+    from ..store.query import load_document
+
+    conn.execute(delete(F).where(F.document_id == doc_id, F.rule == LINK_RULE))
+    links = document_links(conn, doc_id)
+    if not links:
+        return 0
+    doc = load_document(conn, doc_id)
+    findings = review(doc, _only_link_rule(), links=links)
+    if not findings:
+        return 0
+    pids = list(conn.execute(select(P.id).where(P.document_id == doc_id).order_by(P.position)).scalars())
+    iids: dict[int, list[int]] = {}
+    for pid, iid in conn.execute(select(I.project_id, I.id).where(I.document_id == doc_id)
+                                 .order_by(I.project_id, I.position)):
+        iids.setdefault(pid, []).append(iid)
+    rows = []
+    for f in findings:
+        pid = pids[f.project_index] if f.project_index is not None else None
+        iid = iids[pid][f.indicator_index] if pid is not None and f.indicator_index is not None else None
+        rows.append({"document_id": doc_id, "project_id": pid, "indicator_id": iid, "rule": f.rule,
+                     "severity": f.severity, "message": f.message, "message_en": f.message_en, "field": f.field,
+                     "line": f.line, "span_start": f.span.start if f.span else None,
+                     "span_end": f.span.end if f.span else None})
+    conn.execute(insert(F), rows)
+    return len(rows)
