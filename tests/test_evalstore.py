@@ -188,3 +188,38 @@ def test_r51_bad_and_good_examples():
     assert _r51_on("", "≥12万元") == []  # nothing printed: nothing to compare
     # without the store's links (a file reviewed alone) R51 says nothing
     assert [f for f in review(parse_source(read(EVALUATION))) if f.rule == "R51"] == []
+
+
+def test_deleting_the_target_table_unlinks_the_evaluation_and_its_findings(store, tmp_path):
+    from jixiao.store.delete import delete_document
+
+    list(import_files(store, _copy(tmp_path, TARGET, EVALUATION)))
+    ids = _projects(store)
+    with store.connect() as c:
+        target_doc = c.execute(select(ProjectRow.document_id).where(ProjectRow.id == ids["project"])).scalar_one()
+    delete_document(store, target_doc)
+    with store.connect() as c:
+        assert project_links(c, ids["selfeval"])["target_project_id"] is None
+    assert _r51(store) == []
+
+
+def test_cli_link_shows_and_corrects(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "j.db")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "jixiao", *args, "--db", db], capture_output=True, text=True,
+                              timeout=120)
+
+    assert run("import", *_copy(tmp_path, TARGET, EVALUATION)).returncode == 0
+    shown = json.loads(run("link", "D2", "--format", "json").stdout)
+    assert [(s["project_id"], s["target_project_id"], s["method"]) for s in shown] == [(2, 1, "auto")]
+    gone = json.loads(run("link", "P2", "--unlink", "--format", "json").stdout)
+    assert (gone[0]["target_project_id"], gone[0]["method"]) == (None, "manual")
+    back = run("link", "P2", "--to", "P1")
+    assert back.returncode == 0 and "P2 → P1 河西村特色种养补贴到户项目" in back.stdout and "人工 manual" in back.stdout
+    wrong = run("link", "P1", "--to", "P2")
+    assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1 and "不是自评表或监控表的项目" in wrong.stderr

@@ -10,6 +10,7 @@ from .db_cmd import db_app
 from .export_cmd import export_command
 from .import_cmd import import_command
 from .library_cmd import library_app
+from .link_cmd import link_command
 from .parse_cmd import parse_command
 from .render_cmd import render_command
 from .review_cmd import review_command
@@ -40,6 +41,7 @@ app.command("search")(search_command)
 app.command("export")(export_command)
 app.command("synth")(synth_command)
 app.command("serve")(serve_command)
+app.command("link")(link_command)
 app.add_typer(db_app, name="db")
 app.add_typer(library_app, name="library")
 

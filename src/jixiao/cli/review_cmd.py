@@ -66,14 +66,14 @@ def review_command(
         raise UsageError("请给出表格文件，或用 --db 审核数据库中的文档 / give table files, or --db", code="usage")
     if files and db is not None:
         raise UsageError("文件与 --db 只能二选一 / give files or --db, not both", code="usage")
-    docs, peers = _stored_documents(db, doc, department, year) if db is not None else ([], None)
+    docs, peers, links = _stored_documents(db, doc, department, year) if db is not None else ([], None, None)
     for f in files or []:
         if not f.exists():
             raise ReadError(f"文件不存在：{f} / no such file", code="not-found")
         if f.is_dir():
             raise UsageError(f"这是目录，不是文件：{f} / a directory, not a file", code="usage")
         docs.append(parse_source(read(f)))
-    report = build_report(docs, cfg, min_severity.value if min_severity else None, peers=peers)
+    report = build_report(docs, cfg, min_severity.value if min_severity else None, peers=peers, links=links)
     rendered = RENDERERS[format.value](report)
     if output is not None:
         _write(output, report, format, rendered)
@@ -89,8 +89,10 @@ def review_command(
 
 
 def _stored_documents(db: str, refs: list[str], department: str | None, year: int | None):
-    """The stored documents, and each one's peer benchmarks from the store's indicator library (R44)."""
+    """The stored documents, each one's peer benchmarks from the store's indicator library (R44) and its
+    links to target tables (R51)."""
     from ..library.query import document_peers
+    from ..link.store import document_links
     from ..store import open_store
     from ..store.query import find_documents, list_documents, load_document
 
@@ -100,10 +102,11 @@ def _stored_documents(db: str, refs: list[str], department: str | None, year: in
                [d["id"] for d in list_documents(conn, department=department, year=year)])
         docs = [load_document(conn, i) for i in ids]
         peers = [document_peers(conn, i) for i in ids]
+        links = [document_links(conn, i) for i in ids]
     engine.dispose()
     if not docs:
         raise UsageError("数据库中没有符合条件的文档 / no stored document matches", code="usage")
-    return docs, peers
+    return docs, peers, links
 
 
 def _write(path: Path, report, format: Format, rendered) -> None:

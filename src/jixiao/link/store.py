@@ -32,8 +32,8 @@ from ..store.schema import IndicatorRow as I
 from ..store.schema import ProjectRow as P
 from .match import DEPARTMENT_MIN, PROJECT_MIN, department_score, indicator_pairs, project_score
 
-__all__ = ["LINK_RULE", "document_links", "link_document", "project_links", "refresh_findings", "relink_auto",
-           "set_link"]
+__all__ = ["LINK_RULE", "document_links", "link_document", "linked_to_document", "project_links",
+           "refresh_findings", "relink_auto", "relink_projects", "set_link"]
 
 #: the rule whose findings come from the links (a changed 年度指标值)
 LINK_RULE = "R51"
@@ -64,7 +64,19 @@ def relink_auto(engine: Engine) -> int:
         pids = list(conn.execute(select(P.id).join(D, D.id == P.document_id)
                                  .where(D.is_latest, D.form.in_(_EVAL)).order_by(P.id)).scalars())
         _link_projects(conn, pids)
-        return conn.execute(select(L.project_id).where(L.target_project_id.is_not(None))).all().__len__()
+        return len(conn.execute(select(L.project_id).where(L.target_project_id.is_not(None))).all())
+
+
+def linked_to_document(conn: Connection, doc_id: int) -> list[int]:
+    """The evaluation projects linked to a project of document ``doc_id`` (before it is deleted)."""
+    return list(conn.execute(select(L.project_id).join(P, P.id == L.target_project_id)
+                             .where(P.document_id == doc_id).order_by(L.project_id)).scalars())
+
+
+def relink_projects(conn: Connection, project_ids: list[int]) -> None:
+    """Link these evaluation projects again where they still exist (their target was deleted)."""
+    if project_ids:
+        _link_projects(conn, list(conn.execute(select(P.id).where(P.id.in_(project_ids))).scalars()))
 
 
 def _candidates(conn: Connection, year: int, departments: Iterable[str | None]) -> list[Any]:
