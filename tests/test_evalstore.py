@@ -223,3 +223,29 @@ def test_cli_link_shows_and_corrects(tmp_path):
     assert back.returncode == 0 and "P2 → P1 河西村特色种养补贴到户项目" in back.stdout and "人工 manual" in back.stdout
     wrong = run("link", "P1", "--to", "P2")
     assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1 and "不是自评表或监控表的项目" in wrong.stderr
+
+
+def test_cli_export_evaluations_with_both_scores(tmp_path):
+    import csv
+    import subprocess
+    import sys
+
+    pytest.importorskip("jixiao.evaluate", reason="MERGE: the scorer comes with branch evalscore")
+    db = str(tmp_path / "j.db")
+    run = [sys.executable, "-m", "jixiao"]
+    assert subprocess.run([*run, "import", *_copy(tmp_path, TARGET, EVALUATION), "--db", db],
+                          capture_output=True, timeout=120).returncode == 0
+    out = tmp_path / "ev.csv"
+    done = subprocess.run([*run, "export", "--evaluations", "--db", db, "-o", str(out), "--header", "en"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "exported 16" in done.stderr  # 14 indicators, the budget, the total
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    total = rows[-1]
+    assert (total["item"], total["reported_score"], total["recomputed_score"], total["score_difference"]) == \
+        ("total", "90.0", "90.0", "0.0")
+    assert (tmp_path / "ev.xlsx").exists() is False
+    assert subprocess.run([*run, "export", "--evaluations", "--db", db, "-o", str(tmp_path / "ev.xlsx")],
+                          capture_output=True, timeout=120).returncode == 0
+    bad = subprocess.run([*run, "export", "--evaluations", "--db", db, "--profile", "nope", "-f", "csv"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1

@@ -38,6 +38,11 @@ COLUMN_LABELS = {
     "library_id": "指标库编号", "library_name": "规范指标", "projects": "项目数", "departments": "部门数",
     "years": "年度数", "indicators": "指标数", "count": "个数", "min": "最小值", "q1": "下四分位数",
     "median": "中位数", "q3": "上四分位数", "max": "最大值",
+    # evaluations with both scores (jixiao export --evaluations, /api/v1/evaluations?format=)
+    "item": "项", "target_project_id": "目标表项目编号", "link_confidence": "链接置信度",
+    "target_annual_value": "目标表年度指标值", "actual_value": "实际完成值", "weight": "分值",
+    "reported_score": "填报得分", "recomputed_score": "重算得分", "score_difference": "差额（填报−重算）",
+    "score_method": "计分方法", "score_reason": "说明",
 }
 
 _BATCH = 2000

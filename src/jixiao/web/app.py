@@ -215,6 +215,7 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     """The application over the database ``settings.db`` (created with the schema if new)."""
     from ..store import open_store
     from .api import api
+    from .evaluations import eval_api, eval_pages
     from .pages import pages
 
     settings = settings or WebSettings()
@@ -256,7 +257,9 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
         return error_response(request, 500, f"内部错误 / internal error: {type(e).__name__}", "internal")
 
     app.include_router(api)
+    app.include_router(eval_api)
     app.include_router(pages)
+    app.include_router(eval_pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024,
                        limit_bytes=settings.max_upload_bytes)
