@@ -249,3 +249,25 @@ def test_cli_export_evaluations_with_both_scores(tmp_path):
     bad = subprocess.run([*run, "export", "--evaluations", "--db", db, "--profile", "nope", "-f", "csv"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_a_person_s_link_follows_new_versions_of_both_tables(store, tmp_path):
+    target, evaluation = _copy(tmp_path, TARGET, EVALUATION)
+    list(import_files(store, [target, evaluation]))
+    ids = _projects(store)
+    set_link(store, ids["selfeval"], ids["project"])  # confirmed by hand
+    # a new version of the target table: the link moves to its project of the same name
+    Path(target).write_text(TARGET.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    list(import_files(store, [target]))
+    # and a new version of the evaluation keeps what the person said
+    Path(evaluation).write_text(EVALUATION.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    list(import_files(store, [evaluation]))
+    with store.connect() as c:
+        latest = dict(c.execute(select(DocumentRow.form, ProjectRow.id)
+                                .join(ProjectRow, ProjectRow.document_id == DocumentRow.id)
+                                .where(DocumentRow.is_latest)).all())
+        old = project_links(c, ids["selfeval"])
+        new = project_links(c, latest["selfeval"])
+    assert (old["target_project_id"], old["method"]) == (latest["project"], "manual")
+    assert (new["target_project_id"], new["method"], len(new["indicators"])) == (latest["project"], "manual", 7)
+    assert _r51(store) == [CHANGED, CHANGED]  # the old version's finding and the new one's

@@ -42,11 +42,17 @@ _EVAL = tuple(EVAL_FORMS)
 
 def link_document(conn: Connection, doc_id: int) -> None:
     """Keep the links current after document ``doc_id`` was written (in the same transaction)."""
-    doc = conn.execute(select(D.form, D.department, D.year).where(D.id == doc_id)).one()
+    doc = conn.execute(select(D.form, D.department, D.year, D.source_path, D.version).where(D.id == doc_id)).one()
+    previous = conn.execute(select(D.id).where(D.source_path == doc.source_path, D.version < doc.version)
+                            .order_by(D.version.desc()).limit(1)).scalar() if doc.version > 1 else None
     if doc.form in EVAL_FORMS:
         pids = list(conn.execute(select(P.id).where(P.document_id == doc_id).order_by(P.position)).scalars())
+        if previous is not None:
+            _carry_manual_links(conn, previous, doc_id)
         _link_projects(conn, pids)
         return
+    if previous is not None:
+        _move_manual_targets(conn, previous, doc_id)
     if doc.year is None:
         return
     # a target table: the evaluations of its year whose department (or 实施单位) is its department
@@ -56,6 +62,45 @@ def link_document(conn: Connection, doc_id: int) -> None:
                                          department_score(r.unit, doc.department)) >= DEPARTMENT_MIN]
     if waiting:
         _link_projects(conn, waiting)
+
+
+def _same_projects(conn: Connection, old_doc: int, new_doc: int) -> dict[int, int]:
+    """Old project id → the new version's project with the same name (the first such, by position)."""
+    new: dict[str | None, int] = {}
+    for pid, name in conn.execute(select(P.id, P.name).where(P.document_id == new_doc).order_by(P.position)):
+        new.setdefault(name, pid)
+    return {pid: new[name] for pid, name in conn.execute(select(P.id, P.name).where(P.document_id == old_doc))
+            if name in new}
+
+
+def _carry_manual_links(conn: Connection, old_doc: int, new_doc: int) -> None:
+    """A new version of an evaluation keeps what a person said of the old one's projects (same names)."""
+    same = _same_projects(conn, old_doc, new_doc)
+    for old, target in conn.execute(select(L.project_id, L.target_project_id)
+                                    .where(L.document_id == old_doc, L.method == "manual")).all():
+        if old in same:
+            conn.execute(insert(L).values(project_id=same[old], document_id=new_doc, target_project_id=target,
+                                          confidence=1.0, method="manual"))
+            if target is not None:
+                _link_indicators(conn, same[old], target)
+
+
+def _move_manual_targets(conn: Connection, old_doc: int, new_doc: int) -> None:
+    """A new version of a target table: links a person made to the old one's projects follow to the
+    project of the same name (where there is none, they stay on the old version)."""
+    same = _same_projects(conn, old_doc, new_doc)
+    moved = conn.execute(select(L.project_id, L.document_id, L.target_project_id)
+                         .join(P, P.id == L.target_project_id)
+                         .where(P.document_id == old_doc, L.method == "manual")).all()
+    for r in moved:
+        if r.target_project_id not in same:
+            continue
+        conn.execute(delete(IL).where(IL.project_id == r.project_id))
+        conn.execute(L.__table__.update().where(L.project_id == r.project_id)
+                     .values(target_project_id=same[r.target_project_id]))
+        _link_indicators(conn, r.project_id, same[r.target_project_id])
+    for doc_id in sorted({r.document_id for r in moved}):
+        refresh_findings(conn, doc_id)
 
 
 def relink_auto(engine: Engine) -> int:
@@ -121,7 +166,9 @@ def _link_projects(conn: Connection, project_ids: list[int]) -> None:
     manual = set(conn.execute(select(L.project_id).where(L.project_id.in_(project_ids), L.method == "manual"))
                  .scalars())
     todo = [p for p in project_ids if p not in manual]
-    if not todo:
+    if not todo:  # a person's links only (carried to a new version): their findings all the same
+        for doc_id in sorted(set(conn.execute(select(P.document_id).where(P.id.in_(project_ids))).scalars())):
+            refresh_findings(conn, doc_id)
         return
     rows = conn.execute(select(P.id, P.name, P.unit, P.document_id, D.department, D.year)
                         .join(D, D.id == P.document_id).where(P.id.in_(todo))).all()
