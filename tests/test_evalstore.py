@@ -31,6 +31,7 @@ from test_store import table_counts
 
 DATA = Path(__file__).parent / "data"
 TARGET = DATA / "evalstore" / "hexi_target_2023.txt"
+MONITOR = DATA / "evalstore" / "hexi_monitor_2023.txt"
 EVALUATION = DATA / "selfeval" / "07_anhui-xiaoxian-hexi-zhongyang-2023.txt"
 REAL = sorted((DATA / "selfeval").glob("*.txt"))
 
@@ -271,3 +272,12 @@ def test_a_person_s_link_follows_new_versions_of_both_tables(store, tmp_path):
     assert (old["target_project_id"], old["method"]) == (latest["project"], "manual")
     assert (new["target_project_id"], new["method"], len(new["indicators"])) == (latest["project"], "manual", 7)
     assert _r51(store) == [CHANGED, CHANGED]  # the old version's finding and the new one's
+
+
+def test_a_monitoring_table_links_too(store, tmp_path):
+    list(import_files(store, _copy(tmp_path, TARGET, MONITOR)))
+    ids = _projects(store)
+    with store.connect() as c:
+        link = project_links(c, ids["monitor"])
+    assert (link["target_project_id"], link["confidence"], len(link["indicators"])) == (ids["project"], 1.0, 6)
+    assert _r51(store) == []  # the monitoring table prints the published targets

@@ -1,6 +1,7 @@
 """A new user's first evaluation, in a real headless Chromium (see test_web_browser.py): import a target
-table and its self-evaluation through the import page, open the project, and see its life — the target
-beside the evaluation, the recomputed score, and the finding that a target was changed (R51).
+table, its monitoring and its self-evaluation through the import page, open the project, and see its
+life — target, monitoring and evaluation side by side, the recomputed score, and the finding that a
+target was changed (R51).
 
 Screenshots: ``test-artifacts/screenshots/evaluation-*.png``.
 """
@@ -27,6 +28,7 @@ shot = B.shot
 
 DATA = Path(__file__).parent / "data"
 TARGET = DATA / "evalstore" / "hexi_target_2023.txt"
+MONITOR = DATA / "evalstore" / "hexi_monitor_2023.txt"
 EVALUATION = DATA / "selfeval" / "07_anhui-xiaoxian-hexi-zhongyang-2023.txt"
 #: the server's database file
 _DB: dict[str, str] = {}
@@ -71,12 +73,13 @@ def _upload(page, server: str, path: Path, form: str) -> None:
 
 def test_import_a_target_and_its_evaluation_and_see_the_life(server, page):
     _upload(page, server, TARGET, "项目表")
+    _upload(page, server, MONITOR, "绩效监控表")
     _upload(page, server, EVALUATION, "绩效自评表")
     shot(page, "evaluation-imported")
     # the evaluations page: linked to its target, both totals, the inflation chart
     page.click("nav a[href='/evaluations']")
     page.wait_for_url("**/evaluations")
-    row = page.locator("table.data").nth(1).locator("tbody tr").first
+    row = page.locator("table.data").nth(1).locator("tbody tr", has_text="绩效自评表")
     assert "河西村特色种养补贴到户项目" in row.inner_text() and "P1" in row.inner_text()
     assert page.locator("svg.chart").count() == 1
     shot(page, "evaluation-list")
@@ -85,7 +88,8 @@ def test_import_a_target_and_its_evaluation_and_see_the_life(server, page):
     page.wait_for_url("**/projects/*")
     life = page.locator("section.life")
     assert life.is_visible()
-    assert [h.inner_text() for h in life.locator(".stage h3").all()] == ["目标表", "绩效自评表"]
+    assert [h.inner_text() for h in life.locator(".stage h3").all()] == ["目标表", "绩效监控表", "绩效自评表"]
+    assert "1–6月执行" in life.locator("div.stage-monitor").inner_text()
     scores = life.locator(".stage.here dl.scores")
     assert "重算得分" in scores.inner_text() and scores.locator("dd.recomputed").inner_text().startswith("90")
     grid = life.locator("table.life-grid").inner_text()
@@ -97,7 +101,7 @@ def test_import_a_target_and_its_evaluation_and_see_the_life(server, page):
     # the target's own page shows the same life
     life.locator(".stage-target a").first.click()
     page.wait_for_url("**/projects/1")
-    assert page.locator("section.life .stage").count() == 2
+    assert page.locator("section.life .stage").count() == 3
     shot(page, "evaluation-target")
     assert page.errors == []
 

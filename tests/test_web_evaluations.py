@@ -1,7 +1,8 @@
 """Evaluations on the web (issue 16): a project's life, the evaluations with both scores, inflation by
 department and year, link corrections — the API (in /openapi.json) and its pages, on SQLite and PostgreSQL.
 
-The store holds the fixture target table tests/data/evalstore/hexi_target_2023.txt and every real
+The store holds the fixture target table tests/data/evalstore/hexi_target_2023.txt, its monitoring table
+(hexi_monitor_2023.txt, written by hand in the layout of the real monitoring table 10) and every real
 self-evaluation and monitoring table of tests/data/selfeval; only 07 has its target table there.
 """
 
@@ -23,6 +24,7 @@ pytest.importorskip("jixiao.evaluate", reason="MERGE: the scorer comes with bran
 
 DATA = Path(__file__).parent / "data"
 TARGET = DATA / "evalstore" / "hexi_target_2023.txt"
+MONITOR = DATA / "evalstore" / "hexi_monitor_2023.txt"
 REAL = sorted((DATA / "selfeval").glob("*.txt"))
 BASE = "http://localhost"
 #: the real evaluation 07, linked to the fixture
@@ -33,7 +35,7 @@ HEXI = "07_anhui-xiaoxian-hexi-zhongyang-2023.txt"
 def client(db_url, tmp_path):
     logging.getLogger("jixiao.web").setLevel(logging.CRITICAL)
     files = []
-    for f in (TARGET, *REAL):
+    for f in (TARGET, MONITOR, *REAL):
         shutil.copy(f, tmp_path / f.name)
         files.append(str(tmp_path / f.name))
     engine = open_store(db_url)
@@ -51,26 +53,31 @@ def _hexi(client) -> dict:
 
 def test_the_evaluations_their_links_and_both_totals(client):
     body = client.get("/api/v1/evaluations").json()
-    assert body["profile"] == "national" and body["count"] == len(body["items"]) == 11  # ten tables; 06 holds two projects
+    assert body["profile"] == "national" and body["count"] == len(body["items"]) == 12  # 11 tables; 06 holds two
     hexi = _hexi(client)
     assert (hexi["form"], hexi["department"], hexi["year"], hexi["target_project"], hexi["link_confidence"],
             hexi["link_method"]) == ("selfeval", "县农业农村局", 2023, "河西村特色种养补贴到户项目", 1.0, "auto")
     # 07 as read (cut at 满意度): 资金 10 + 产出 50 + 效益 30 reported, and the same recomputed
     assert (hexi["total_reported_sum"], hexi["total_recomputed"], hexi["total_difference"]) == (90.0, 90.0, 0.0)
-    assert [r["document"] for r in body["items"] if r["target_project_id"] is not None] == [HEXI]
-    assert {r["form"] for r in client.get("/api/v1/evaluations?form=monitor").json()["items"]} == {"monitor"}
+    assert [r["document"] for r in body["items"] if r["target_project_id"] is not None] == [MONITOR.name, HEXI]
+    monitors = client.get("/api/v1/evaluations?form=monitor").json()["items"]
+    assert [(r["form"], r["total_recomputed"]) for r in monitors] == [("monitor", None)] * 2  # not scored
 
 
 def test_a_project_life_side_by_side(client):
     hexi = _hexi(client)
     target = hexi["target_project_id"]
     life = client.get(f"/api/v1/projects/{target}/life").json()
-    assert [(s["stage"], s["project_id"]) for s in life["stages"]] == [("target", target),
-                                                                        ("selfeval", hexi["project_id"])]
+    stages = [(s["stage"], s["project_id"]) for s in life["stages"]]
+    assert [s for s, _ in stages] == ["target", "monitor", "selfeval"] and stages[2][1] == hexi["project_id"]
+    monitor = life["stages"][1]
+    assert (monitor["evaluation"]["months"], monitor["evaluation"]["budget"][0]["executed_to_date"],
+            monitor["total_score"]) == (6, 4.2, None)
     assert client.get(f"/api/v1/projects/{hexi['project_id']}/life").json()["stages"] == life["stages"]
     row = next(r for r in life["indicators"] if r["name"] == "特色产业带动增加受益农户收入(总收入)")
-    spring, after = row["stages"][str(target)], row["stages"][str(hexi["project_id"])]
+    spring, summer, after = (row["stages"][str(s[1])] for s in stages)
     assert spring["annual_value"] == "≥12万元"
+    assert (summer["annual_value"], summer["actual_value"], summer["likelihood"]) == ("≥12万元", "5.1万元", "有可能")
     assert (after["annual_value"], after["actual_value"], after["score_reported"], after["score_recomputed"],
             after["score_method"]) == ("≥11.376万元", "12万元", 20.0, 20.0, "正向")
     # the evaluation's 其中 sub-rows have no target indicator: rows of their own, after the target's eight
@@ -92,7 +99,7 @@ def test_the_scores_download_as_csv_and_xlsx(client):
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert [(x["item"], x["indicator"], x["reported_score"], x["recomputed_score"]) for x in rows
             if x["item"] != "indicator"] == [("budget", "年度资金总额", "10.0", "10.0"), ("total", "总分", "90.0", "90.0")]
-    changed = next(x for x in rows if x["indicator"] == "特色产业带动增加受益农户收入(总收入)")
+    changed = next(x for x in rows if x["indicator"] == "特色产业带动增加受益农户收入(总收入)" and x["form"] == "selfeval")
     assert (changed["annual_value"], changed["target_annual_value"]) == ("≥11.376万元", "≥12万元")
     x = client.get("/api/v1/evaluations?format=xlsx")
     assert x.status_code == 200 and x.content[:2] == b"PK"

@@ -137,7 +137,7 @@ def project_life(conn: Connection, project_id: int, profile: str = DEFAULT_PROFI
     stages = []
     docs: dict[int, Document] = {}
     for pid in members:
-        p = conn.execute(select(ProjectRow.id, ProjectRow.name, ProjectRow.unit, ProjectRow.position,
+        p = conn.execute(select(ProjectRow.id, ProjectRow.name, ProjectRow.unit, ProjectRow.position, ProjectRow.goal,
                                 ProjectRow.document_id, ProjectRow.total, DocumentRow.form, DocumentRow.name.label("doc"),
                                 DocumentRow.department, DocumentRow.year, DocumentRow.amount_unit,
                                 DocumentRow.is_latest)
@@ -146,7 +146,7 @@ def project_life(conn: Connection, project_id: int, profile: str = DEFAULT_PROFI
         stage: dict[str, Any] = {"stage": _stage_of(p.form), "form": p.form, "project_id": p.id, "name": p.name,
                                  "unit": p.unit, "document_id": p.document_id, "document": p.doc,
                                  "department": p.department, "year": p.year, "amount_unit": p.amount_unit,
-                                 "total": p.total, "is_latest": p.is_latest,
+                                 "total": p.total, "goal": p.goal, "is_latest": p.is_latest,
                                  "link": None if link is None else {"confidence": link.confidence,
                                                                     "method": link.method}}
         if p.form in EVAL_FORMS:
@@ -155,7 +155,7 @@ def project_life(conn: Connection, project_id: int, profile: str = DEFAULT_PROFI
             doc = docs[p.document_id]
             ev = doc.projects[p.position].evaluation
             ps = _project_score(document_scores(doc, profile), p.position) if p.form != "monitor" else None
-            stage.update(total_score=_total(ps), budget_score=_budget(ps),
+            stage.update(total_score=_total(ps) if p.form != "monitor" else None, budget_score=_budget(ps),
                          evaluation=None if ev is None else {
                              "goal_expected": ev.goal_expected, "goal_actual": ev.goal_actual,
                              "total_score": ev.total_score, "deviation": ev.deviation, "measures": ev.measures,
