@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run serve test lint bench bench-review bench-review-precision bench-store bench-web score golden review-golden rules-doc clean fuzz
+.PHONY: run serve test lint bench bench-review bench-score bench-review-precision bench-store bench-web score golden review-golden rules-doc clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ bench: $(STAMP)
 ## bench-review: indicators reviewed per second (1,000,000 indicators, median of 5 runs), printed as a table
 bench-review: $(STAMP)
 	$(BIN)/python benchmarks/review_bench.py
+
+## bench-score: score_document and review on the evaluation tables (10 real + 200 synthetic), ms per table, median of 5
+bench-score: $(STAMP)
+	$(BIN)/python benchmarks/score_bench.py
 
 ## bench-review-precision: precision of the review per rule and severity against the hand-judged findings on the samples
 bench-review-precision: $(STAMP)

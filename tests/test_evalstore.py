@@ -231,7 +231,6 @@ def test_cli_export_evaluations_with_both_scores(tmp_path):
     import subprocess
     import sys
 
-    pytest.importorskip("jixiao.evaluate", reason="MERGE: the scorer comes with branch evalscore")
     db = str(tmp_path / "j.db")
     run = [sys.executable, "-m", "jixiao"]
     assert subprocess.run([*run, "import", *_copy(tmp_path, TARGET, EVALUATION), "--db", db],

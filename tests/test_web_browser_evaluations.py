@@ -19,8 +19,6 @@ import pytest
 
 import test_web_browser as B
 
-pytest.importorskip("jixiao.evaluate", reason="MERGE: the scorer comes with branch evalscore")
-
 # the browser, its pages (with their console errors) and the screenshots, as test_web_browser has them
 browser = B.browser
 page = B.page

@@ -20,8 +20,6 @@ from fastapi.testclient import TestClient
 from jixiao.store import import_files, open_store
 from jixiao.web import WebSettings, create_app
 
-pytest.importorskip("jixiao.evaluate", reason="MERGE: the scorer comes with branch evalscore")
-
 DATA = Path(__file__).parent / "data"
 TARGET = DATA / "evalstore" / "hexi_target_2023.txt"
 MONITOR = DATA / "evalstore" / "hexi_monitor_2023.txt"

@@ -101,18 +101,14 @@ def export_command(
 def _export_evaluations(db: str | None, fmt: str, output: str | None, lang: str, department: str | None,
                         year: int | None, profile: str) -> None:
     """``--evaluations``: one row per evaluation indicator, budget row and total, with both scores."""
+    from ..evaluate import ProfileError, load_profile
     from ..store import open_store
     from ..store.eval_query import EVALUATION_EXPORT_COLUMNS, evaluation_rows
 
     try:
-        from ..evaluate import ProfileError, load_profile
-    except ImportError:  # MERGE: until branch evalscore (the scorer) is merged, no recomputed scores
-        pass
-    else:
-        try:
-            load_profile(profile)
-        except ProfileError as e:
-            raise UsageError(str(e), code="profile") from None
+        load_profile(profile)
+    except ProfileError as e:
+        raise UsageError(str(e), code="profile") from None
     engine = open_store(db, create=False)
     with engine.connect() as conn:
         rows = evaluation_rows(conn, department=department, year=year, profile=profile)

@@ -16,6 +16,7 @@ from .render_cmd import render_command
 from .review_cmd import review_command
 from .rules_cmd import rules_command
 from .samples_cmd import samples_command
+from .score_cmd import score_command
 from .search_cmd import search_command
 from .serve_cmd import serve_command
 from .synth_cmd import synth_command
@@ -42,6 +43,7 @@ app.command("export")(export_command)
 app.command("synth")(synth_command)
 app.command("serve")(serve_command)
 app.command("link")(link_command)
+app.command("score")(score_command)
 app.add_typer(db_app, name="db")
 app.add_typer(library_app, name="library")
 

@@ -56,10 +56,7 @@ DEFAULT_PROFILE = "national"
 
 def document_scores(doc: Document, profile: str = DEFAULT_PROFILE) -> Any:
     """``jixiao.evaluate.score_document``'s result for an evaluation (a monitoring form's has no projects)."""
-    try:
-        from ..evaluate import load_profile, score_document
-    except ImportError:  # MERGE: until branch evalscore (the scorer) is merged, no recomputed scores
-        return None
+    from ..evaluate import load_profile, score_document
 
     return score_document(doc, load_profile(profile))
 

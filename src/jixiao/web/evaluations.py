@@ -41,11 +41,7 @@ FORM_LABELS = {"target": ("目标表", "target table"), "project": ("目标表",
 
 def _profile(name: str | None) -> str:
     """A shipped profile's name; anything else (a path above all) is a usage error."""
-    try:
-        from ..evaluate import profile_names
-    except ImportError:  # MERGE: until branch evalscore (the scorer) is merged
-        def profile_names() -> list[str]:
-            return [E.DEFAULT_PROFILE]
+    from ..evaluate import profile_names
 
     name = name or E.DEFAULT_PROFILE
     names = profile_names()
