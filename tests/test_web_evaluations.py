@@ -159,3 +159,21 @@ def test_the_pages(client):
 def test_the_download_has_chinese_headers_by_default(client):
     head = client.get("/api/v1/evaluations?format=csv").content.decode("utf-8-sig").splitlines()[0]
     assert "填报得分" in head and "重算得分" in head and "目标表年度指标值" in head
+
+
+def test_the_totals_stored_on_import_are_the_ones_worked_out_now(db_url, tmp_path):
+    """The listing and the inflation chart read the default profile's totals stored on import; worked out
+    again from the stored documents they are the same, key for key."""
+    from jixiao.store.eval_query import list_evaluations
+
+    engine = open_store(db_url)
+    files = []
+    for f in (TARGET, MONITOR, *REAL):
+        shutil.copy(f, tmp_path / f.name)
+        files.append(str(tmp_path / f.name))
+    list(import_files(engine, files))
+    with engine.connect() as c:
+        stored = list_evaluations(c)
+        now = list_evaluations(c, stored=False)
+    engine.dispose()
+    assert stored == now and len(stored) == 12

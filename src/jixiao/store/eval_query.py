@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from ..model import EVAL_FORMS, Document
-from .eval_rows import attach_evaluations
+from .eval_rows import STORED_PROFILE, attach_evaluations
 from .eval_schema import (
     EvaluationBudgetRow,
     EvaluationIndicatorLinkRow,
@@ -50,8 +50,8 @@ def attach_stored_evaluations(conn: Connection, doc_id: int, doc: Document) -> N
 
 # -- scores -------------------------------------------------------------------------------
 
-#: the scoring profile when none is named (财预〔2020〕10号; see jixiao.evaluate)
-DEFAULT_PROFILE = "national"
+#: the scoring profile when none is named (财预〔2020〕10号; see jixiao.evaluate), whose totals are stored
+DEFAULT_PROFILE = STORED_PROFILE
 
 
 def document_scores(doc: Document, profile: str = DEFAULT_PROFILE) -> Any:
@@ -242,8 +242,15 @@ def _link_rows(conn: Connection, doc_id: int) -> dict[int, Any]:
 
 
 def list_evaluations(conn: Connection, *, department: str | None = None, year: int | None = None,
-                     form: str | None = None, profile: str = DEFAULT_PROFILE) -> list[dict[str, Any]]:
-    """One row per evaluation or monitoring project (latest versions): its link and its two totals."""
+                     form: str | None = None, profile: str = DEFAULT_PROFILE,
+                     stored: bool = True) -> list[dict[str, Any]]:
+    """One row per evaluation or monitoring project (latest versions): its link and its two totals.
+
+    The stored profile's totals were worked out on import and are read as they are (``stored``); any
+    other profile's are worked out now, document by document.
+    """
+    if stored and profile == STORED_PROFILE:
+        return _stored_evaluations(conn, department, year, form)
     out = []
     for doc_id, doc in _evaluated(conn, department, year, form):
         scores = document_scores(doc, profile)
@@ -255,6 +262,42 @@ def list_evaluations(conn: Connection, *, department: str | None = None, year: i
                         "unit": p.unit, "target_project_id": lk.target_project_id, "target_project": lk.target_name,
                         "link_confidence": lk.confidence, "link_method": lk.method,
                         **{f"total_{k}": v for k, v in _total(_project_score(scores, pi)).items()}})
+    return out
+
+
+def _stored_evaluations(conn: Connection, department: str | None, year: int | None,
+                        form: str | None) -> list[dict[str, Any]]:
+    """:func:`list_evaluations` from the totals stored on import: one query, no document loaded."""
+    from ..evaluate import load_profile
+
+    grade = load_profile(STORED_PROFILE).grade
+    L, EP = EvaluationLinkRow, EvaluationProjectRow
+    tp = ProjectRow.__table__.alias("tp")
+    stmt = (select(DocumentRow.id.label("document_id"), DocumentRow.name.label("document"), DocumentRow.form,
+                   DocumentRow.department, DocumentRow.year, ProjectRow.id.label("project_id"),
+                   ProjectRow.name.label("project"), ProjectRow.unit, L.target_project_id,
+                   tp.c.name.label("target_project"), L.confidence.label("link_confidence"),
+                   L.method.label("link_method"), EP.score_profile, EP.total_reported, EP.reported_sum,
+                   EP.recomputed, EP.score_difference, EP.score_complete, EP.score_reason)
+            .select_from(ProjectRow).join(DocumentRow, DocumentRow.id == ProjectRow.document_id)
+            .outerjoin(EP, EP.project_id == ProjectRow.id).outerjoin(L, L.project_id == ProjectRow.id)
+            .outerjoin(tp, tp.c.id == L.target_project_id)
+            .where(DocumentRow.is_latest, DocumentRow.form.in_([form] if form else list(EVAL_FORMS)))
+            .order_by(DocumentRow.id, ProjectRow.position))
+    if department:
+        stmt = stmt.where(DocumentRow.department.contains(department, autoescape=True))
+    if year:
+        stmt = stmt.where(DocumentRow.year == year)
+    out = []
+    for r in conn.execute(stmt):
+        d = dict(r._mapping)
+        scored = d.pop("score_profile") is not None
+        total = {"reported": d.pop("total_reported"), "reported_sum": d.pop("reported_sum"),
+                 "recomputed": d.pop("recomputed"), "difference": d.pop("score_difference"),
+                 "complete": bool(d.pop("score_complete")), "reason": d.pop("score_reason")}
+        total["grade_reported"] = grade(total["reported"]) if scored else None
+        total["grade_recomputed"] = grade(total["recomputed"]) if scored and total["complete"] else None
+        out.append({**d, **{f"total_{k}": v for k, v in total.items()}})
     return out
 
 

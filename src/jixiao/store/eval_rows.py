@@ -14,11 +14,14 @@ from typing import Any
 from ..model import EVAL_FORMS, BudgetRow, Document, Evaluation
 from .rows import _json, _spans_in, _target_in, _target_out
 
-__all__ = ["BUDGET_COLUMNS", "EVAL_INDICATOR_COLUMNS", "EVAL_PROJECT_COLUMNS", "attach_evaluations",
+__all__ = ["BUDGET_COLUMNS", "EVAL_INDICATOR_COLUMNS", "EVAL_PROJECT_COLUMNS", "STORED_PROFILE", "attach_evaluations",
            "evaluation_tables"]
 
 EVAL_PROJECT_COLUMNS = ("project_id", "months", "goal_expected", "goal_actual", "total_score", "deviation",
-                        "measures", "spans")
+                        "measures", "spans", "score_profile", "total_reported", "reported_sum", "recomputed",
+                        "score_difference", "score_complete", "score_reason")
+#: the profile whose scores are stored on import (jixiao.evaluate; others are worked out when asked)
+STORED_PROFILE = "national"
 BUDGET_COLUMNS = ("project_id", "position", "label", "initial", "budget", "executed", "executed_to_date",
                   "expected", "rate", "weight", "score", "spans")
 EVAL_INDICATOR_COLUMNS = ("indicator_id", "project_id", "actual_value", "actual_target", "weight", "score",
@@ -33,12 +36,13 @@ def evaluation_tables(doc: Document) -> dict[str, tuple[tuple[str, ...], list[tu
     if doc.form not in EVAL_FORMS:
         return {}
     projects, budget, indicators = [], [], []
+    scored = _scores(doc)
     iid = 0
     for pid, p in enumerate(doc.projects):
         e = p.evaluation
         if e is not None:
             projects.append((pid, e.months, e.goal_expected, e.goal_actual, e.total_score, e.deviation,
-                             e.measures, _json(e.spans)))
+                             e.measures, _json(e.spans), *scored.get(pid, _UNSCORED)))
             budget.extend((pid, pos, *(getattr(r, k) for k in _BUDGET_KEYS), _json(r.spans))
                           for pos, r in enumerate(e.budget))
         for i in p.indicators:
@@ -49,6 +53,21 @@ def evaluation_tables(doc: Document) -> dict[str, tuple[tuple[str, ...], list[tu
               "evaluation_budget": (BUDGET_COLUMNS, budget),
               "evaluation_indicators": (EVAL_INDICATOR_COLUMNS, indicators)}
     return {t: v for t, v in tables.items() if v[1]}
+
+
+_UNSCORED = (None,) * 7
+
+
+def _scores(doc: Document) -> dict[int, tuple]:
+    """project index → the score columns, by :data:`STORED_PROFILE` (a monitoring form: none)."""
+    from ..evaluate import score_document
+
+    out = {}
+    for ps in score_document(doc, STORED_PROFILE).projects:
+        t = ps.total
+        out[ps.index] = (STORED_PROFILE, t.reported, t.reported_sum, t.recomputed, t.difference, t.complete,
+                         t.reason)
+    return out
 
 
 def attach_evaluations(doc: Document, project_ids: list[int], projects: list[dict[str, Any]],

@@ -46,6 +46,16 @@ class EvaluationProjectRow(Base):
     deviation: Mapped[str | None] = mapped_column(Text)
     measures: Mapped[str | None] = mapped_column(Text)
     spans: Mapped[dict] = mapped_column(Json)
+    # The scores by the default profile (national, 财预〔2020〕10号), worked out on import so that listings
+    # and the inflation chart are one query; another profile is worked out when asked. NULL: not scored
+    # (a monitoring form) or not computable. See jixiao.evaluate.result.TotalScore.
+    score_profile: Mapped[str | None] = mapped_column(String(32))
+    total_reported: Mapped[float | None] = mapped_column(Float)
+    reported_sum: Mapped[float | None] = mapped_column(Float)
+    recomputed: Mapped[float | None] = mapped_column(Float)
+    score_difference: Mapped[float | None] = mapped_column(Float)
+    score_complete: Mapped[bool | None] = mapped_column(Boolean)
+    score_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class EvaluationBudgetRow(Base):
