@@ -280,3 +280,31 @@ def test_a_monitoring_table_links_too(store, tmp_path):
         link = project_links(c, ids["monitor"])
     assert (link["target_project_id"], link["confidence"], len(link["indicators"])) == (ids["project"], 1.0, 6)
     assert _r51(store) == []  # the monitoring table prints the published targets
+
+
+def test_an_evaluation_and_its_target_written_at_once_still_link(db_url, tmp_path):
+    """The evaluation's transaction is still open when the target table is written by another writer:
+    the target's writer waits for it (PostgreSQL: an advisory lock per year; SQLite: the write lock)
+    and then links the two."""
+    import threading
+
+    from jixiao.store.write import _write, prepare, save_prepared
+
+    engine = open_store(db_url)
+    evaluation = prepare(parse_source(read(EVALUATION)), dialect=engine.dialect.name)
+    target = prepare(parse_source(read(TARGET)), dialect=engine.dialect.name)
+    done: list = []
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+        _write(conn, evaluation, source_path="evaluation.txt", sha256="e" * 64, size=None, fmt="text")
+        writer = threading.Thread(target=lambda: done.append(
+            save_prepared(engine, target, source_path="target.txt", sha256="t" * 64)))
+        writer.start()
+        writer.join(1.0)
+        assert writer.is_alive()  # waiting for the evaluation's transaction
+    writer.join(30)
+    assert done and done[0].status == "imported"
+    ids = _projects(engine)
+    with engine.connect() as c:
+        assert project_links(c, ids["selfeval"])["target_project_id"] == ids["project"]
+    assert _r51(engine) == [CHANGED]
+    engine.dispose()

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select, text
 
 from ..errors import UsageError
 from ..model import EVAL_FORMS
@@ -43,6 +43,11 @@ _EVAL = tuple(EVAL_FORMS)
 def link_document(conn: Connection, doc_id: int) -> None:
     """Keep the links current after document ``doc_id`` was written (in the same transaction)."""
     doc = conn.execute(select(D.form, D.department, D.year, D.source_path, D.version).where(D.id == doc_id)).one()
+    if conn.dialect.name == "postgresql" and doc.year is not None:
+        # Two writers at once, an evaluation and its target table, would each look for the other before
+        # either committed, and neither would link. Writers of one year link one after the other (the
+        # lock is held until commit, so the second sees the first's rows); SQLite's write lock does this.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"jixiao-link-{doc.year}"})
     previous = conn.execute(select(D.id).where(D.source_path == doc.source_path, D.version < doc.version)
                             .order_by(D.version.desc()).limit(1)).scalar() if doc.version > 1 else None
     if doc.form in EVAL_FORMS:
