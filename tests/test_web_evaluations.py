@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -143,6 +144,8 @@ def test_the_pages(client):
     page = client.get("/evaluations")
     assert page.status_code == 200 and "得分虚高" in page.text and '<svg class="chart"' in page.text
     assert "河西村特色种养补贴到户项目" in page.text
+    twin = re.search(r'<a class="twin" href="([^"]+)"', page.text).group(1)
+    assert client.get(twin.replace("&amp;", "&")).json()["groups"]
     project = client.get(f"/projects/{hexi['project_id']}")
     assert project.status_code == 200 and 'id="life"' in project.text and "重算得分" in project.text
     assert "≥12万元" in project.text and "R51" in project.text
@@ -154,6 +157,8 @@ def test_the_pages(client):
                        follow_redirects=False)
     assert form.status_code == 303, form.text
     assert client.get(f"/api/v1/projects/{hexi['project_id']}/link").json()["method"] == "manual"
+    english = client.get("/evaluations?lang=en")  # the language sticks (a cookie): last
+    assert "Score inflation by department and year" in english.text and "得分虚高" not in english.text
 
 
 def test_the_download_has_chinese_headers_by_default(client):
