@@ -308,3 +308,23 @@ def test_an_evaluation_and_its_target_written_at_once_still_link(db_url, tmp_pat
         assert project_links(c, ids["selfeval"])["target_project_id"] == ids["project"]
     assert _r51(engine) == [CHANGED]
     engine.dispose()
+
+
+def test_an_automatic_link_follows_the_latest_target_table(store, tmp_path):
+    target, evaluation = _copy(tmp_path, TARGET, EVALUATION)
+    list(import_files(store, [target, evaluation]))
+    ids = _projects(store)
+    Path(target).write_text(TARGET.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    list(import_files(store, [target]))
+    # an unrelated target table of the same department and year changes nothing
+    other = tmp_path / "other.txt"
+    other.write_text(TARGET.read_text(encoding="utf-8").replace("河西村特色种养补贴到户项目", "东岗村道路硬化工程"),
+                     encoding="utf-8")
+    list(import_files(store, [str(other)]))
+    with store.connect() as c:
+        latest = c.execute(select(ProjectRow.id).join(DocumentRow, DocumentRow.id == ProjectRow.document_id)
+                           .where(DocumentRow.is_latest, DocumentRow.source_path == str(Path(target).resolve()))
+                           ).scalar_one()
+        link = project_links(c, ids["selfeval"])
+    assert latest != ids["project"] and (link["target_project_id"], link["method"]) == (latest, "auto")
+    assert _r51(store) == [CHANGED]

@@ -60,13 +60,36 @@ def link_document(conn: Connection, doc_id: int) -> None:
         _move_manual_targets(conn, previous, doc_id)
     if doc.year is None:
         return
-    # a target table: the evaluations of its year whose department (or 实施单位) is its department
-    rows = conn.execute(select(P.id, P.unit, D.department).join(D, D.id == P.document_id)
+    # A target table: the evaluations of its year whose department (or 实施单位) is its department, and
+    # of those only the ones it changes — unlinked and now matched, matched better here, or linked to a
+    # table no longer the latest. A department's thousand target tables then do not each link its
+    # hundred evaluations again.
+    rows = conn.execute(select(P.id, P.name, P.unit, D.department).join(D, D.id == P.document_id)
                         .where(D.is_latest, D.form.in_(_EVAL), D.year == doc.year)).all()
-    waiting = [r.id for r in rows if max(department_score(r.department, doc.department),
-                                         department_score(r.unit, doc.department)) >= DEPARTMENT_MIN]
-    if waiting:
-        _link_projects(conn, waiting)
+    if not rows:
+        return
+    names = conn.execute(select(P.name).where(P.document_id == doc_id)).scalars().all()
+    td = D.__table__.alias("td")
+    current = {r.project_id: r for r in conn.execute(
+        select(L.project_id, L.confidence, L.method, td.c.is_latest).select_from(L)
+        .outerjoin(P, P.id == L.target_project_id).outerjoin(td, td.c.id == P.document_id)
+        .where(L.project_id.in_([r.id for r in rows])))}
+    changed = []
+    for r in rows:
+        cur = current.get(r.id)
+        if cur is not None and cur.method == "manual":
+            continue
+        if cur is not None and cur.is_latest is False:  # its target was replaced by a newer version
+            changed.append(r.id)
+            continue
+        dept = max(department_score(r.department, doc.department), department_score(r.unit, doc.department))
+        if dept < DEPARTMENT_MIN:
+            continue
+        best = max((project_score(r.name, n) for n in names), default=0.0)
+        if best >= PROJECT_MIN and (cur is None or round(best / 100 * dept / 100, 3) > cur.confidence):
+            changed.append(r.id)
+    if changed:
+        _link_projects(conn, changed)
 
 
 def _same_projects(conn: Connection, old_doc: int, new_doc: int) -> dict[int, int]:
