@@ -58,6 +58,10 @@ def export_command(
     max_amount: float | None = _F["max_amount"],
     has_finding: bool | None = _F["has_finding"],
     all_versions: bool = _F["all_versions"],
+    evaluations: bool = typer.Option(False, "--evaluations", help="导出自评表：每个指标、预算和总分的填报分与重算分 / "
+                                     "self-evaluations with reported and recomputed scores"),
+    profile: str = typer.Option("national", "--profile", help="重算用的评分配置（与 --evaluations 同用）/ scoring "
+                                "profile for --evaluations"),
 ) -> None:
     """导出：JSON（文档为规范 JSON）、CSV（UTF-8 BOM，每个指标一行）、XLSX、Parquet。
 
@@ -73,6 +77,8 @@ def export_command(
         raise UsageError(f"{fmt} 须写入文件：加 -o FILE / {fmt} needs an output file (-o FILE)")
     if header_lang not in ("zh", "en"):
         raise UsageError("--header 只能是 zh 或 en / --header must be zh or en")
+    if evaluations:
+        return _export_evaluations(db, fmt, output, header_lang, department, year, profile)
     filters = filters_from(department, unit, year, level1, level2, min_amount, max_amount, has_finding,
                            all_versions)
     engine = open_store(db, create=False)
@@ -90,6 +96,31 @@ def export_command(
             n = _write_rows(fmt, rows, columns, output, header_lang)
     what = "文档 documents" if fmt == "json" and not query else "行 rows"
     err.print(f"已导出 exported {n} {what}" + (f" → {output}" if output and output != "-" else ""), highlight=False)
+
+
+def _export_evaluations(db: str | None, fmt: str, output: str | None, lang: str, department: str | None,
+                        year: int | None, profile: str) -> None:
+    """``--evaluations``: one row per evaluation indicator, budget row and total, with both scores."""
+    from ..evaluate import ProfileError, load_profile
+    from ..store import open_store
+    from ..store.eval_query import EVALUATION_EXPORT_COLUMNS, evaluation_rows
+
+    try:
+        load_profile(profile)
+    except ProfileError as e:
+        raise UsageError(str(e), code="profile") from None
+    engine = open_store(db, create=False)
+    with engine.connect() as conn:
+        rows = evaluation_rows(conn, department=department, year=year, profile=profile)
+    engine.dispose()
+    if fmt == "json":  # rows, not canonical documents: the scores are the point
+        with _binary_out(output) as fh:
+            from ..export import write_json_rows
+
+            n = write_json_rows(rows, list(EVALUATION_EXPORT_COLUMNS), fh)
+    else:
+        n = _write_rows(fmt, rows, list(EVALUATION_EXPORT_COLUMNS), output, lang)
+    err.print(f"已导出 exported {n} 行 rows" + (f" → {output}" if output and output != "-" else ""), highlight=False)
 
 
 def _write_rows(fmt: str, rows, columns: list[str], output: str | None, lang: str) -> int:

@@ -10,6 +10,7 @@ from .db_cmd import db_app
 from .export_cmd import export_command
 from .import_cmd import import_command
 from .library_cmd import library_app
+from .link_cmd import link_command
 from .parse_cmd import parse_command
 from .peers_cmd import history_command, league_command, suggest_command
 from .render_cmd import render_command
@@ -45,6 +46,7 @@ app.command("search")(search_command)
 app.command("export")(export_command)
 app.command("synth")(synth_command)
 app.command("serve")(serve_command)
+app.command("link")(link_command)
 app.command("score")(score_command)
 app.add_typer(db_app, name="db")
 app.add_typer(library_app, name="library")

@@ -1,4 +1,4 @@
-"""``jixiao review FILE...``: check every target against the rules R01–R44 and report.
+"""``jixiao review FILE...``: check every target against the rules R01–R54 and report.
 
 Exit codes: 0 reviewed (findings or not), 1 an input could not be read or
 parsed, 2 a usage or configuration error; with ``--fail-on error|warning``
@@ -56,7 +56,7 @@ def review_command(
                                        help="TOML 配置（[review] 表）；默认读当前目录 pyproject.toml 的 [tool.jixiao.review]"),
     output: Path | None = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出 / write to a file"),
 ) -> None:
-    """按规则 R01–R44 审核绩效目标表 / Review performance targets against the rules R01–R44."""
+    """按规则 R01–R54 审核绩效目标表 / Review performance targets against the rules R01–R54."""
     from ..parse.document import parse_source
     from ..read import read
     from ..review import build_report, load_config
@@ -66,14 +66,14 @@ def review_command(
         raise UsageError("请给出表格文件，或用 --db 审核数据库中的文档 / give table files, or --db", code="usage")
     if files and db is not None:
         raise UsageError("文件与 --db 只能二选一 / give files or --db, not both", code="usage")
-    docs, peers = _stored_documents(db, doc, department, year) if db is not None else ([], None)
+    docs, peers, links = _stored_documents(db, doc, department, year) if db is not None else ([], None, None)
     for f in files or []:
         if not f.exists():
             raise ReadError(f"文件不存在：{f} / no such file", code="not-found")
         if f.is_dir():
             raise UsageError(f"这是目录，不是文件：{f} / a directory, not a file", code="usage")
         docs.append(parse_source(read(f)))
-    report = build_report(docs, cfg, min_severity.value if min_severity else None, peers=peers)
+    report = build_report(docs, cfg, min_severity.value if min_severity else None, peers=peers, links=links)
     rendered = RENDERERS[format.value](report)
     if output is not None:
         _write(output, report, format, rendered)
@@ -89,8 +89,10 @@ def review_command(
 
 
 def _stored_documents(db: str, refs: list[str], department: str | None, year: int | None):
-    """The stored documents, and each one's peer benchmarks from the store's indicator library (R44)."""
+    """The stored documents, each one's peer benchmarks from the store's indicator library (R44) and its
+    links to target tables (R51)."""
     from ..library.query import document_peers
+    from ..link.store import document_links
     from ..store import open_store
     from ..store.query import find_documents, list_documents, load_document
 
@@ -100,10 +102,11 @@ def _stored_documents(db: str, refs: list[str], department: str | None, year: in
                [d["id"] for d in list_documents(conn, department=department, year=year)])
         docs = [load_document(conn, i) for i in ids]
         peers = [document_peers(conn, i) for i in ids]
+        links = [document_links(conn, i) for i in ids]
     engine.dispose()
     if not docs:
         raise UsageError("数据库中没有符合条件的文档 / no stored document matches", code="usage")
-    return docs, peers
+    return docs, peers, links
 
 
 def _write(path: Path, report, format: Format, rendered) -> None:

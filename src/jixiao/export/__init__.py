@@ -47,6 +47,11 @@ COLUMN_LABELS = {
     "quantified": "定量指标占比", "with_cost": "有成本指标的项目占比", "with_effect": "有效益指标的项目占比",
     "with_satisfaction": "有满意度指标的项目占比", "findings": "审核发现数", "findings_per_project": "每项目审核发现",
     "median_percentile": "指标值同类百分位中位数", "percentile_n": "参与比较的指标数",
+    # evaluations with both scores (jixiao export --evaluations, /api/v1/evaluations?format=)
+    "item": "项", "target_project_id": "目标表项目编号", "link_confidence": "链接置信度",
+    "target_annual_value": "目标表年度指标值", "actual_value": "实际完成值", "weight": "分值",
+    "reported_score": "填报得分", "recomputed_score": "重算得分", "score_difference": "差额（填报−重算）",
+    "score_method": "计分方法", "score_reason": "说明",
 }
 
 _BATCH = 2000

@@ -1,4 +1,4 @@
-"""Review: check every performance target of a document against the rules R01–R44.
+"""Review: check every performance target of a document against the rules R01–R54.
 
     >>> from jixiao.review import review, load_config
     >>> findings = review(doc)                       # list[jixiao.model.Finding]
@@ -11,7 +11,7 @@ rules are in :mod:`jixiao.review.rules`, registered in :data:`RULES`;
 
 from __future__ import annotations
 
-from . import rules as _rules  # noqa: F401  (registers R01–R44)
+from . import rules as _rules  # noqa: F401  (registers R01–R54)
 from .config import ReviewConfig, RuleConfig, load_config
 from .engine import review
 from .registry import RULES, Rule

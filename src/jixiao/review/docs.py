@@ -23,6 +23,7 @@ GROUPS = {
     "H": "H. 推定与比对：二级、名实、目标与指标、换了说法的重复 Inferred 二级; names, values and goals compared",
     "I": "I. 与同类项目比较 Against peers (a store's indicator library)",
     "J": "J. 自评与监控 Self-evaluation and monitoring",
+    "K": "K. 自评、监控与目标表对照 An evaluation against its target table (a store's links)",
 }
 _SEV = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
 

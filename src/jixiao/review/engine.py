@@ -41,12 +41,16 @@ _VALUES: dict[Any, ValueFacts] = {}
 class DocumentView:
     """A document as the rules see it, with what several rules need computed once."""
 
-    __slots__ = ("_lines", "doc", "has_level2", "has_period", "peers", "projects")
+    __slots__ = ("_lines", "doc", "has_level2", "has_period", "links", "peers", "projects")
 
-    def __init__(self, doc: Document, peers: Mapping[tuple[int, int], Any] | None = None) -> None:
+    def __init__(self, doc: Document, peers: Mapping[tuple[int, int], Any] | None = None,
+                 links: Mapping[tuple[int, int], Any] | None = None) -> None:
         self.doc = doc
         #: (project index, indicator index) → the target's peer benchmark, when reviewing against a store
         self.peers = peers
+        #: (project index, indicator index) → the target table's indicator an evaluation's indicator is
+        #: linked to, when reviewing against a store (rule R51; :func:`jixiao.link.store.document_links`)
+        self.links = links
         self.projects: list[ProjectView] = []
         #: the table prints a 实施周期指标值 column (some indicator has one)
         self.has_period = any(i.period_value is not None for p in doc.projects for i in p.indicators)
@@ -127,33 +131,36 @@ class IndicatorView:
 
 
 def review(doc: Document, config: ReviewConfig | None = None,
-           peers: Mapping[tuple[int, int], Any] | None = None) -> list[Finding]:
+           peers: Mapping[tuple[int, int], Any] | None = None,
+           links: Mapping[tuple[int, int], Any] | None = None) -> list[Finding]:
     """Every finding of the enabled rules on ``doc``: document ones first, then by project and indicator.
 
     ``peers`` are the targets' peer benchmarks, by (project index, indicator
     index), as :func:`jixiao.library.query.document_peers` reads them from a
     store; without them the peer rule (R44) has nothing to compare and stays
-    silent. They are data handed in, so the review still does no I/O.
+    silent. They are data handed in, so the review still does no I/O. ``links`` are likewise an
+    evaluation's indicators' target-table counterparts (rule R51).
     """
     # A review allocates a finding, its dict and its sort entry per hit and frees none of them
     # until it returns, so the cyclic collector would run every few hundred findings and find
     # nothing (~7 % of the time on the benchmark corpus). As in the parser, it is paused for the
     # call; a collector the caller turned off stays off.
     if not gc.isenabled():
-        return _review(doc, config, peers)
+        return _review(doc, config, peers, links)
     gc.disable()
     try:
-        return _review(doc, config, peers)
+        return _review(doc, config, peers, links)
     finally:
         gc.enable()
 
 
-def _review(doc: Document, config: ReviewConfig | None, peers: Mapping[tuple[int, int], Any] | None) -> list[Finding]:
+def _review(doc: Document, config: ReviewConfig | None, peers: Mapping[tuple[int, int], Any] | None,
+            links: Mapping[tuple[int, int], Any] | None = None) -> list[Finding]:
     cfg = config or _DEFAULT
     compiled = cfg.compiled()
     pure_rules, context_rules = compiled["indicator_pure"], compiled["indicator_context"]
     memo = cfg._memo
-    dv = DocumentView(doc, peers)
+    dv = DocumentView(doc, peers, links)
     # One entry per finding: its sort key (project, indicator, rule number, field, arrival), then
     # the finding, built where its indicator is at hand. Sorting these tuples needs no key
     # function, and the arrival number keeps the order of equal keys (and stops the comparison

@@ -201,12 +201,14 @@ def at_least(findings: Iterable[Finding], min_severity: str | None) -> list[Find
 
 
 def build_report(docs: Iterable[Document], config: ReviewConfig | None = None,
-                 min_severity: str | None = None, peers: Sequence[Mapping | None] | None = None) -> Report:
+                 min_severity: str | None = None, peers: Sequence[Mapping | None] | None = None,
+                 links: Sequence[Mapping | None] | None = None) -> Report:
     """Review every document and summarise; with ``min_severity`` (``"warning"``: leave the hints
     out) only the findings of that severity or worse are kept, in the findings and in the counts;
-    ``peers[k]`` are document k's peer benchmarks, if any."""
+    ``peers[k]`` are document k's peer benchmarks, if any; ``links[k]`` its links to target tables (R51)."""
     results = []
     for k, doc in enumerate(docs):
-        findings = at_least(review(doc, config, peers[k] if peers is not None else None), min_severity)
+        findings = at_least(review(doc, config, peers[k] if peers is not None else None,
+                                   links[k] if links is not None else None), min_severity)
         results.append(DocumentResult(doc, findings, summarise(doc, findings)))
     return Report(results)

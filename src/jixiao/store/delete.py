@@ -74,6 +74,10 @@ def delete_document(engine: Engine, doc_id: int) -> Deleted:
             if fts:
                 conn.exec_driver_sql("INSERT INTO search_fts(search_fts, rowid, tokens) VALUES ('delete', ?, ?)",
                                      fts)
+        # evaluations linked to this document's projects lose their target: linked again below
+        from ..link.store import linked_to_document, relink_projects
+
+        orphans = linked_to_document(conn, doc_id)
         for model in _CHILDREN:
             conn.execute(delete(model).where(model.document_id == doc_id))
         conn.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
@@ -90,4 +94,5 @@ def delete_document(engine: Engine, doc_id: int) -> Deleted:
         else:
             latest = conn.execute(select(DocumentRow.id).where(DocumentRow.source_path == row.source_path,
                                                                DocumentRow.is_latest)).scalar()
+        relink_projects(conn, orphans)
     return Deleted(doc_id, row.source_path, row.version, latest)

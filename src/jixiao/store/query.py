@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from ..errors import UsageError
-from ..model import Document
+from ..model import EVAL_FORMS, Document
 from .rows import document_from_rows
 from .schema import DocumentRow, FindingRow, IndicatorRow, ProjectRow, ResidueRow, UnitRow, WarningRow
 
@@ -112,11 +112,16 @@ def load_document(conn: Connection, doc_id: int) -> Document:
     def rows(model, *order):
         return _dicts(conn, select(model.__table__).where(model.document_id == doc_id).order_by(*order))
 
-    return document_from_rows(
+    out = document_from_rows(
         doc, rows(UnitRow, UnitRow.position), rows(ProjectRow, ProjectRow.position),
         rows(IndicatorRow, IndicatorRow.project_id, IndicatorRow.position),
         rows(WarningRow, WarningRow.project_id.is_not(None), WarningRow.project_id, WarningRow.position),
         rows(ResidueRow, ResidueRow.position))
+    if out.form in EVAL_FORMS:  # a self-evaluation or monitoring form: its reported values too
+        from .eval_query import attach_stored_evaluations
+
+        attach_stored_evaluations(conn, doc_id, out)
+    return out
 
 
 def _findings(conn: Connection, **where: int) -> list[dict[str, Any]]:

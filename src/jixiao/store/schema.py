@@ -321,5 +321,7 @@ class ProjectHistoryLinkRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-# the reviewer's workflow (given values, accounts, reviews): declared apart, part of the same schema
+# declared apart, part of the same metadata: the self-evaluation and monitoring forms and their links
+# (migration 0005); the reviewer's workflow — given values, accounts, reviews (0006)
+from . import eval_schema as eval_schema  # noqa: E402,F401  (registration)
 from . import workflow_schema as _workflow_schema  # noqa: E402,F401

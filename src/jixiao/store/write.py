@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from ..model import Document, Finding
 from . import rows as R
 from . import tokens as T
+from .eval_rows import evaluation_tables
 from .schema import DocumentRow, IndicatorRow, ProjectRow
 
 __all__ = ["Prepared", "Saved", "prepare", "save_document", "save_prepared"]
@@ -172,6 +173,7 @@ def prepare(doc: Document, findings: Sequence[Finding] = (), *, dialect: str = "
         "warnings": (R.WARNING_COLUMNS, R.warning_rows(doc)),
         "residue": (R.RESIDUE_COLUMNS, R.residue_rows(doc)),
         "findings": (R.FINDING_COLUMNS, R.finding_rows(findings, first_indicator)),
+        **evaluation_tables(doc),  # a self-evaluation or monitoring form's own values (none for a target table)
     }
     if pg:
         tables["search_entries"] = ((*_ENTRY_COLUMNS, "tsv"), entries)
@@ -292,6 +294,10 @@ def _write(conn: Connection, prep: Prepared, *, source_path: str, sha256: str, s
         index_documents(conn, [doc_id])
         if previous is not None:
             sync_latest(conn, source_path)
+    # so are the links between evaluations and target tables, and the findings made from them (R51)
+    from ..link.store import link_document
+
+    link_document(conn, doc_id)
     if os.environ.get(FAULT_ENV) == "kill-before-commit":
         os.kill(os.getpid(), signal.SIGKILL)
     return Saved("imported", doc_id, version)

@@ -304,7 +304,7 @@ def project_unit_cost(conn: Conn, project_id: int) -> dict[str, Any]:
     return unit_cost_of(conn, project_id)
 
 
-@api.get("/rules", summary="审核规则 R01–R44 / the review rules")
+@api.get("/rules", summary="审核规则 R01–R54 / the review rules")
 def rules() -> list[dict[str, Any]]:
     return [{"id": r.id, "name": r.name, "group": r.group, "scope": r.scope, "title": r.title,
              "title_en": r.title_en} for r in RULES.values()]

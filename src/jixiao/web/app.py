@@ -221,6 +221,7 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     """The application over the database ``settings.db`` (created with the schema if new)."""
     from ..store import open_store
     from .api import api
+    from .evaluations import eval_api, eval_pages
     from .pages import pages
 
     settings = settings or WebSettings()
@@ -274,7 +275,9 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     app.include_router(review_api)
     app.include_router(review_pages)
     app.include_router(api)
+    app.include_router(eval_api)
     app.include_router(pages)
+    app.include_router(eval_pages)
     from .peers_web import peers_api, peers_pages  # issue 14: suggestions, history, league
 
     app.include_router(peers_api)

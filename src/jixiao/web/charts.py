@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
-__all__ = ["bar_chart", "cost_strip_chart", "stacked_bar_chart"]
+__all__ = ["bar_chart", "cost_strip_chart", "diverging_bar_chart", "stacked_bar_chart"]
 
 LABEL_W = 170
 ROW_H = 22
@@ -129,5 +129,34 @@ def cost_strip_chart(points: Sequence[tuple[str, float, str | None, str | None]]
         dot = (f'<circle class="{css or "s2"}" cx="{x(v):.1f}" cy="{42 + (k % 3) * 8}" r="4">'
                f'<title>{escape(label)}：{escape(fmt(v))}</title></circle>')
         out.append(f'<a href="{escape(href)}">{dot}</a>' if href else dot)
+
+
+def diverging_bar_chart(items: Sequence[tuple[str, float | None]], *, title: str,
+                        fmt: Callable[[float], str] = _number, width: int = 620, pos: str = "s2", neg: str = "s1",
+                        links: Sequence[str | None] | None = None) -> Markup:
+    """Horizontal bars either side of a zero line, one per (label, value): above zero to the right in
+    ``pos``, below to the left in ``neg`` (score inflation: reported − recomputed). None: no bar, "—"."""
+    if not items:
+        return Markup("")
+    top = max((abs(v) for _, v in items if v is not None), default=0) or 1
+    half = (width - LABEL_W - 90) / 2
+    zero = LABEL_W + 40 + half
+    h = ROW_H * len(items) + 6
+    out = [_svg(width, h, title), f'<line class="axis" x1="{zero:.1f}" y1="0" x2="{zero:.1f}" y2="{h}" '
+                                  'stroke="currentColor" stroke-width="1"/>']
+    for k, (label, value) in enumerate(items):
+        y = k * ROW_H + 3
+        if value is None:
+            bar = _row_label(label, y) + f'<text class="val" x="{zero + 5:.1f}" y="{y + 12}">—</text>'
+        else:
+            w = max(abs(value) / top * half, 0 if value == 0 else 1)
+            x = zero if value >= 0 else zero - w
+            tx = zero + w + 5 if value >= 0 else zero - w - 5
+            anchor = "start" if value >= 0 else "end"
+            bar = (_row_label(label, y) + f'<rect class="{pos if value >= 0 else neg}" x="{x:.1f}" y="{y}" '
+                   f'width="{w:.1f}" height="{BAR_H}" rx="2"/><text class="val" x="{tx:.1f}" y="{y + 12}" '
+                   f'text-anchor="{anchor}">{escape(fmt(value))}</text>')
+        href = links[k] if links else None
+        out.append(f'<a href="{escape(href)}">{bar}</a>' if href else bar)
     out.append("</svg>")
     return Markup("".join(out))

@@ -160,8 +160,10 @@ def delete(request: Request, doc_id: DocId, token: Annotated[str | None, Form()]
 
 @pages.get("/projects/{project_id}")
 def project(request: Request, conn: Conn, project_id: ProjectId) -> Response:
+    from .evaluations import life_for_page
+
     return render(request, "project.html", V.project_view(conn, project_id),
-                  twin=f"/api/v1/projects/{project_id}")
+                  twin=f"/api/v1/projects/{project_id}", life=life_for_page(conn, project_id))
 
 
 @pages.get("/search")

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, func, select
 
 from ..library.query import library_entry, list_library, project_benchmarks
 from ..model import Target
-from ..review import review as _load_rules  # noqa: F401  (registers R01–R44)
+from ..review import review as _load_rules  # noqa: F401  (registers R01–R54)
 from ..review.registry import RULES
 from ..store import query as Q
 from ..store import stats as S

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from ..review import review as _load_rules  # noqa: F401  (registers R01–R44)
+from ..review import review as _load_rules  # noqa: F401  (registers R01–R54)
 from ..review.registry import RULES
 from ..store.schema import DocumentRow, FindingRow, ProjectRow
 from ..store.workflow_schema import CommentRow, DecisionRow, ReviewRow, VerdictRow

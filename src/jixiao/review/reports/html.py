@@ -96,7 +96,7 @@ def render_html(report: Report) -> str:
             body.append(f"<tr><td>{rid}</td><td>{escape(rule.title)}</td><td class=n>{n}</td>"
                         f"<td>{escape(rule.reasoning)}</td><td>{escape(rule.source)}</td></tr>")
         body.append("</table>")
-    body.append("<footer>jixiao · 规则 R01–R44 的说明见 docs/rules.md（jixiao rules）</footer>")
+    body.append("<footer>jixiao · 规则 R01–R54 的说明见 docs/rules.md（jixiao rules）</footer>")
     return ("<!DOCTYPE html>\n<html lang=zh-CN><head><meta charset=utf-8>"
             "<meta name=viewport content='width=device-width, initial-scale=1'>"
             f"<title>绩效目标审核报告</title><style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")

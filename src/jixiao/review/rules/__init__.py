@@ -1,6 +1,6 @@
 """Every review rule, one module per group of the checklist (spec ``review-rules.md`` §1).
 
-Importing this package registers R01–R50 and R52–R54 in :data:`jixiao.review.registry.RULES`.
+Importing this package registers R01–R54 in :data:`jixiao.review.registry.RULES`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (registration)
     history,
     inferred,
     kinds,
+    links,
     money,
     peers,
     quality,
