@@ -104,8 +104,12 @@ L2_CODES = {
 }  # fmt: skip
 
 
+#: the points an evaluation table prints beside a category (产出指标(50分), 效益指标（权重30%）): not its name
+_POINTS = re.compile(r"\((?:\d+(?:\.\d+)?分|(?:权重|分值)[^()]*)\)$")
+
+
 def _strip_label(text: str | None) -> str:
-    s = norm(text)
+    s = _POINTS.sub("", norm(text))
     if s.endswith("指标"):
         s = s[:-2]
     return s

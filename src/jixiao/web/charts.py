@@ -129,6 +129,8 @@ def cost_strip_chart(points: Sequence[tuple[str, float, str | None, str | None]]
         dot = (f'<circle class="{css or "s2"}" cx="{x(v):.1f}" cy="{42 + (k % 3) * 8}" r="4">'
                f'<title>{escape(label)}：{escape(fmt(v))}</title></circle>')
         out.append(f'<a href="{escape(href)}">{dot}</a>' if href else dot)
+    out.append("</svg>")
+    return Markup("".join(out))
 
 
 def diverging_bar_chart(items: Sequence[tuple[str, float | None]], *, title: str,
