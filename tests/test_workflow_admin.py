@@ -1,0 +1,100 @@
+"""The admin's pages (accounts, tokens, the audit log) and the JSON sign-in, on SQLite and PostgreSQL.
+
+Through the ASGI app with real argon2, signed cookies and the CSRF check, as tests/test_workflow.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+from test_workflow import PASSWORD, audit, client, login, team  # noqa: F401  (team is a fixture)
+
+
+def _post(c, path: str, **data):
+    return c.post(path, data={"csrf": c.cookies.get("jixiao_csrf"), **data}, follow_redirects=False)
+
+
+def test_admin_lists_adds_disables_enables_and_issues_tokens_and_every_change_is_logged(team):  # noqa: F811
+    app, engine, _token = team
+    with client(app) as boss:
+        assert login(boss, "boss").status_code == 303
+        page = boss.get("/admin/users")
+        assert page.status_code == 200 and 'href="/admin/users"' in boss.get("/documents").text
+        for name in ("rev", "dep1", "boss"):
+            assert f'id="u-{name}"' in page.text
+        assert "从未" in page.text  # rev and dep1 have never signed in
+        # a new department account; without its department, a one-line error and no account
+        r = _post(boss, "/admin/users", name="dep2", role="department", password=PASSWORD)
+        assert r.status_code == 400 and "--department" in r.text and 'id="u-dep2"' not in r.text
+        r = _post(boss, "/admin/users", name="dep2", role="department", password=PASSWORD, department="二部门")
+        assert r.status_code == 303
+        assert _post(boss, "/admin/users", name="dep2", role="reviewer", password=PASSWORD).status_code == 400
+        with client(app) as dep2:
+            assert login(dep2, "dep2").status_code == 303
+            assert dep2.get("/api/v1/documents").json()["total"] == 0  # 二部门 has no document here
+        row = boss.get("/admin/users").text.split('id="u-dep2"')[1].split("</tr>")[0]
+        assert "二部门" in row and "从未" not in row  # its sign-in shows
+        # a token, shown once, that works; revoked, it does not
+        r = _post(boss, "/admin/users/dep2/token")
+        assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+        token = re.search(r"<code>(jxu_[\w-]+)</code>", r.text).group(1)
+        assert token not in boss.get("/admin/users").text
+        with client(app) as api:
+            h = {"Authorization": f"Bearer {token}"}
+            assert api.get("/api/v1/documents", headers=h).status_code == 200
+            assert _post(boss, "/admin/users/dep2/revoke").status_code == 303
+            assert api.get("/api/v1/documents", headers=h).status_code == 401
+            # disabled: no sign-in; enabled again: the password works again
+            assert _post(boss, "/admin/users/dep2/disable").status_code == 303
+            with client(app) as dep2:
+                assert login(dep2, "dep2").status_code == 401
+                assert _post(boss, "/admin/users/dep2/enable").status_code == 303
+                assert login(dep2, "dep2").status_code == 303
+        assert _post(boss, "/admin/users/boss/disable").status_code == 400  # not oneself
+        assert _post(boss, "/admin/users/nobody/disable").status_code == 404
+        # the audit log, filtered by user and by document
+        log = boss.get("/admin/audit?user=boss")
+        assert log.status_code == 200
+        for action in ("user_add", "user_token", "user_token_revoke", "user_disable", "user_enable"):
+            assert f"<td>{action}</td>" in log.text, action
+        assert "<td>login</td>" in log.text and ">dep2<" not in log.text.split('id="audit"')[1]
+        assert boss.get("/admin/audit?document=D2").text.count("<tr>") == 1 + 1  # the head, and "no entries"
+        assert boss.get("/admin/audit?document=P3").status_code == 400
+        assert "password" not in str([e for e in audit(engine)])  # no password in the log
+    actions = [(u, a) for u, a, _d, _v in audit(engine)]
+    for a in ("user_add", "user_token", "user_token_revoke", "user_disable", "user_enable"):
+        assert ("boss", a) in actions
+
+
+def test_admin_pages_refuse_reviewers_departments_and_forged_forms(team):  # noqa: F811
+    app, engine, _token = team
+    with client(app) as rev, client(app) as dep, client(app) as boss, client(app) as other:
+        assert login(rev, "rev").status_code == 303 and login(dep, "dep1").status_code == 303
+        assert login(boss, "boss").status_code == 303
+        other.get("/login")  # another browser's form token
+        for path in ("/admin/users", "/admin/audit"):
+            assert rev.get(path).status_code == 403, path
+            assert dep.get(path).status_code == 403, path
+        assert 'href="/admin/users"' not in rev.get("/documents").text
+        assert _post(rev, "/admin/users", name="x1", role="admin", password=PASSWORD).status_code == 403
+        assert _post(dep, "/admin/users/rev/disable").status_code == 403
+        assert _post(rev, "/admin/users/rev/token").status_code == 403
+        before = len(audit(engine))
+        forged = {"name": "mallory", "role": "admin", "password": PASSWORD}
+        assert boss.post("/admin/users", data=forged, follow_redirects=False).status_code == 403
+        assert boss.post("/admin/users", data={**forged, "csrf": other.cookies.get("jixiao_csrf")},
+                         follow_redirects=False).status_code == 403
+        for action in ("disable", "token", "revoke"):
+            assert boss.post(f"/admin/users/rev/{action}", follow_redirects=False).status_code == 403, action
+        assert 'id="u-mallory"' not in boss.get("/admin/users").text
+        assert len(audit(engine)) == before  # none of it happened
+        with client(app) as api:  # a reviewer's token reaches no admin page either
+            assert api.get("/admin/users", headers={"Authorization": f"Bearer {_token}"}).status_code == 403
+
+
+def test_without_accounts_there_is_no_admin_page(db_url, tmp_path):
+    from jixiao.web import WebSettings, create_app
+
+    with client(create_app(WebSettings(db=db_url, spool_dir=str(tmp_path / "s")))) as c:
+        r = c.get("/admin/users")
+        assert r.status_code == 404 and "jixiao user add" in r.text
