@@ -98,3 +98,77 @@ def test_without_accounts_there_is_no_admin_page(db_url, tmp_path):
     with client(create_app(WebSettings(db=db_url, spool_dir=str(tmp_path / "s")))) as c:
         r = c.get("/admin/users")
         assert r.status_code == 404 and "jixiao user add" in r.text
+
+
+# -- signing in and out with JSON; a revision through the API (part 2) ---------------------------------
+
+
+def test_json_sign_in_sets_the_session_cookie_and_sign_out_ends_it(team):  # noqa: F811
+    app, engine, _token = team
+    with client(app) as c:
+        assert c.get("/api/v1/session").status_code == 401
+        r = c.post("/api/v1/session", json={"name": "dep1", "password": PASSWORD})
+        assert r.status_code == 200, r.text
+        assert r.json()["user"]["role"] == "department" and r.json()["user"]["department"]
+        cookie = r.headers["set-cookie"]
+        assert "jixiao_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+        assert c.get("/api/v1/documents").json()["total"] == 1  # the department's own, through the cookie
+        assert c.get("/documents/1").status_code == 200  # the same cookie the pages take
+        assert c.get("/api/v1/session").json()["user"]["name"] == "dep1"
+        signed = c.cookies.get("jixiao_session")
+        r = c.delete("/api/v1/session")
+        assert r.status_code == 200 and r.json()["ended"] and c.get("/api/v1/documents").status_code == 401
+        c.cookies.set("jixiao_session", signed, domain="localhost.local")  # the old cookie, kept: the session is gone
+        assert c.get("/api/v1/documents").status_code == 401
+        # a form post (not JSON) signs no one in: another site's form cannot log a browser in
+        r = c.post("/api/v1/session", data={"name": "dep1", "password": PASSWORD})
+        assert r.status_code == 400 and "jixiao_session" not in r.headers.get("set-cookie", "")
+    actions = [(u, a) for u, a, _d, _v in audit(engine)]
+    assert ("dep1", "login") in actions and ("dep1", "logout") in actions
+    assert "/api/v1/session" in app.openapi()["paths"]
+    assert "post" in app.openapi()["paths"]["/api/v1/documents/{doc_id}/revisions"]
+
+
+def test_json_sign_in_shares_the_page_sign_ins_rate_limit(team):  # noqa: F811
+    app, _engine, _token = team
+    with client(app) as c:
+        for _ in range(3):
+            assert login(c, "rev", "guess-guess").status_code == 401
+        for _ in range(2):
+            r = c.post("/api/v1/session", json={"name": "rev", "password": "guess-guess"})
+            assert r.status_code == 401 and r.json()["code"] == "login_failed"
+        r = c.post("/api/v1/session", json={"name": "rev", "password": PASSWORD})  # five failures: even the right one waits
+        assert r.status_code == 429 and int(r.headers["retry-after"]) > 0 and "登录失败次数过多" in r.json()["error"]
+        assert login(c, "rev").status_code == 429
+
+
+def test_a_revision_through_the_api_by_the_department_or_a_reviewer(team):  # noqa: F811
+    app, engine, token = team
+    from test_workflow import SAMPLES
+
+    source = SAMPLES[0].read_text("utf-8")
+    total = next(p["total"] for p in client(app).get("/api/v1/review/documents/1",
+                                                      headers={"Authorization": f"Bearer {token}"}).json()["projects"]
+                 if p["total"])
+    revised = source.replace(f"{total:.2f}", "888.00", 1)
+    assert revised != source
+    with client(app) as dep, client(app) as rev:
+        assert dep.post("/api/v1/session", json={"name": "dep1", "password": PASSWORD}).status_code == 200
+        assert dep.post("/api/v1/documents/2/revisions", files={"file": ("x.txt", b"x")}).status_code == 404
+        r = dep.post("/api/v1/documents/D1/revisions", files={"file": ("修改稿.txt", revised.encode())})
+        assert r.status_code == 201, r.text
+        new = r.json()
+        assert new["previous_id"] == 1 and new["version"] == 2 and new["document_id"] != 1
+        again = dep.post("/api/v1/documents/1/revisions", files={"file": ("修改稿.txt", revised.encode())})
+        assert again.status_code == 400  # D1 is no longer the latest version
+        same = dep.post(f"/api/v1/documents/{new['document_id']}/revisions",
+                        files={"file": ("修改稿.txt", revised.encode())})
+        assert same.status_code == 400 and "相同" in same.json()["error"]  # the same bytes: no new version
+        assert dep.post(f"/api/v1/documents/{new['document_id']}/revisions").status_code == 400  # no file
+        h = {"Authorization": f"Bearer {token}"}  # a reviewer, with its token
+        r = rev.post(f"/api/v1/documents/{new['document_id']}/revisions", headers=h,
+                     files={"file": ("修改稿.txt", revised.replace("888.00", "777.00", 1).encode())})
+        assert r.status_code == 201 and r.json()["version"] == 3
+        assert rev.post("/api/v1/documents/2/revisions", files={"file": ("x.txt", b"x")}).status_code == 401
+    log = [(u, a) for u, a, d, _v in audit(engine) if d == new["document_id"]]
+    assert ("dep1", "upload") in log and ("dep1", "revision") in log
