@@ -172,3 +172,46 @@ def test_a_revision_through_the_api_by_the_department_or_a_reviewer(team):  # no
         assert rev.post("/api/v1/documents/2/revisions", files={"file": ("x.txt", b"x")}).status_code == 401
     log = [(u, a) for u, a, d, _v in audit(engine) if d == new["document_id"]]
     assert ("dep1", "upload") in log and ("dep1", "revision") in log
+
+
+# -- the revision beside the old version (part 3) ------------------------------------------------------
+
+
+def test_the_revision_opens_beside_the_old_one_aligned_by_project_and_indicator(team):  # noqa: F811
+    app, _engine, token = team
+    from test_workflow import SAMPLES
+
+    h = {"Authorization": f"Bearer {token}"}
+    with client(app) as rev:
+        old = rev.get("/api/v1/review/documents/1", headers=h).json()
+        assert old["side_by_side"] is None  # a first version has nothing beside it
+        project = old["projects"][2]  # as in test_workflow: its total and last indicator are on one line each
+        source = SAMPLES[0].read_text("utf-8")
+        gone = project["indicators"][-1]["name"]
+        assert f"{project['total']:.2f}" in source and gone in source
+        revised = source.replace(f"{project['total']:.2f}", "999.00", 1).replace(gone, "新的指标名称", 1)
+        r = rev.post("/api/v1/documents/1/revisions", headers=h, files={"file": ("修改稿.txt", revised.encode())})
+        assert r.status_code == 201, r.text
+        new_id = r.json()["document_id"]
+        sv = rev.get(f"/api/v1/review/documents/{new_id}", headers=h).json()["side_by_side"]
+        by_name = {p["name"]: p for p in sv["projects"]}
+        assert set(by_name) == {p["name"] for p in old["projects"]}  # every project, changed or not
+        p = by_name[project["name"]]
+        assert p["status"] == "changed" and p["old_id"] == project["id"] and p["new_id"] != project["id"]
+        rows = {(r["kind"], r["label"]): r for r in p["rows"]}
+        total = rows[("amount", "总计")]
+        assert (total["old"], total["new"], total["status"]) == (project["total"], 999.0, "changed")
+        assert rows[("goal", "绩效目标")]["status"] == "same"
+        added = [r for r in p["rows"] if r["status"] == "added"]
+        removed = [r for r in p["rows"] if r["status"] == "removed"]
+        assert [r["label"].rsplit("／", 1)[1] for r in added] == ["新的指标名称"] and added[0]["old"] is None
+        assert [r["label"].rsplit("／", 1)[1] for r in removed] == [gone] and removed[0]["new"] is None
+        assert p["changed"] == 3  # the total, one indicator added, one removed
+        others = [x for x in sv["projects"] if x["name"] != project["name"]]
+        assert others and all(x["status"] == "same" and x["changed"] == 0 for x in others)
+        assert sv["changed"] == 1
+        page = rev.get(f"/review/documents/{new_id}", headers=h).text
+        section = page.split('id="side-by-side"')[1].split("</section>")[0]
+        assert section.count("<details") == len(sv["projects"]) and section.count(" open>") == 1
+        assert section.count("cell-changed") == 2 * 3 and "999.00" in section and "新的指标名称" in section
+        assert 'id="diff"' in page  # the diff table stays
