@@ -56,8 +56,8 @@ def test_admin_lists_adds_disables_enables_and_issues_tokens_and_every_change_is
         log = boss.get("/admin/audit?user=boss")
         assert log.status_code == 200
         for action in ("user_add", "user_token", "user_token_revoke", "user_disable", "user_enable"):
-            assert f"<td>{action}</td>" in log.text, action
-        assert "<td>login</td>" in log.text and ">dep2<" not in log.text.split('id="audit"')[1]
+            assert f"<small>{action}</small></td>" in log.text, action
+        assert "<td>登录 <small>login</small></td>" in log.text and ">dep2<" not in log.text.split('id="audit"')[1]
         assert boss.get("/admin/audit?document=D2").text.count("<tr>") == 1 + 1  # the head, and "no entries"
         assert boss.get("/admin/audit?document=P3").status_code == 400
         assert "password" not in str([e for e in audit(engine)])  # no password in the log

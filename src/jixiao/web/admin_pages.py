@@ -28,6 +28,18 @@ Conn = Annotated[Connection, Depends(connection)]
 Csrf = Annotated[str | None, Form()]
 
 
+#: what an audit entry's action means, in Chinese first; the code stays beside it (it is what the CLI and
+#: the database show). An action not listed shows its code alone.
+ACTIONS = {
+    "login": "登录", "logout": "退出", "import": "导入（命令行）", "upload": "上传", "revision": "上传修改稿",
+    "delete": "删除文档", "set_given": "填写年度/部门", "finding_accepted": "采纳审核发现",
+    "finding_dismissed": "不采纳审核发现", "finding_edited": "修改审核发现", "bulk_accept": "批量采纳",
+    "comment": "意见", "answer": "答复", "comment_resolved": "意见已解决", "verdict": "项目结论",
+    "state": "审核状态", "assign": "分配", "user_add": "添加账号", "user_disable": "停用账号",
+    "user_enable": "启用账号", "user_token": "发放令牌", "user_token_revoke": "吊销令牌",
+}
+
+
 def _admin(request: Request) -> A.User:
     user = current_user(request)
     if not getattr(request.state, "accounts", False):  # adding a first account here could lock the local user out
@@ -126,6 +138,6 @@ def audit_page(request: Request, conn: Conn, user: str | None = None, document: 
         raise UsageError(f"文档编号应为 D12 或 12：{document} / a document is D12 or 12", code="invalid")
     doc_id = ref.id if ref is not None else None
     rows = entries(conn, document_id=doc_id, user=(user or "").strip() or None, limit=max(1, min(limit, 5000)))
-    return render(request, "admin_audit.html", {"entries": rows, "filters": {"user": user or "", "document":
-                                                                             document or ""}},
+    filters = {"user": user or "", "document": document or ""}
+    return render(request, "admin_audit.html", {"entries": rows, "filters": filters, "actions": ACTIONS},
                   twin=None, me=current_user(request))
