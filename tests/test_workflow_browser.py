@@ -148,7 +148,9 @@ def test_the_whole_review_flow(server, browser, tmp_path):
     shot(dep, "05-department-answered")
     text = SAMPLE.read_text("utf-8")
     revised = tmp_path / "修改稿.txt"
-    revised.write_text(text.replace("680.68", "700.00"), encoding="utf-8")
+    # the amounts and one indicator's target change (the first 按计划时间完成 is this project's)
+    revised.write_text(text.replace("680.68", "700.00").replace("100%按计划时间完成", "98%按计划时间完成", 1),
+                       encoding="utf-8")
     dep.set_input_files("#revision-form input[type=file]", str(revised))
     dep.click("#revision-form button")
     dep.wait_for_selector("#diff")
@@ -187,4 +189,23 @@ def test_the_whole_review_flow(server, browser, tmp_path):
             assert want in body, (fmt, want)
     rev.goto(f"{server}/review")
     shot(rev, "08-reviewer-queue-after")
+
+    # 5. the revision beside the old version: the changed project open, its changed cells marked
+    rev.goto(f"{server}/review/documents/{new_id}")
+    sbs = rev.locator("#side-by-side")
+    opened = sbs.locator("details[open]")
+    summary = opened.locator("summary").inner_text()  # the project of 680.68 (line 45 of the sample)
+    assert opened.count() == 1 and "出口流量租赁及应用系统维护项目" in summary and "有变化 · 3 处" in summary
+    changed = opened.locator("tr.sbs-changed")
+    assert [changed.nth(i).locator("th").inner_text() for i in range(changed.count())][:2] == ["总计", "财政拨款"]
+    cells = opened.locator("tr.sbs-changed td.cell-changed")
+    assert cells.count() == 2 * changed.count() == 6  # 总计, 财政拨款 and the one indicator, both sides
+    assert "98%" in changed.nth(2).locator("td").nth(1).inner_text()
+    assert "100%" in changed.nth(2).locator("td").nth(0).inner_text()
+    assert sbs.locator("details:not([open])").count() >= 1  # the unchanged projects, closed
+    assert rev.evaluate("getComputedStyle(document.querySelector('#side-by-side td.cell-changed'))"
+                        ".backgroundColor") == "rgb(255, 243, 191)"
+    rev.evaluate("document.querySelector('#side-by-side').scrollIntoView()")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    rev.screenshot(path=str(SHOTS / "workflow-09-side-by-side.png"))  # the viewport only: readable
     assert rev.errors == [] and dep.errors == []

@@ -274,6 +274,12 @@ def create_app(settings: WebSettings | None = None, *, engine: Engine | None = N
     app.include_router(auth_pages)
     app.include_router(review_api)
     app.include_router(review_pages)
+    from .admin_pages import admin_pages  # accounts and the audit log, for an admin
+
+    app.include_router(admin_pages)
+    from .session_api import session_api  # JSON sign-in and out, revisions through the API
+
+    app.include_router(session_api)
     app.include_router(api)
     app.include_router(eval_api)
     app.include_router(pages)

@@ -33,7 +33,7 @@ from .deps import check_csrf
 __all__ = ["SESSION_COOKIE", "AuthGate", "LoginLimiter", "auth_pages", "current_user", "scope_documents"]
 
 SESSION_COOKIE = "jixiao_session"
-_OPEN = re.compile(r"^/(static/|login$|lang/|favicon)")
+_OPEN = re.compile(r"^/(static/|login$|lang/|favicon|api/v1/session$)")  # the JSON sign-in (session_api)
 # what a department account may reach: its documents (and their projects), uploads, its own reviews
 _DEPARTMENT_PATHS = re.compile(
     r"^/(documents$|api$|documents/[^/]+(/[a-z_/]+)?$|projects/[^/]+$|import(/save)?$|logout$|review(/.*)?$|"

@@ -23,7 +23,7 @@ from .auth import current_user
 from .deps import check_csrf, connection, settings_of
 from .ids import DocId
 
-__all__ = ["review_api", "review_pages"]
+__all__ = ["review_api", "review_pages", "revise"]
 
 review_pages = APIRouter(include_in_schema=False)
 review_api = APIRouter(prefix="/api/v1/review")
@@ -125,6 +125,12 @@ def assign(request: Request, doc_id: DocId, assignee: Annotated[str | None, Form
 async def revision(request: Request, doc_id: DocId, file: Annotated[UploadFile, File()], csrf: Csrf = None) -> Response:
     """The department's revised table: the next version of the same file, with the open comments carried over."""
     check_csrf(request, csrf)
+    return _back((await revise(request, doc_id, file))["document_id"])
+
+
+async def revise(request: Request, doc_id: int, file: UploadFile) -> dict[str, Any]:
+    """Store ``file`` as the next version of document ``doc_id`` (the latest), carry its open comments over;
+    the new version's id, its version number, the comments carried and those whose place is gone."""
     engine = request.app.state.engine
     user = current_user(request)
     with engine.connect() as conn:
@@ -142,8 +148,8 @@ async def revision(request: Request, doc_id: DocId, file: Annotated[UploadFile, 
     if saved["status"] != "imported":
         raise UsageError("修改稿与原稿相同，没有新版本 / the revision is the same as the version before",
                          code="invalid")
-    await run_in_threadpool(R.carry_over, engine, doc_id, saved["document_id"], user)
-    return _back(saved["document_id"])
+    moved = await run_in_threadpool(R.carry_over, engine, doc_id, saved["document_id"], user)
+    return {"document_id": saved["document_id"], "previous_id": doc_id, "version": saved.get("version"), **moved}
 
 
 @review_pages.post("/review/bulk-accept")

@@ -24,8 +24,8 @@ from ..errors import UsageError
 from ..store.workflow_schema import SecretRow, SessionRow, UserRow
 
 __all__ = ["ROLES", "SESSION_DAYS", "TOKEN_PREFIX", "User", "add_user", "authenticate", "disable_user",
-           "end_session", "has_accounts", "issue_token", "list_users", "new_session", "secret", "session_user",
-           "user_by_token"]
+           "enable_user", "end_session", "has_accounts", "issue_token", "list_users", "new_session", "revoke_token",
+           "secret", "session_user", "user_by_token"]
 
 ROLES = {"reviewer": "审核人", "department": "部门", "admin": "管理员"}
 SESSION_DAYS = 7
@@ -107,6 +107,26 @@ def disable_user(engine: Engine, name: str) -> User:
         conn.execute(update(UserRow).where(UserRow.id == r.id).values(disabled=True, token_hash=None))
         conn.execute(delete(SessionRow).where(SessionRow.user_id == r.id))
         return _user(r)
+
+
+def enable_user(engine: Engine, name: str) -> User:
+    """Sign-ins allowed again (the password is the one it had; no token: the old one was dropped)."""
+    with engine.begin() as conn:
+        r = conn.execute(select(UserRow.__table__).where(UserRow.name == name)).first()
+        if r is None:
+            raise UsageError(f"没有用户 {name} / no such user", code="not_found")
+        conn.execute(update(UserRow).where(UserRow.id == r.id).values(disabled=False))
+        return _user(r)
+
+
+def revoke_token(engine: Engine, name: str) -> bool:
+    """The user's API token stops working; whether there was one."""
+    with engine.begin() as conn:
+        r = conn.execute(select(UserRow.id, UserRow.token_hash).where(UserRow.name == name)).first()
+        if r is None:
+            raise UsageError(f"没有用户 {name} / no such user", code="not_found")
+        conn.execute(update(UserRow).where(UserRow.id == r.id).values(token_hash=None))
+        return r.token_hash is not None
 
 
 def issue_token(engine: Engine, name: str) -> str:

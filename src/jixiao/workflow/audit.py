@@ -46,8 +46,11 @@ def record(target: Engine | Connection, user: User, action: str, *, document_id:
             write(conn)
 
 
-def entries(conn: Connection, *, document_id: int | None = None, limit: int = 500) -> list[dict[str, Any]]:
+def entries(conn: Connection, *, document_id: int | None = None, user: str | None = None,
+            limit: int = 500) -> list[dict[str, Any]]:
     stmt = select(AuditRow.__table__).order_by(AuditRow.id.desc()).limit(limit)
     if document_id is not None:
         stmt = stmt.where(AuditRow.document_id == document_id)
+    if user:
+        stmt = stmt.where(AuditRow.user_name == user)
     return [dict(r._mapping) for r in conn.execute(stmt)]

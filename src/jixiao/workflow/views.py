@@ -13,6 +13,7 @@ from ..store.workflow_schema import CommentRow, DecisionRow, ReviewHistoryRow, R
 from .accounts import User
 from .diff import diff_documents
 from .review import DECISIONS, STATES, VERDICTS, ensure_review
+from .side_by_side import side_by_side
 
 __all__ = ["queue_view", "review_view"]
 
@@ -59,6 +60,7 @@ def review_view(conn: Connection, doc_id: int) -> dict[str, Any]:
         "document_comments": [t for t in threads if t["project_id"] is None],
         "open_comments": sum(1 for t in threads if t["status"] == "open"),
         "previous_id": before, "diff": diff_documents(conn, before, doc_id) if before else None,
+        "side_by_side": side_by_side(conn, before, doc_id) if before else None,
         "states": STATES, "decisions": DECISIONS, "verdicts": VERDICTS,
     }
 
