@@ -94,6 +94,10 @@ _COLON_RE = re.compile(r"[:：]")
 _ATTACHMENT_RE = re.compile(r"^\s*附件\s*\d{0,2}\s*[:：]?\s*$")
 
 
+#: a part of the total, its money label run into its amount (其中：上级资金16, 其中:财政拨款 30.5)
+_OF_WHICH_RE = re.compile(r"^其中\s*[:：]\s*(\S{1,12}?(?:资金|拨款|收入|经费))\s*(\d[\d,]*(?:\.\d+)?)$")
+
+
 def _split_inline(cells: list[Cell], syntax: list[Span]) -> list[Cell]:
     """"预算单位:东莞市交通运输局", "填表人: 宋云花": a label and its value in one cell, as two."""
     out: list[Cell] = []
@@ -102,6 +106,10 @@ def _split_inline(cells: list[Cell], syntax: list[Span]) -> list[Cell]:
             out.append(c)
             continue
         c = _drop_seal_note(c, syntax)
+        if (g := _OF_WHICH_RE.match(c.s)) is not None:  # "其中 :上级资金16": the part's label glued to its amount
+            out.append(Cell(c.mt.slice(0, g.end(1)), c.line, c.row, c.token, paired=True))
+            out.append(Cell(c.mt.slice(g.start(2), g.end(2)), c.line, c.row, c.token))
+            continue
         m = _COLON_RE.search(c.s)
         head = c.s[: m.start()] if m else ""
         info = None
