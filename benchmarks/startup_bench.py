@@ -4,7 +4,11 @@ Each command runs as a fresh process, several times, interleaved; the median wal
 CPU time (user + system: steadier than wall time on a shared machine) are reported, each as a multiple
 of the pydantic baseline measured in the same run (issue 17 asks ≤ 2×).
 
-    .venv/bin/python benchmarks/startup_bench.py [--runs 9]
+    .venv/bin/python benchmarks/startup_bench.py [--runs 9] [--before DIR]
+
+``--before DIR``: also time ``jixiao --help`` and ``jixiao parse`` from another copy of the sources (``DIR`` is
+its ``src``, put first on PYTHONPATH), in the same interleaved runs: before and after a change, e.g.
+``git archive main src | tar -x -C /tmp/before`` then ``--before /tmp/before/src``.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ SMALL = ROOT / "src" / "jixiao" / "samples" / "003_f507fa9b2bf73cac.txt"
 PY = sys.executable
 
 
-def commands() -> dict[str, list[str]]:
-    return {
+def commands(before: str | None = None) -> dict[str, list[str]]:
+    cmds = {
         "python -c pass": [PY, "-c", "pass"],
         "import pydantic (baseline)": [PY, "-c", "import pydantic"],
         "import typer": [PY, "-c", "import typer"],
@@ -34,6 +38,11 @@ def commands() -> dict[str, list[str]]:
         f"jixiao parse {SMALL.name} ({SMALL.stat().st_size / 1024:.1f} KB)": [PY, "-m", "jixiao", "parse", str(SMALL),
                                                                              "--format", "json"],
     }
+    if before:
+        env = ["env", f"PYTHONPATH={before}", PY, "-m", "jixiao"]
+        cmds["jixiao --help (before)"] = [*env, "--help"]
+        cmds["jixiao parse (before)"] = [*env, "parse", str(SMALL), "--format", "json"]
+    return cmds
 
 
 def time_once(cmd: list[str]) -> tuple[float, float]:
@@ -46,9 +55,9 @@ def time_once(cmd: list[str]) -> tuple[float, float]:
     return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def measure(runs: int) -> dict[str, tuple[float, float]]:
+def measure(runs: int, before: str | None = None) -> dict[str, tuple[float, float]]:
     """Command → (median wall, median CPU) seconds."""
-    cmds = commands()
+    cmds = commands(before)
     samples: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
     for c in cmds.values():  # one warm-up each: the first run reads the files from disk
         time_once(c)
@@ -61,8 +70,9 @@ def measure(runs: int) -> dict[str, tuple[float, float]]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=9)
+    ap.add_argument("--before", help="another copy's src folder, timed beside this one")
     args = ap.parse_args()
-    med = measure(args.runs)
+    med = measure(args.runs, args.before)
     bw, bc = med["import pydantic (baseline)"]
     print(f"start-up, median of {args.runs} runs; × = multiple of `python -c 'import pydantic'` in this run")
     print(f"  {'command':<48} {'wall':>8} {'×':>6} {'CPU':>8} {'×':>6}")

@@ -53,7 +53,7 @@ def batch_import(paths: list[str], *, db: str | None, fmt: str, config: Path | N
         raise typer.Exit(1 if any(o.failed for o in outcomes) else 0)
     with Progress(TextColumn("[bold]集群导入 cluster import"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("失败 failed {task.fields[failed]}"), TextColumn("{task.fields[rate]:.1f} 份/s docs/s"),
-                  TextColumn("剩余 left {task.fields[left]}"), console=err, transient=True,
+                  TextColumn("剩余 left {task.fields[left]}"), console=err.console, transient=True,
                   disable=fmt == "json" or not err.is_terminal) as bar:
         task = bar.add_task("import", total=len(files), failed=0, rate=0.0, left="—")
 

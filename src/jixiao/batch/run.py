@@ -11,15 +11,16 @@ the next run, not parsed again, so running a stopped batch again resumes it.
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, select
 
 from ..store.importer import ImportOutcome, _store
 from ..store.schema import DocumentRow
+from ..store.wal import BATCH_WAL_PAGES  # noqa: F401 (BATCH_WAL_PAGES: benchmarks)
+from ..store.wal import batch_writes as _batch_writes
 from .failures import clear_failures, record_failure
 from .worker import WorkResult, process_file
 
@@ -49,37 +50,7 @@ class BatchStats:
         return (self.total - self.done) / self.rate if self.rate else None
 
 
-#: SQLite: WAL pages written before a checkpoint during a batch (the default is 1,000). The driver is
-#: the cluster's single writer and so its limit; checkpointing every ~10 documents instead of once at
-#: the end cost it 23 % of its write time (benchmarks/wal_checkpoint_bench.py). The WAL grows meanwhile
-#: (4 KiB a page) and is folded back into the database, and truncated, when the batch ends.
-BATCH_WAL_PAGES = 100_000
-
-
-@contextlib.contextmanager
-def _batch_writes(engine: Engine) -> Iterator[None]:
-    """SQLite: the checkpoints of a long run of writes deferred to its end (PostgreSQL: nothing to do)."""
-    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
-        yield  # (an in-memory database would not outlive the pool's disposal below)
-        return
-
-    def defer(dbapi_conn, _record) -> None:
-        dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={BATCH_WAL_PAGES}")
-
-    engine.dispose()  # pooled connections have the default: new ones get the listener's setting
-    event.listen(engine, "connect", defer)
-    try:
-        yield
-    finally:
-        event.remove(engine, "connect", defer)
-        # Closing the last connection checkpoints the WAL and removes it (SQLite does that itself) …
-        engine.dispose()
-    # … but another process (jixiao serve) may hold the database open: fold the WAL back now, waiting
-    # a moment at most for its readers; not after an interruption, which should end at once.
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA busy_timeout=2000")
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
+# The checkpoints of a run of writes deferred to its end: shared with `jixiao import` (store.wal).
 
 
 def _stored(engine: Engine) -> dict[str, tuple[str, int, int]]:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import typer
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
 
 from ..words import comparator_zh, kind_zh, severity_zh
 from .common import out_wrapped as out
 from .common import reports_errors
+from .lazy_rich import Panel, Table, Text
 from .store_common import check_format, db_option, fmt_amount, json_option, print_json
 
 __all__ = ["ls_command", "show_command"]

@@ -15,16 +15,17 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
 
 from ..errors import JixiaoError
+from .lazy_rich import LazyConsole
 
 __all__ = ["err", "out", "read_progress", "reports_errors"]
 
-out = Console(soft_wrap=True)
+# made on first use (lazy_rich): importing rich.console was a tenth of `jixiao --help`
+out = LazyConsole(soft_wrap=True)
 #: for panels and tables that must wrap long Chinese text rather than run off the edge
-out_wrapped = Console()
-err = Console(stderr=True, soft_wrap=True)
+out_wrapped = LazyConsole()
+err = LazyConsole(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,7 +75,7 @@ def read_progress(label: str) -> Iterator[Callable[[int, int], None]]:
         if total < PROGRESS_FROM and not (done == 0 or bar):
             return
         if not bar:
-            bar.append(Progress(console=err, transient=True))
+            bar.append(Progress(console=err.console, transient=True))
             bar[0].start()
             bar.append(bar[0].add_task(label, total=total))
         bar[0].update(bar[1], completed=done, total=total)

@@ -7,11 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
 from .common import err, out, reports_errors
+from .lazy_rich import BarColumn, MofNCompleteColumn, Progress, Table, Text, TextColumn, TimeElapsedColumn
 from .store_common import check_format, db_option, json_option, print_json
 
 __all__ = ["import_command"]
@@ -77,7 +75,7 @@ def import_command(
         raise UsageError("--jobs 不能为负 / --jobs must be ≥ 0")
     jobs = jobs or (1 if len(files) < 8 else min(4, os.cpu_count() or 1))
     with Progress(TextColumn("[bold]导入 importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.fields[name]}"), console=err, transient=True,
+                  TextColumn("{task.fields[name]}"), console=err.console, transient=True,
                   disable=fmt == "json" or not err.is_terminal) as bar:
         task = bar.add_task("import", total=len(files), name="")
         for outcome in import_files(engine, files, review=not no_review,

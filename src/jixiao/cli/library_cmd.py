@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from .common import out_wrapped as out
 from .common import reports_errors
+from .lazy_rich import Table, Text
 from .store_common import check_format, db_option, print_json
 
 __all__ = ["library_app"]

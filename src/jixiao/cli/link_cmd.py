@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from ..errors import UsageError
 from .common import out_wrapped as out
 from .common import reports_errors
+from .lazy_rich import Table, Text
 from .store_common import check_format, db_option, json_option, print_json
 
 __all__ = ["link_command"]

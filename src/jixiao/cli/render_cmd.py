@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 
@@ -24,6 +23,8 @@ def _load(path: Path) -> dict:
     """A canonical JSON file (``jixiao parse --format json``) as it is; any other table file parsed."""
     head = path.read_bytes()[:4096] if path.is_file() else b""
     if head.lstrip().startswith(b"{") and b"jixiao.document/" in head:
+        import json  # here, not at import: `jixiao --help` need not load it
+
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:

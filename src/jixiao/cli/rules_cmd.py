@@ -5,9 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 import typer
-from rich.table import Table
 
 from .common import out, reports_errors, write_stdout
+from .lazy_rich import Table
 
 __all__ = ["rules_command"]
 

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import typer
-from rich.progress import Progress
-from rich.table import Table
 
 from ..errors import JixiaoError
 from .common import out, reports_errors
+from .lazy_rich import Progress, Table
 
 __all__ = ["sample_paths", "samples_command"]
 
 
 def sample_paths() -> list[Path]:
     """The public sample tables shipped inside the package."""
+    from importlib import resources  # here, not at import: `jixiao --help` need not load it
+
     root = resources.files("jixiao") / "samples"
     return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".txt"))
 

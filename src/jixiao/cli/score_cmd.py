@@ -7,7 +7,6 @@ Exit codes: 0 scored (whatever the differences), 1 an input could not be read or
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 
@@ -98,6 +97,8 @@ def score_command(
             raise UsageError(f"这是目录，不是文件：{f} / a directory, not a file", code="usage")
         scores.append(score_document(parse_source(read(f)), prof))
     if format is Format.json:
+        import json  # here, not at import: `jixiao --help` need not load it
+
         write_stdout(json.dumps([as_json(s) for s in scores], ensure_ascii=False, indent=1))
     else:
         write_stdout(render_text(scores))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.markup import escape
 
 from .common import out, reports_errors
+from .lazy_rich import escape
 from .store_common import check_format, db_option, json_option, marked, print_json
 
 __all__ = ["filter_options", "search_command"]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
 import typer
-from rich.markup import escape
 
 from .common import write_stdout
+from .lazy_rich import escape
 
 __all__ = ["DB_HELP", "db_option", "dump_json", "fmt_amount", "json_option", "marked", "print_json"]
 
@@ -35,6 +34,8 @@ def _default(o: Any) -> Any:
 
 
 def dump_json(data: Any) -> str:
+    import json  # here, not at import: `jixiao --help` need not load it
+
     return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
 
 

@@ -7,10 +7,9 @@ with none, the server is used as before by one local user.
 from __future__ import annotations
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from .common import out, reports_errors
+from .lazy_rich import Table, Text
 from .store_common import check_format, db_option, json_option, print_json
 
 __all__ = ["user_app"]

@@ -115,16 +115,19 @@ def index_documents(conn: Connection, document_ids: Sequence[int]) -> int:
         return 0
     wanted = Counter((bucket_name(b), k) for _i, _d, b, k, _n, _f in members)
     known: dict[tuple[str, str], int] = {}
+    # these two lookups straight on the driver too: building and compiling an expanding IN per
+    # document was most of what was left of the library's share of an import that is not SQLite's
     for part in _chunks(sorted({k for _b, k in wanted})):
-        for bname, k, lid in conn.execute(select(LibraryKeyRow.bucket, LibraryKeyRow.key, LibraryKeyRow.library_id)
-                                          .where(LibraryKeyRow.key.in_(part))):
+        for bname, k, lid in conn.exec_driver_sql(f"SELECT bucket, key, library_id FROM library_keys "
+                                                  f"WHERE key IN ({', '.join([ph] * len(part))})", tuple(part)):
             if (bname, k) in wanted:
                 known[(bname, k)] = lid
     new = [bk for bk in wanted if bk not in known]
     if new:
         _group_new(conn, new, wanted, members, known)
-    latest = dict(conn.execute(select(DocumentRow.id, DocumentRow.is_latest)
-                               .where(DocumentRow.id.in_(document_ids))).all())
+    latest = {d: bool(v) for d, v in conn.exec_driver_sql(
+        f"SELECT id, is_latest FROM documents WHERE id IN ({', '.join([ph] * len(document_ids))})",
+        tuple(document_ids))}
     _insert_members(conn, [(i, d, known[(bucket_name(b), k)], *f, latest[d]) for i, d, b, k, _n, f in members])
     return len(members)
 

@@ -25,6 +25,7 @@ from ..errors import JixiaoError
 from ..model import Document, Finding
 from ..parse.document import parse_source
 from ..read import read
+from .wal import batch_writes
 from .write import find_unchanged, prepare, save_prepared
 
 __all__ = ["ImportOutcome", "expand_paths", "import_file", "import_files", "make_reviewer"]
@@ -178,8 +179,15 @@ def import_files(engine: Engine, files: Iterable[str], *, review: bool = True, c
     With ``jobs`` > 1, hashing, the unchanged-file check, reading, parsing,
     reviewing and building rows run in that many worker processes while this
     one stores: the database sees one writer per process and one transaction
-    per document either way.
+    per document either way. On SQLite the WAL is checkpointed once, at the end, rather than every
+    ~1,000 pages (store.wal): they were a fifth of the writer's time.
     """
+    with batch_writes(engine):
+        yield from _import_files(engine, files, review=review, config_path=config_path, jobs=jobs)
+
+
+def _import_files(engine: Engine, files: Iterable[str], *, review: bool, config_path: str | None,
+                  jobs: int) -> Iterator[ImportOutcome]:
     if jobs <= 1:
         for f in files:
             yield import_file(engine, f, review=review, config_path=config_path)
