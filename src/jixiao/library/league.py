@@ -21,13 +21,13 @@ whole table is kept per state of the store and process, as the unit costs.
 
 from __future__ import annotations
 
-import threading
 from statistics import median
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from ..errors import UsageError
+from ..store.per_state import PerStoreState, store_state
 from .peers import MIN_PEERS
 from .query import direction
 
@@ -64,14 +64,12 @@ _RANKS = text(
     " JOIN documents d ON d.id = m.document_id WHERE m.latest = :t AND m.number IS NOT NULL) r"
     " WHERE r.n > :min")
 
-_CACHE: dict[str, tuple[tuple, list[dict[str, Any]]]] = {}
-_LOCK = threading.Lock()
+_CACHE: PerStoreState[list[dict[str, Any]]] = PerStoreState()
 
 
 def _signature(conn: Connection) -> tuple:
-    docs = tuple(conn.execute(text("SELECT count(*), max(id) FROM documents WHERE is_latest = :t"),
-                              {"t": True}).one())
-    return docs + (conn.execute(text("SELECT count(*) FROM findings")).scalar_one(),)
+    """The store's state, and its findings' count (a review of stored documents changes the league)."""
+    return store_state(conn) + (conn.execute(text("SELECT count(*) FROM findings")).scalar_one(),)
 
 
 def _percentile(below: int, equal: int, n: int, lower: bool) -> float:
@@ -130,17 +128,9 @@ def league(conn: Connection, *, sort: str = "quantified", descending: bool = Tru
     """
     if sort not in SORTS:
         raise UsageError(f"未知的排序：{sort}（可用 {'、'.join(SORTS)}）/ unknown sort: {sort}")
-    url = conn.engine.url.render_as_string()
-    key = (min_peers, *_signature(conn))
-    hit = _CACHE.get(url)
-    if hit is None or hit[0] != key:
-        with _LOCK:
-            hit = _CACHE.get(url)
-            if hit is None or hit[0] != key:
-                # the figures (medians included) once per state, not per request
-                hit = (key, [_figures(r) for r in _build(conn, min_peers).values() if r["projects"]])
-                _CACHE[url] = hit
-    items = list(hit[1])
+    # the figures (medians included) once per state, not per request
+    items = list(_CACHE.get(conn, (min_peers, *_signature(conn)),
+                            lambda: [_figures(r) for r in _build(conn, min_peers).values() if r["projects"]]))
     if year is not None:
         items = [i for i in items if i["year"] == year]
     if department:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from statistics import median
@@ -32,6 +31,7 @@ import numpy as np
 from sqlalchemy import Connection, text
 
 from ..errors import UsageError
+from ..store.per_state import PerStoreState, store_state
 
 __all__ = ["COMMON", "bigrams", "suggest", "suggest_for_project"]
 
@@ -67,27 +67,11 @@ class _Index:
     norms: np.ndarray  # row → √(Σ idf² of its pairs)
 
 
-_CACHE: dict[str, tuple[tuple, _Index]] = {}
-_LOCK = threading.Lock()
-
-
-def _signature(conn: Connection) -> tuple:
-    return tuple(conn.execute(text("SELECT count(*), max(id) FROM documents WHERE is_latest = :t"),
-                              {"t": True}).one())
+_CACHE: PerStoreState[_Index] = PerStoreState()
 
 
 def _index(conn: Connection) -> _Index:
-    url = conn.engine.url.render_as_string()
-    sig = _signature(conn)
-    hit = _CACHE.get(url)
-    if hit is not None and hit[0] == sig:
-        return hit[1]
-    with _LOCK:
-        hit = _CACHE.get(url)
-        if hit is None or hit[0] != sig:
-            hit = (sig, _build(conn))
-            _CACHE[url] = hit
-        return hit[1]
+    return _CACHE.get(conn, store_state(conn), lambda: _build(conn))
 
 
 def _build(conn: Connection) -> _Index:

@@ -7,14 +7,13 @@ projects whose one quantity target is the *same canonical indicator* in the
 Every project's unit cost needs every project's quantity targets (to know a
 quantity is its only one), so the whole store's are worked out in one pass
 over the members of 数量 canonical indicators, and kept per process until the
-store changes (:func:`_signature`: the latest documents' count and largest
-id, two index look-ups). At a million indicators the pass takes seconds (see
+store changes (:func:`jixiao.store.per_state.store_state`: the latest
+documents' count and largest id, two index look-ups). At a million indicators the pass takes seconds (see
 ``benchmarks/library_bench.py``); every query after it is a dictionary look-up.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from ..errors import UsageError
+from ..store.per_state import PerStoreState, store_state
 from .cost_outlier import MIN_PEERS, cost_fences, outlier_side
 from .unit_cost import Quantity, count_unit, format_cost, is_frequency, quantity_text, unit_cost
 
@@ -46,30 +46,12 @@ class UnitCosts:
     by_indicator: dict[tuple[int, str], list[tuple[float, int]]] = field(default_factory=dict)
 
 
-_CACHE: dict[str, tuple[tuple, UnitCosts]] = {}
-_LOCK = threading.Lock()
-
-
-def _signature(conn: Connection) -> tuple:
-    """What changes whenever the latest documents do: an import raises the largest id, a delete the count."""
-    return tuple(conn.execute(text("SELECT count(*), max(id) FROM documents WHERE is_latest = :t"),
-                              {"t": True}).one())
+_CACHE: PerStoreState[UnitCosts] = PerStoreState()
 
 
 def store_unit_costs(conn: Connection) -> UnitCosts:
     """Every latest project's unit cost, worked out once per state of the store (per process)."""
-    url = conn.engine.url.render_as_string()
-    sig = _signature(conn)
-    hit = _CACHE.get(url)
-    if hit is not None and hit[0] == sig:
-        return hit[1]
-    with _LOCK:
-        hit = _CACHE.get(url)
-        if hit is not None and hit[0] == sig:
-            return hit[1]
-        built = _build(conn)
-        _CACHE[url] = (sig, built)
-        return built
+    return _CACHE.get(conn, store_state(conn), lambda: _build(conn))
 
 
 def _build(conn: Connection) -> UnitCosts:

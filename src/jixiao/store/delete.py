@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, select, update
 from ..errors import UsageError
 from . import rows as R
 from . import tokens as T
-from .query import is_row_id, load_document
+from .query import is_row_id, load_document, stored_ids
 from .schema import (
     DocumentRow,
     FindingRow,
@@ -50,15 +50,9 @@ class Deleted:
 def fts_rows(conn, doc_id: int) -> list[tuple[int, str]]:
     """SQLite: the (rowid, tokens) its FTS5 table was given for document ``doc_id``'s search entries."""
     doc = load_document(conn, doc_id)
-    pids = list(conn.execute(select(ProjectRow.id).where(ProjectRow.document_id == doc_id)
-                             .order_by(ProjectRow.position)).scalars())
-    by_project: dict[int, list[int]] = {pid: [] for pid in pids}
-    for pid, iid in conn.execute(select(IndicatorRow.project_id, IndicatorRow.id)
-                                 .where(IndicatorRow.document_id == doc_id)
-                                 .order_by(IndicatorRow.project_id, IndicatorRow.position)):
-        by_project[pid].append(iid)
+    pids, iids = stored_ids(conn, doc_id)
     # the very text the import wrote (write.prepare renders it the same way)
-    entries = R.entry_rows(doc, pids, [by_project[pid] for pid in pids], T.entry_fts5)
+    entries = R.entry_rows(doc, pids, iids, T.entry_fts5)
     return [(eid, text_) for eid, _pid, _iid, text_ in entries]
 
 

@@ -57,6 +57,18 @@ def _dicts(conn: Connection, stmt) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
+def stored_ids(conn: Connection, doc_id: int) -> tuple[list[int], list[list[int]]]:
+    """Document ``doc_id``'s project ids in order, and each project's indicator ids in order."""
+    pids = list(conn.execute(select(ProjectRow.id).where(ProjectRow.document_id == doc_id)
+                             .order_by(ProjectRow.position)).scalars())
+    by_project: dict[int, list[int]] = {pid: [] for pid in pids}
+    for pid, iid in conn.execute(select(IndicatorRow.project_id, IndicatorRow.id)
+                                 .where(IndicatorRow.document_id == doc_id)
+                                 .order_by(IndicatorRow.project_id, IndicatorRow.position)):
+        by_project[pid].append(iid)
+    return pids, [by_project[pid] for pid in pids]
+
+
 _DOC_LIST_COLUMNS = (DocumentRow.id, DocumentRow.name, DocumentRow.source_path, DocumentRow.version,
                      DocumentRow.is_latest, DocumentRow.format, DocumentRow.form, DocumentRow.title,
                      DocumentRow.department, DocumentRow.year, DocumentRow.amount_unit, DocumentRow.total,

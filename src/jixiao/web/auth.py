@@ -218,8 +218,23 @@ def login(request: Request, name: Annotated[str, Form()], password: Annotated[st
     from .pages import render
 
     check_csrf(request, csrf)
+    signed_in = sign_in(request, name, password)
+    if isinstance(signed_in, Response):
+        return signed_in
+    if signed_in is None:
+        return render(request, "login.html", {"next": _safe_next(next), "error": True, "name": name}, twin=None,
+                      status=401)
+    user, sid = signed_in
+    return set_session(request, RedirectResponse(_safe_next(next), status_code=303), sid)
+
+
+def sign_in(request: Request, name: str, password: str, **audit: str) -> tuple[A.User, str] | Response | None:
+    """The page's and the API's sign-in: a 429 while the address or the name is locked out; None for a wrong
+    name or password (counted against both); else the user and a new session id (always a new one: a
+    session id planted before sign-in stays unknown), written to the audit log with ``audit``."""
     limiter: LoginLimiter = request.app.state.login_limiter
-    keys = ["ip:" + (request.client.host if request.client else "?"), "name:" + name.strip().lower()]
+    name = name.strip()
+    keys = ["ip:" + (request.client.host if request.client else "?"), "name:" + name.lower()]
     wait = limiter.wait(keys)
     if wait:
         from .app import error_response
@@ -230,14 +245,17 @@ def login(request: Request, name: Annotated[str, Form()], password: Annotated[st
         return response
     engine = request.app.state.engine
     with engine.connect() as conn:
-        user = A.authenticate(conn, name.strip(), password)
+        user = A.authenticate(conn, name, password)
     if user is None:
         limiter.failed(keys)
-        return render(request, "login.html", {"next": _safe_next(next), "error": True, "name": name}, twin=None,
-                      status=401)
-    sid = A.new_session(engine, user)  # always a new one: a session id planted before sign-in stays unknown
-    record(engine, user, "login")
-    response = RedirectResponse(_safe_next(next), status_code=303)
+        return None
+    sid = A.new_session(engine, user)
+    record(engine, user, "login", **audit)
+    return user, sid
+
+
+def set_session(request: Request, response: Response, sid: str) -> Response:
+    """``response`` with the signed session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS."""
     response.set_cookie(SESSION_COOKIE, _serializer(request).dumps(sid), max_age=A.SESSION_DAYS * 86400,
                         httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/")
     return response

@@ -20,7 +20,8 @@ from starlette.responses import JSONResponse, Response
 from ..errors import UsageError
 from ..workflow import accounts as A
 from ..workflow.audit import record
-from .auth import SESSION_COOKIE, _serializer
+from .auth import SESSION_COOKIE, _serializer, set_session
+from .auth import sign_in as _sign_in
 from .deps import check_token
 from .ids import DocId
 
@@ -50,28 +51,15 @@ def sign_in(request: Request, body: SignIn) -> Response:
     from .app import error_response
 
     _no_accounts(request)
-    limiter = request.app.state.login_limiter
-    name = body.name.strip()
-    keys = ["ip:" + (request.client.host if request.client else "?"), "name:" + name.lower()]
-    wait = limiter.wait(keys)
-    if wait:
-        response = error_response(request, 429, f"登录失败次数过多，请 {wait} 秒后再试 / too many failed sign-ins; "
-                                  f"try again in {wait} s", "rate_limited")
-        response.headers["Retry-After"] = str(wait)
-        return response
-    engine = request.app.state.engine
-    with engine.connect() as conn:
-        user = A.authenticate(conn, name, body.password)
-    if user is None:
-        limiter.failed(keys)
+    signed_in = _sign_in(request, body.name, body.password, via="api")
+    if isinstance(signed_in, Response):
+        return signed_in
+    if signed_in is None:
         return error_response(request, 401, "用户名或密码不对，或账号已停用 / wrong name or password, or the account "
                               "is disabled", "login_failed")
-    sid = A.new_session(engine, user)  # always a new one, as on the page
-    record(engine, user, "login", via="api")
-    response = JSONResponse({"ok": True, "user": _who(user), "expires_in": A.SESSION_DAYS * 86400})
-    response.set_cookie(SESSION_COOKIE, _serializer(request).dumps(sid), max_age=A.SESSION_DAYS * 86400,
-                        httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/")
-    return response
+    user, sid = signed_in
+    return set_session(request, JSONResponse({"ok": True, "user": _who(user), "expires_in": A.SESSION_DAYS * 86400}),
+                       sid)
 
 
 @session_api.get("/session", summary="当前登录的用户 / who is signed in")
