@@ -8,8 +8,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from ..cli.common import err
-from ..cli.import_cmd import print_import_report
-from ..cli.store_common import check_format, print_json
+from ..cli.import_cmd import report_import
+from ..cli.store_common import check_format
 from ..errors import UsageError
 from ..store.importer import ImportOutcome
 
@@ -48,9 +48,8 @@ def batch_import(paths: list[str], *, db: str | None, fmt: str, config: Path | N
         raise UsageError("缺少文件 / give files, folders or globs to import")
     files, outcomes = expand_paths(paths)
     if not files:  # nothing to hand out: no cluster to start or reach
-        print_import_report(outcomes, describe_url(url)) if fmt != "json" else \
-            print_json({"database": describe_url(url), "outcomes": [o.__dict__ for o in outcomes]})
-        raise typer.Exit(1 if any(o.failed for o in outcomes) else 0)
+        report_import(outcomes, describe_url(url), fmt)
+        raise typer.Exit(0)
     with Progress(TextColumn("[bold]集群导入 cluster import"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("失败 failed {task.fields[failed]}"), TextColumn("{task.fields[rate]:.1f} 份/s docs/s"),
                   TextColumn("剩余 left {task.fields[left]}"), console=err.console, transient=True,
@@ -64,9 +63,4 @@ def batch_import(paths: list[str], *, db: str | None, fmt: str, config: Path | N
             outcomes.extend(run_batch(engine, client, files, review=not no_review,
                                       config_path=str(config) if config else None, on_outcome=shown))
     engine.dispose()
-    if fmt == "json":
-        print_json({"database": describe_url(url), "outcomes": [o.__dict__ for o in outcomes]})
-    else:
-        print_import_report(outcomes, describe_url(url))
-    if any(o.failed for o in outcomes):
-        raise typer.Exit(1)
+    report_import(outcomes, describe_url(url), fmt)

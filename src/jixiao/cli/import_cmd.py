@@ -96,10 +96,15 @@ def import_command(
             outcomes.append(outcome)
             bar.update(task, advance=1, name=outcome.path[-60:])
     engine.dispose()
+    report_import(outcomes, describe_url(url), fmt)
+
+
+def report_import(outcomes, where: str, fmt: str) -> None:
+    """What an import found, as the table or as JSON; exit code 1 when a file failed."""
     if fmt == "json":
-        print_json({"database": describe_url(url), "outcomes": [o.__dict__ for o in outcomes]})
+        print_json({"database": where, "outcomes": [o.__dict__ for o in outcomes]})
     else:
-        print_import_report(outcomes, describe_url(url))
+        print_import_report(outcomes, where)
     if any(o.failed for o in outcomes):
         raise typer.Exit(1)
 
