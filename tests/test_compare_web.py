@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -15,7 +9,7 @@ from history_fixture import load
 from jixiao.store import open_store
 from jixiao.web.app import create_app
 from jixiao.web.settings import WebSettings
-from test_web_browser import SHOTS, _chromium, _free_port
+from test_web_browser import SHOTS, _chromium, serve_db
 
 BASE = "http://localhost"
 
@@ -68,20 +62,8 @@ def served(tmp_path_factory):
     engine = open_store(str(db))
     ids = load(engine)
     engine.dispose()
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env={**os.environ, "TMPDIR": str(tmp_path_factory.mktemp("spool"))})
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", ids
-    proc.terminate()
-    proc.wait(10)
+    for base in serve_db(db, tmp_path_factory.mktemp("spool")):
+        yield base, ids
 
 
 def test_compare_in_a_browser(served):

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,10 +42,16 @@ def server(tmp_path_factory):
     engine = open_store(str(db))
     assert [o.status for o in import_files(engine, [str(p) for p in SAMPLES])] == ["imported"] * 5
     engine.dispose()
+    yield from serve_db(db, tmp_path_factory.mktemp("spool"))
+
+
+def serve_db(db, spool: Path) -> Iterator[str]:
+    """``jixiao serve`` on a free port over ``db`` (uploads spooled in ``spool``), once it listens: its base
+    URL; stopped afterwards."""
     port = _free_port()
     cmd = [sys.executable, "-m", "jixiao", "serve", "--db", str(db), "--port", str(port)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env={**os.environ, "TMPDIR": str(tmp_path_factory.mktemp("spool"))})
+                            env={**os.environ, "TMPDIR": str(spool)})
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -64,6 +71,11 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
+    yield from launch_chromium()
+
+
+def launch_chromium():
+    """Debian's headless Chromium through Playwright; a skip with the reason where there is none."""
     path = _chromium()
     if path is None:
         pytest.skip("no Chromium: apt-get install chromium (or set JIXIAO_CHROMIUM)")

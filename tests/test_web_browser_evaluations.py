@@ -8,11 +8,6 @@ Screenshots: ``test-artifacts/screenshots/evaluation-*.png``.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -36,26 +31,8 @@ _DB: dict[str, str] = {}
 def server(tmp_path_factory):
     """``jixiao serve`` on a free port over an empty database; its base URL."""
     db = tmp_path_factory.mktemp("evalbrowser") / "jixiao.db"
-    port = B._free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env={**os.environ, "TMPDIR": str(tmp_path_factory.mktemp("spool"))})
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("jixiao serve exited: " + proc.stdout.read().decode())
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("jixiao serve did not start listening within 30 s")
     _DB["path"] = str(db)  # the later test adds tables straight into it
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(10)
+    yield from B.serve_db(db, tmp_path_factory.mktemp("spool"))
 
 
 def _upload(page, server: str, path: Path, form: str) -> None:

@@ -9,17 +9,12 @@ the 审核意见, whose DOCX and PDF are opened here and read. Screenshots of ea
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
 
 from jixiao.store import import_files, open_store
 from jixiao.workflow.accounts import add_user
-from test_web_browser import SHOTS, _chromium, _free_port
+from test_web_browser import SHOTS, launch_chromium, serve_db
 
 SAMPLE = sorted((__import__("pathlib").Path(__file__).parent.parent / "src" / "jixiao" / "samples").glob("*.txt"))[0]
 PASSWORD = "correct horse 9"
@@ -36,37 +31,12 @@ def server(tmp_path_factory):
     add_user(engine, "审核人甲", "reviewer", PASSWORD)
     add_user(engine, "电教馆", "department", PASSWORD, department=DEPARTMENT)
     engine.dispose()
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env={**os.environ, "TMPDIR": str(tmp_path_factory.mktemp("spool"))})
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("jixiao serve exited: " + proc.stdout.read().decode())
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(10)
+    yield from serve_db(db, tmp_path_factory.mktemp("spool"))
 
 
 @pytest.fixture(scope="module")
 def browser():
-    path = _chromium()
-    if path is None:
-        if os.environ.get("JIXIAO_CI") == "1":
-            pytest.fail("no Chromium in CI")
-        pytest.skip("no Chromium: apt-get install chromium (or set JIXIAO_CHROMIUM)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
-        yield b
-        b.close()
+    yield from launch_chromium()  # in CI a skip is a failure (conftest)
 
 
 def person(browser, server, name):
