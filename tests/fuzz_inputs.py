@@ -32,6 +32,7 @@ import jixiao
 from jixiao.errors import JixiaoError
 from jixiao.model import Document
 from jixiao.parse.residue import all_spans
+from test_read_damaged import _rezipped
 
 HERE = Path(__file__).parent
 SHARED = HERE.parent.parent / "shared"
@@ -94,15 +95,6 @@ def as_csv(text: str) -> str:
 
 
 # -- bytes: mutations ------------------------------------------------------------------
-
-def _rezipped(data: bytes, change) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in zin.namelist():
-            if (member := change(name, zin.read(name))) is not None:
-                zout.writestr(name, member)
-    return out.getvalue()
-
 
 def _damage(rnd: random.Random, data: bytes, n: int) -> bytes:
     b = bytearray(data)
