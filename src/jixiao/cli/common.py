@@ -66,8 +66,6 @@ PROGRESS_FROM = 5
 def read_progress(label: str) -> Iterator[Callable[[int, int], None]]:
     """A ``progress`` callback for :func:`jixiao.read.read`: a progress bar on stderr, shown once a
     file turns out to be long, and gone when reading ends (stdout stays the JSON alone)."""
-    from rich.progress import Progress
-
     bar: list = []
 
     def update(done: int, total: int) -> None:
@@ -75,6 +73,8 @@ def read_progress(label: str) -> Iterator[Callable[[int, int], None]]:
         if total < PROGRESS_FROM and not (done == 0 or bar):
             return
         if not bar:
+            from rich.progress import Progress  # imported once a bar is shown: most files never show one
+
             bar.append(Progress(console=err.console, transient=True))
             bar[0].start()
             bar.append(bar[0].add_task(label, total=total))

@@ -29,23 +29,30 @@ def parse_command(
 ) -> None:
     """解析一张绩效目标表 / Parse one performance-target table."""
     from ..parse.document import parse_source
-    from ..parse.explain import explain as explain_cells
     from ..read import read
-    from ..render.json import document_json
-    from ..render.tree import document_tree, explain_table, residue_table
     if not file.exists():
         raise ReadError(f"文件不存在：{file} / no such file", code="not-found")
     with read_progress("读取中 reading…") as progress:
         source = read(file, progress=progress)
     doc = parse_source(source)
+    # each output's modules are imported when it is asked for: the tree view imports rich, the JSON does not
     if explain:
+        from ..parse.explain import explain as explain_cells
+        from ..render.tree import explain_table
+
         out.print(explain_table(explain_cells(doc)), highlight=False)
         return
     if format is Format.json:
+        from ..render.json import document_json
+
         write_stdout(document_json(doc, spans=spans))
         if residue:
+            from ..render.tree import residue_table
+
             out.print(residue_table(doc), highlight=False)
         return
+    from ..render.tree import document_tree, residue_table
+
     out.print(document_tree(doc), highlight=False)
     if residue:
         out.print(residue_table(doc), highlight=False)

@@ -7,12 +7,12 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import ParseError
 from ..model import AMOUNT_KEYS, EVAL_SCHEMA, Document, Issue, Span
 from ..read.base import Source
-from .eval_reader import EvalReading, read_evaluation
 from .fixed import FixedLayout, find_fixed_layout, fixed_width_cells
 from .form import looks_like_form, parse_forms
 from .form_reader import FormReading, read_forms
@@ -22,6 +22,9 @@ from .lines import Line, split_lines
 from .prose import read_prose
 from .residue import all_spans, find_residue
 from .summary import Columns, Row, add_cells_row, build_summary, tabular_rows, wrapped_rows
+
+if TYPE_CHECKING:
+    from .eval_reader import EvalReading
 
 __all__ = ["parse_source"]
 
@@ -66,8 +69,12 @@ def parse_source(source: Source) -> Document:
         # a self-evaluation or monitoring form is told by its title and read by its own reader;
         # a target table never carries such a title, so its reading below is as it always was
         head = source.text[:4000]  # the title stands in the first lines
-        if ("自评表" in head or "监控表" in head) and (evaluation := read_evaluation(lines)) is not None:
-            return _from_evaluation(source, lines, evaluation)
+        if "自评表" in head or "监控表" in head:
+            # imported here: its vocabulary is a seventh of the parser's import, and only these forms use it
+            from .eval_reader import read_evaluation
+
+            if (evaluation := read_evaluation(lines)) is not None:
+                return _from_evaluation(source, lines, evaluation)
         reading = read_forms(lines) if _may_hold_form(source.text) else None
         if reading is None and _may_hold_prose(source.text):
             reading = read_prose(lines)

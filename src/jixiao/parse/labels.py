@@ -6,6 +6,7 @@ sprinkled with noise (``预算[内专项``), a character misread (``東报单位
 from __future__ import annotations
 
 import re
+from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -135,13 +136,28 @@ def match_label(text: str, *, fuzzy: bool = True) -> LabelMatch | None:
         return LabelMatch((exact, _kind(exact)))
     if not fuzzy or len(key) < 3:
         return None
+    least = 0.74 if len(key) >= 4 else 0.85
+    key_chars = Counter(key)
     best, best_r = None, 0.0
-    for k, label in _ALL.items():
-        if abs(len(k) - len(key)) > 2 or len(k) < 3:
+    for k, label, k_chars in _fuzzy_candidates():
+        if abs(len(k) - len(key)) > 2:
+            continue
+        # SequenceMatcher's ratio is 2·matches/(len a + len b), and its matches are at most the
+        # characters both share; a label that cannot beat the best so far, or reach the threshold,
+        # is skipped without it: the same label is found, ~20× fewer ratios are worked out
+        shared = sum(min(n, k_chars[c]) for c, n in key_chars.items() if c in k_chars)
+        bound = 2.0 * shared / (len(key) + len(k))
+        if bound <= best_r or bound < least:
             continue
         r = SequenceMatcher(None, key, k).ratio()
         if r > best_r:
             best, best_r = label, r
-    if best is not None and best_r >= (0.74 if len(key) >= 4 else 0.85):
+    if best is not None and best_r >= least:
         return LabelMatch((best, _kind(best)))
     return None
+
+
+@lru_cache(maxsize=1)
+def _fuzzy_candidates() -> list[tuple[str, str, Counter[str]]]:
+    """(key, label, the key's characters) of each label a misread cell may be, in ``_ALL``'s order."""
+    return [(k, label, Counter(k)) for k, label in _ALL.items() if len(k) >= 3]
