@@ -19,12 +19,11 @@ from .form_reader import FormReading, read_forms
 from .form_vocab import grid_role, is_value_like, label_info, level_kind
 from .header import find_column_header, header_amount_unit, read_head
 from .lines import Line, split_lines
-from .prose import read_prose
 from .residue import all_spans, find_residue
-from .summary import Columns, Row, add_cells_row, build_summary, tabular_rows, wrapped_rows
 
 if TYPE_CHECKING:
     from .eval_reader import EvalReading
+    from .summary import Row
 
 __all__ = ["parse_source"]
 
@@ -77,6 +76,8 @@ def parse_source(source: Source) -> Document:
                 return _from_evaluation(source, lines, evaluation)
         reading = read_forms(lines) if _may_hold_form(source.text) else None
         if reading is None and _may_hold_prose(source.text):
+            from .prose import read_prose  # each layout's modules are imported when a text has it
+
             reading = read_prose(lines)
         try:
             doc = _parse(source, lines)
@@ -259,6 +260,8 @@ def _parse(source: Source, lines: list[Line]) -> Document:
         if doc.amount_unit is None and result.amount_unit:
             doc.amount_unit = result.amount_unit
     else:
+        from .summary import build_summary, tabular_rows, wrapped_rows  # a form never needs them
+
         start = found[0] + 1 if found else 0
         columns = found[1] if found else []
         if found:
@@ -300,6 +303,8 @@ def _parse(source: Source, lines: list[Line]) -> Document:
 def _fixed_width_rows(lines: list[Line], layout: FixedLayout, syntax: list[Span]) -> list[Row]:
     """Rows of a table laid out by spaces to fixed columns, through the same steps as a
     tab-separated table's."""
+    from .summary import Columns, add_cells_row
+
     rows: list[Row] = []
     table = Columns.of(layout.roles)
     for line_no, cells in fixed_width_cells(lines, layout, syntax):

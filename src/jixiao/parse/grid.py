@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from ..model import Indicator, Issue, Span, Target
-from .indicators import find_indicator_start, parse_indicator, parse_indicators
 from .labels import GRID_WORDS, match_label, strip_noise
 from .lines import Line, clean_cell, is_chrome, split_cells
 from .mtext import MText
@@ -465,6 +464,9 @@ def _item_cells(line: Line, syntax: list[Span]) -> list[MText]:
 
 def find_numbered_targets(lines: list[Line]) -> int | None:
     """Index of the first line whose cells begin numbered indicators (``年度绩效指标 | 1、产出指标：…``)."""
+    # the numbered-item grammars are imported where a form holds such items: a grid never needs them
+    from .indicators import find_indicator_start
+
     for k, line in enumerate(lines):
         if line.is_blank() or not any(ch.isdigit() for ch in line.text):
             continue
@@ -477,6 +479,8 @@ def find_numbered_targets(lines: list[Line]) -> int | None:
 def parse_numbered_targets(lines: list[Line]) -> GridResult:
     """Numbered indicators of the standard grammars in a form's cells, one or more items a line,
     up to a row of labelled cells (填报人 | 张三 | 联系电话 …): that row and the rest are not theirs."""
+    from .indicators import find_indicator_start, parse_indicators
+
     out = GridResult()
     parts: list[MText] = []
     for line in lines:
@@ -497,6 +501,8 @@ def parse_numbered_targets(lines: list[Line]) -> GridResult:
 
 def parse_prose(lines: list[Line]) -> GridResult:
     """Targets as prose: ``一、产出指标`` / ``（一）数量指标`` / ``1.培训人数：不少于300人``."""
+    from .indicators import parse_indicator
+
     out = GridResult()
     level1 = level2 = None
     items: list[tuple[int, list[MText], str | None, str | None]] = []

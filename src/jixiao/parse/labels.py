@@ -139,9 +139,7 @@ def match_label(text: str, *, fuzzy: bool = True) -> LabelMatch | None:
     least = 0.74 if len(key) >= 4 else 0.85
     key_chars = Counter(key)
     best, best_r = None, 0.0
-    for k, label, k_chars in _fuzzy_candidates():
-        if abs(len(k) - len(key)) > 2:
-            continue
+    for k, label, k_chars in _fuzzy_candidates(len(key)):
         # SequenceMatcher's ratio is 2·matches/(len a + len b), and its matches are at most the
         # characters both share; a label that cannot beat the best so far, or reach the threshold,
         # is skipped without it: the same label is found, ~20× fewer ratios are worked out
@@ -157,7 +155,8 @@ def match_label(text: str, *, fuzzy: bool = True) -> LabelMatch | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _fuzzy_candidates() -> list[tuple[str, str, Counter[str]]]:
-    """(key, label, the key's characters) of each label a misread cell may be, in ``_ALL``'s order."""
-    return [(k, label, Counter(k)) for k, label in _ALL.items() if len(k) >= 3]
+@lru_cache(maxsize=32)
+def _fuzzy_candidates(length: int) -> list[tuple[str, str, Counter[str]]]:
+    """(key, label, the key's characters) of each label a misread cell of ``length`` characters may
+    be (at least 3 characters, 2 or fewer more or less than it), in ``_ALL``'s order."""
+    return [(k, label, Counter(k)) for k, label in _ALL.items() if len(k) >= 3 and abs(len(k) - length) <= 2]
