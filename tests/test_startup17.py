@@ -25,9 +25,9 @@ def _modules_after(argv: list[str]) -> tuple[str, list[str]]:
     code = ("import sys\nfrom jixiao.cli.main import app\n"
             f"sys.argv = ['jixiao', *{argv!r}]\n"
             "try:\n    app()\nexcept SystemExit:\n    pass\n"
-            f"print(' '.join(m for m in {NOT_FOR_A_FORM!r} if m in sys.modules))\n")
+            f"print('imported:', *(m for m in {NOT_FOR_A_FORM!r} if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
-    head, _, last = out.rstrip("\n").rpartition("\n")
+    head, _, last = out.rpartition("imported:")
     return head, last.split()
 
 
