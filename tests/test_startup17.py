@@ -9,6 +9,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from jixiao.parse import labels
+from jixiao.parse.grid import _related
 from jixiao.parse.labels import match_label
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "jixiao" / "samples"
@@ -74,3 +75,27 @@ def test_fuzzy_label_match_finds_what_every_ratio_found():
         assert (tuple(new) if new is not None else None) == _brute_force(text), text
         found += new is not None
     assert found > 500  # most of the misread labels are still found
+
+
+def _related_every_ratio(a: str, b: str) -> bool:
+    """grid._related as it was: the ratio worked out for every pair of five characters or more."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 4 and (long_.startswith(short) or long_.endswith(short)):
+        return True
+    return len(short) >= 5 and SequenceMatcher(None, short, long_[: len(short)]).ratio() >= 0.8
+
+
+def test_related_names_are_those_every_ratio_found():
+    names = sorted({c.strip() for p in SAMPLES.glob("*.txt") for line in p.read_text("utf-8").splitlines()
+                    for c in line.replace("|", "\t").split("\t") if 3 <= len(c.strip()) <= 30})
+    related = 0
+    for i, a in enumerate(names):
+        misread = a[:2] + "東" + a[3:]  # one character misread, and the next name: mostly unrelated
+        for b in (misread, misread + "等", names[(i + 1) % len(names)], names[(i * 7) % len(names)]):
+            assert _related(a, b) == _related_every_ratio(a, b), (a, b)
+            related += _related(a, b)
+    assert related > len(names)  # the misreads are found related

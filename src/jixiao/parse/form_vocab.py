@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .labels import match_label
 from .values import parse_target
@@ -55,6 +56,7 @@ def _level_key(text: str) -> str:
     return s.replace("(", "").replace(")", "")
 
 
+@lru_cache(maxsize=4096)  # a form asks about the same cell texts again and again
 def level_kind(text: str) -> str | None:
     """``level1`` for a 一级 name, ``level2`` for a 二级 name, ``both`` for a name that may be
     either (成本指标, 满意度指标, 社会公众或服务对象满意度指标), else None."""
@@ -87,6 +89,7 @@ _EXTRA_WORDS = ("分值", "权重", "指标解释", "绩效标准", "指标值�
                 "指标方向", "指标性质", "指标值内容", "指标说明", "评(计)分标准", "计分方法")
 
 
+@lru_cache(maxsize=4096)  # a form asks about the same cell texts again and again
 def grid_role(text: str) -> str | None:
     """The role of an indicator grid's header cell: level1 / level2 / name / value / period /
     type / target / unit / extra; None when the cell is no grid header word.
@@ -198,6 +201,7 @@ def _label_key(text: str) -> tuple[str, str | None]:
     return s.rstrip(":：").strip("|*★"), unit
 
 
+@lru_cache(maxsize=4096)  # a form asks about the same cell texts again and again
 def label_info(text: str) -> LabelInfo | None:
     """The label a cell is, or None for a value."""
     raw = squash(text)

@@ -15,6 +15,7 @@ Three ways a grid arrives, one result:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -114,7 +115,13 @@ def _related(a: str, b: str) -> bool:
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= 4 and (long_.startswith(short) or long_.endswith(short)):
         return True
-    return len(short) >= 5 and SequenceMatcher(None, short, long_[: len(short)]).ratio() >= 0.8
+    if len(short) < 5:
+        return False
+    head = long_[: len(short)]
+    # the ratio's matches are at most the characters both share: most pairs share too few for 0.8
+    if 5 * sum((Counter(short) & Counter(head)).values()) < 4 * len(short):
+        return False
+    return SequenceMatcher(None, short, head).ratio() >= 0.8
 
 
 @dataclass
