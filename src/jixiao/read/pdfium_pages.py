@@ -196,7 +196,15 @@ class _Walk:
         self.h: list[tuple[float, float, float]] = []
         self.v: list[tuple[float, float, float]] = []
         self.clips: dict[int, tuple[float, float, float, float]] = {}
+        self.fonts: dict[int | None, bool] = {}
         self.lost = 0
+
+    def _embedded(self, font) -> bool:
+        """Whether the file embeds this font (asked once per font of the page)."""
+        known = self.fonts.get(font.value)
+        if known is None:
+            known = self.fonts[font.value] = bool(self.c.FPDFFont_GetIsEmbedded(font))
+        return known
 
     def objects(self, objects, m: _Matrix, depth: int = 0) -> None:
         c = self.c
@@ -210,9 +218,10 @@ class _Walk:
                     if box is not None:
                         self.clips[obj.value] = box
                 # pdfium maps no text for some strings in a font the file does not embed (a one-character
-                # string in a predefined CJK CMap, for one); pdfminer does: the caller rereads with it
-                if c.FPDFTextObj_GetText(obj, self.textpage, None, 0) <= 2 \
-                        and not c.FPDFFont_GetIsEmbedded(c.FPDFTextObj_GetFont(obj)):
+                # string in a predefined CJK CMap, for one); pdfminer does: the caller rereads with it.
+                # The font first: asking for an object's text searches all of the page's characters.
+                if not self._embedded(c.FPDFTextObj_GetFont(obj)) \
+                        and c.FPDFTextObj_GetText(obj, self.textpage, None, 0) <= 2:
                     self.lost += 1
                 continue
             if kind not in (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM):
