@@ -92,16 +92,13 @@ def _text(api: _Fast, textpage, n: int) -> str | None:
     return text if len(text) == n and not any("\ud800" <= ch <= "\udfff" for ch in text) else None
 
 
-def _clip_box(api: _Fast, obj, height: float) -> tuple[float, float, float, float] | None:
-    """The box a page object's clipping path leaves visible (top-left origin), ``None`` if it is not clipped.
+def _clip_box(api: _Fast, clip, paths: int, height: float) -> tuple[float, float, float, float] | None:
+    """The box a clipping path of ``paths`` paths leaves visible (top-left origin), ``None`` if none.
     Each path of the clip is taken as its bounding box; the clip is where they all overlap."""
-    clip = api.FPDFPageObj_GetClipPath(obj)
-    if not clip:
-        return None
     x, y = ctypes.c_float(), ctypes.c_float()
     px, py = ctypes.byref(x), ctypes.byref(y)
     box = None
-    for k in range(max(api.FPDFClipPath_CountPaths(clip), 0)):
+    for k in range(paths):
         xs, ys = [], []
         for i in range(max(api.FPDFClipPath_CountPathSegments(clip, k), 0)):
             seg = api.FPDFClipPath_GetPathSegment(clip, k, i)
@@ -199,29 +196,29 @@ class _Walk:
         self.fonts: dict[int | None, bool] = {}
         self.lost = 0
 
-    def _embedded(self, font) -> bool:
-        """Whether the file embeds this font (asked once per font of the page)."""
-        known = self.fonts.get(font.value)
-        if known is None:
-            known = self.fonts[font.value] = bool(self.c.FPDFFont_GetIsEmbedded(font))
-        return known
-
     def objects(self, objects, m: _Matrix, depth: int = 0) -> None:
-        c = self.c
+        c, fonts = self.c, self.fonts
         fm = c.FS_MATRIX()
         pfm = ctypes.byref(fm)
         for obj in objects:
             kind = c.FPDFPageObj_GetType(obj)
             if kind == c.FPDF_PAGEOBJ_TEXT:
                 if depth == 0:
-                    box = _clip_box(c, obj, self.height)
+                    # most text objects carry a clip handle with no path (CountPaths -1): not clipped
+                    clip = c.FPDFPageObj_GetClipPath(obj)
+                    paths = c.FPDFClipPath_CountPaths(clip) if clip else 0
+                    box = _clip_box(c, clip, paths, self.height) if paths > 0 else None
                     if box is not None:
                         self.clips[obj.value] = box
                 # pdfium maps no text for some strings in a font the file does not embed (a one-character
                 # string in a predefined CJK CMap, for one); pdfminer does: the caller rereads with it.
-                # The font first: asking for an object's text searches all of the page's characters.
-                if not self._embedded(c.FPDFTextObj_GetFont(obj)) \
-                        and c.FPDFTextObj_GetText(obj, self.textpage, None, 0) <= 2:
+                # The font first (asked once per font): asking for an object's text searches all of
+                # the page's characters.
+                font = c.FPDFTextObj_GetFont(obj)
+                embedded = fonts.get(font.value)
+                if embedded is None:
+                    embedded = fonts[font.value] = bool(c.FPDFFont_GetIsEmbedded(font))
+                if not embedded and c.FPDFTextObj_GetText(obj, self.textpage, None, 0) <= 2:
                     self.lost += 1
                 continue
             if kind not in (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM):
