@@ -25,6 +25,7 @@ import bisect
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from operator import attrgetter
 
 from jixiao.read.layout import Box, Cell
 
@@ -123,8 +124,10 @@ def _group_lines(chars: list[Char]) -> list[list[Char]]:
     characters share a line while their vertical middles are close."""
     lines: list[list[Char]] = []
     last = 0.0  # the middle of the last line's first character
-    for c in sorted(chars, key=_middle):
-        mid, half = (c.top + c.bottom) / 2, (c.bottom - c.top) / 2
+    mids = [(c.top + c.bottom) / 2 for c in chars]
+    for k in sorted(range(len(chars)), key=mids.__getitem__):
+        c, mid = chars[k], mids[k]
+        half = (c.bottom - c.top) / 2
         if half < 1.0:  # max(half, 1.0), NaN kept as max keeps it
             half = 1.0
         if lines and abs(mid - last) <= half * 0.6:
@@ -133,16 +136,11 @@ def _group_lines(chars: list[Char]) -> list[list[Char]]:
             lines.append([c])
             last = mid
     for line in lines:
-        line.sort(key=_left)
+        line.sort(key=_LEFT)
     return lines
 
 
-def _middle(c: Char) -> float:
-    return (c.top + c.bottom) / 2
-
-
-def _left(c: Char) -> float:
-    return c.x0
+_LEFT = attrgetter("x0")
 
 
 def _line_text(line: list[Char]) -> str:
@@ -241,13 +239,21 @@ def page_table(page: PageObjects, xs: list[float], tol: float = TOL) -> PageTabl
     above, below = [], []
     slot_chars = [regions[find(i)].chars for i in range(nb * nc)]  # each grid slot's cell's characters
     left, right, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
+    # the slot of the character before, and its bounds: characters of one cell come one after another
+    slot, x0, x1, y0, y1 = None, 0.0, 0.0, 0.0, 0.0
     for ch in page.chars:
         x, y = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+        if x0 <= x < x1 and y0 <= y < y1:
+            slot.append(ch)
+            continue
         if not (left <= x <= right and top <= y <= bottom):
             (above if y < top else below).append(ch)
             continue
         b, c = bisect.bisect_right(ys, y) - 1, bisect.bisect_right(xs, x) - 1  # ≥ 0: x, y lie inside
-        slot_chars[(b if b < nb else nb - 1) * nc + (c if c < nc else nc - 1)].append(ch)
+        b, c = (b if b < nb else nb - 1), (c if c < nc else nc - 1)
+        slot = slot_chars[b * nc + c]
+        slot.append(ch)
+        x0, x1, y0, y1 = xs[c], xs[c + 1], ys[b], ys[b + 1]
     for r in regions.values():
         r.lines = text_lines(r.chars)
         mids = [(xs[c] + xs[c + 1]) / 2 for c in range(r.col0, r.col1 + 1)]
