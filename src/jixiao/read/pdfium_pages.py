@@ -118,14 +118,14 @@ def _clip_box(api: _Fast, clip, paths: int, height: float) -> tuple[float, float
 _BLANK = frozenset((0xA0, 0x3000, 0xFFFD, 0xFFFF))
 _SKIPPED = frozenset(chr(code) for code in (*range(33), *_BLANK) if code != 2)
 #: pdfium marks a hyphen at a line's end as a possible soft hyphen; it was printed
-_HYPHEN = {"\x02": "-", "\ufffe": "-"}
+_HYPHEN = str.maketrans({"\x02": "-", "\ufffe": "-"})
 
 
 def _printed(api: _Fast, textpage, n: int) -> list[tuple[int, str]]:
     """The index and character of each of a text page's ``n`` characters that is printed (no blank)."""
     text = _text(api, textpage, n) if n > 0 else ""
     if text is not None:  # no surrogates in it: _text made sure
-        return [(i, _HYPHEN.get(ch, ch)) for i, ch in enumerate(text) if ch not in _SKIPPED]
+        return [(i, ch) for i, ch in enumerate(text.translate(_HYPHEN)) if ch not in _SKIPPED]
     out = []
     for i in range(n):
         code = api.FPDFText_GetUnicode(textpage, i)
