@@ -25,6 +25,7 @@ import bisect
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from operator import attrgetter
 
 from jixiao.read.layout import Box, Cell
 
@@ -36,7 +37,7 @@ TOL = 2.0  # points: two rules closer than this are one (a border drawn as a thi
 MIN_RULE = 3.0  # shorter "rules" are the ends of a border box, dots, or ticks
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass takes five times as long to make, and a page has thousands
 class Char:
     text: str
     x0: float
@@ -110,28 +111,36 @@ def cluster(values: list[float], tol: float = TOL) -> list[float]:
     return [sum(g) / len(g) for g in out]
 
 
+#: Kangxi radicals (⽬ for 目) come out of some CJK fonts' glyph maps; NFKC folds them back.
+_RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2E80, 0x2FE0)}
+
+
 def _fold(text: str) -> str:
-    # Kangxi radicals (⽬ for 目) come out of some CJK fonts' glyph maps; NFKC folds them back
-    if not any("\u2e80" <= ch <= "\u2fdf" for ch in text):
-        return text
-    return "".join(unicodedata.normalize("NFKC", ch) if "\u2e80" <= ch <= "\u2fdf" else ch for ch in text)
+    return text.translate(_RADICALS)
 
 
 def _group_lines(chars: list[Char]) -> list[list[Char]]:
     """Given characters, return them as printed lines, top to bottom, each left to right:
     characters share a line while their vertical middles are close."""
     lines: list[list[Char]] = []
-    mids: list[float] = []
-    for c in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
-        mid, half = (c.top + c.bottom) / 2, max((c.bottom - c.top) / 2, 1.0)
-        if lines and abs(mid - mids[-1]) <= half * 0.6:
+    last = 0.0  # the middle of the last line's first character
+    mids = [(c.top + c.bottom) / 2 for c in chars]
+    for k in sorted(range(len(chars)), key=mids.__getitem__):
+        c, mid = chars[k], mids[k]
+        half = (c.bottom - c.top) / 2
+        if half < 1.0:  # max(half, 1.0), NaN kept as max keeps it
+            half = 1.0
+        if lines and abs(mid - last) <= half * 0.6:
             lines[-1].append(c)
         else:
             lines.append([c])
-            mids.append(mid)
+            last = mid
     for line in lines:
-        line.sort(key=lambda c: c.x0)
+        line.sort(key=_LEFT)
     return lines
+
+
+_LEFT = attrgetter("x0")
 
 
 def _line_text(line: list[Char]) -> str:
@@ -141,11 +150,14 @@ def _line_text(line: list[Char]) -> str:
         if prev is not None:
             if abs(c.x0 - prev.x0) < 0.5 and c.text == prev.text:
                 continue  # bold faked by printing twice
-            if c.x0 - prev.x1 > 0.5 * max(c.bottom - c.top, 1.0) and not text.endswith(" ") and c.text != " ":
+            gap = c.x0 - prev.x1
+            # (a gap of half a point or less is never a space: the quick test spares the max)
+            if gap > 0.5 and gap > 0.5 * max(c.bottom - c.top, 1.0) and not text.endswith(" ") and c.text != " ":
                 text += " "
-        text += _fold(c.text)
+        text += c.text
         prev = c
-    return text.strip()
+    # folded once for the line: a folded radical is never a space, so the tests above are unchanged
+    return _fold(text).strip()
 
 
 def text_lines(chars: list[Char]) -> list[str]:
@@ -225,14 +237,23 @@ def page_table(page: PageObjects, xs: list[float], tol: float = TOL) -> PageTabl
             r.band1, r.col1 = max(r.band1, b), max(r.col1, c)
             r.box = Box(page.number, xs[r.col0], ys[r.band0], xs[r.col1 + 1], ys[r.band1 + 1])
     above, below = [], []
+    slot_chars = [regions[find(i)].chars for i in range(nb * nc)]  # each grid slot's cell's characters
+    left, right, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
+    # the slot of the character before, and its bounds: characters of one cell come one after another
+    slot, x0, x1, y0, y1 = None, 0.0, 0.0, 0.0, 0.0
     for ch in page.chars:
         x, y = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
-        if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
-            (above if y < ys[0] else below).append(ch)
+        if x0 <= x < x1 and y0 <= y < y1:
+            slot.append(ch)
             continue
-        b = min(max(_index(ys, y), 0), nb - 1)
-        c = min(max(_index(xs, x), 0), nc - 1)
-        regions[find(b * nc + c)].chars.append(ch)
+        if not (left <= x <= right and top <= y <= bottom):
+            (above if y < top else below).append(ch)
+            continue
+        b, c = bisect.bisect_right(ys, y) - 1, bisect.bisect_right(xs, x) - 1  # ≥ 0: x, y lie inside
+        b, c = (b if b < nb else nb - 1), (c if c < nc else nc - 1)
+        slot = slot_chars[b * nc + c]
+        slot.append(ch)
+        x0, x1, y0, y1 = xs[c], xs[c + 1], ys[b], ys[b + 1]
     for r in regions.values():
         r.lines = text_lines(r.chars)
         mids = [(xs[c] + xs[c + 1]) / 2 for c in range(r.col0, r.col1 + 1)]
@@ -240,11 +261,6 @@ def page_table(page: PageObjects, xs: list[float], tol: float = TOL) -> PageTabl
         r.open_bottom = r.band1 == nb - 1 and not any(_covers(h_on[nb], x) for x in mids)
     return PageTable(page.number, nb, sorted(regions.values(), key=lambda r: (r.band0, r.col0)),
                      free_lines(above, page.number), free_lines(below, page.number), open_bottom)
-
-
-def _index(edges: list[float], v: float) -> int:
-    """The slot of ``v`` between sorted ``edges``."""
-    return bisect.bisect_right(edges, v) - 1
 
 
 def _band_text(t: PageTable, band: int) -> list[str]:
