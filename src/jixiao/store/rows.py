@@ -124,7 +124,7 @@ def indicator_rows(doc: Document) -> list[tuple]:
                 annual = (_target_out(t), t.kind, t.comparator, number, t.unit)
             out.append((iid, pid, pos, i.seq, i.level1, i.level1_code, i.level2, i.level2_code, i.name,
                         i.period_value, i.annual_value, _target_out(i.period_target), *annual,
-                        _json(i.extra), _json(i.spans)))
+                        _json(i.extra), _json(dict(i.spans.items()))))
             iid += 1
     return out
 
