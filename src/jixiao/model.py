@@ -357,7 +357,7 @@ class Unit(_Model):
 
     name: str
     amounts: Amounts = Field(default_factory=Amounts)
-    spans: dict[str, Spans] = Field(default_factory=dict)
+    spans: SpanMap = Field(default_factory=SpanMap)
 
 
 class Project(_Model):
@@ -368,7 +368,7 @@ class Project(_Model):
     indicators: list[Indicator] = Field(default_factory=list)
     fields: dict[str, str] = Field(default_factory=dict)
     warnings: list[Issue] = Field(default_factory=list)
-    spans: dict[str, Spans] = Field(default_factory=dict)
+    spans: SpanMap = Field(default_factory=SpanMap)
     #: label → spans for ``fields``
     field_spans: dict[str, Spans] = Field(default_factory=dict)
     #: a self-evaluation or monitoring form's money, goal and scores; None on a target table

@@ -23,6 +23,7 @@ from ..model import (
     Project,
     Residue,
     Span,
+    SpanMap,
     Target,
     Unit,
 )
@@ -41,6 +42,8 @@ def _json(value: Any) -> str | None:
     """A JSON column's text: compact, as orjson writes it; spans are named tuples, which it leaves to us."""
     if value is None:
         return None
+    if isinstance(value, SpanMap):  # field → spans, kept flat by the model
+        value = value.to_dict()
     if not value:  # most fields, extras and amount spans are empty: skip the call
         return "{}" if isinstance(value, dict) else "[]"
     return orjson.dumps(value, default=tuple).decode()
@@ -124,7 +127,7 @@ def indicator_rows(doc: Document) -> list[tuple]:
                 annual = (_target_out(t), t.kind, t.comparator, number, t.unit)
             out.append((iid, pid, pos, i.seq, i.level1, i.level1_code, i.level2, i.level2_code, i.name,
                         i.period_value, i.annual_value, _target_out(i.period_target), *annual,
-                        _json(i.extra), _json(dict(i.spans.items()))))
+                        _json(i.extra), _json(i.spans)))
             iid += 1
     return out
 
