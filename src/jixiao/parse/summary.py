@@ -15,6 +15,7 @@ the numbered indicators.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model import AMOUNT_KEYS, Amounts, Issue, Project, Span, Unit
@@ -460,8 +461,11 @@ def _empty_columns(a: Amounts | None) -> set[str]:
     return {k for k in AMOUNT_KEYS[1:] if getattr(a, k) in (None, 0)}
 
 
-def build_summary(rows: list[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> SummaryResult:
-    """Rows → 合计, units and projects, amounts placed (see :mod:`.amounts`)."""
+def build_summary(rows: Iterable[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> SummaryResult:
+    """Rows → 合计, units and projects, amounts placed (see :mod:`.amounts`).
+
+    Reads ``rows`` once, in order, and keeps none of them: a caller may free each as it is read.
+    """
     out = SummaryResult()
     unit: Unit | None = None
     # per governing row (a unit, or the document when there is none): its projects' amount options
