@@ -10,8 +10,9 @@ targets, warnings, residue) is richer data that the contract leaves out.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Mapping, MutableMapping
-from typing import Any, Literal, NamedTuple
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from itertools import chain
+from typing import Any, Literal, NamedTuple, overload
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
 from pydantic_core import core_schema
@@ -31,6 +32,7 @@ __all__ = [
     "Residue",
     "Severity",
     "Span",
+    "SpanList",
     "SpanMap",
     "Target",
     "Unit",
@@ -205,6 +207,80 @@ class SpanMap(MutableMapping[str, Spans]):
 
 def _span_dict(spans: Mapping[str, Spans]) -> dict[str, Spans]:
     return spans.to_dict() if isinstance(spans, SpanMap) else dict(spans)
+
+
+class SpanList(Sequence[Span]):
+    """A list of spans, as ``list[Span]`` reads, kept as one array of offsets (start, end, …).
+
+    A document's syntax is tens of thousands of spans: 120 bytes each as Span tuples in a list,
+    16 here. Spans are added with ``append``/``extend``; each read makes the Span tuples anew.
+    """
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, spans: Iterable[Span] = ()) -> None:
+        self._flat = array("q")
+        self.extend(spans)
+
+    def append(self, span: Span) -> None:
+        self._flat.extend(span)
+
+    def extend(self, spans: Iterable[Span]) -> None:
+        self._flat.extend(spans._flat if isinstance(spans, SpanList) else chain.from_iterable(spans))
+
+    def __len__(self) -> int:
+        return len(self._flat) // 2
+
+    @overload
+    def __getitem__(self, k: int) -> Span: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[Span]: ...
+    def __getitem__(self, k: int | slice) -> Span | list[Span]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        n = len(self)
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
+            raise IndexError("span index out of range")
+        return tuple.__new__(Span, (self._flat[2 * k], self._flat[2 * k + 1]))
+
+    def __iter__(self) -> Iterator[Span]:
+        it = iter(self._flat)
+        new = tuple.__new__
+        for a in it:
+            yield new(Span, (a, next(it)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SpanList):
+            return self._flat == other._flat
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a list
+
+    def __repr__(self) -> str:
+        return f"SpanList({list(self)!r})"
+
+    def __copy__(self) -> SpanList:
+        m = object.__new__(SpanList)
+        m._flat = self._flat[:]
+        return m
+
+    def __deepcopy__(self, memo: dict) -> SpanList:
+        return self.__copy__()
+
+    def __reduce__(self):
+        return SpanList, (list(self),)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        # validated from, and dumped as, the list it stands for: model_dump and JSON are unchanged
+        as_list = handler.generate_schema(list[Span])
+        return core_schema.no_info_after_validator_function(
+            cls, as_list,
+            serialization=core_schema.plain_serializer_function_ser_schema(list, return_schema=as_list))
 
 
 class Issue(_Model):
@@ -421,8 +497,9 @@ class Document(_Model):
     warnings: list[Issue] = Field(default_factory=list)
     residue: list[Residue] = Field(default_factory=list)
     spans: dict[str, Spans] = Field(default_factory=dict)
-    #: spans of the table's own structure (labels, headers, numbering, separators)
-    syntax: Spans = Field(default_factory=list)
+    #: spans of the table's own structure (labels, headers, numbering, separators); a SpanList
+    #: reads as ``list[Span]`` but keeps them flat
+    syntax: SpanList = Field(default_factory=SpanList)
     source_text: str = ""
     encoding: str | None = None
     parser_version: str | None = None

@@ -7,10 +7,11 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import chain
 
 from .. import __version__
 from ..errors import ParseError
-from ..model import AMOUNT_KEYS, EVAL_SCHEMA, Document, Issue, Span
+from ..model import AMOUNT_KEYS, EVAL_SCHEMA, Document, Issue, Span, SpanList
 from ..read.base import Source
 from .eval_reader import EvalReading, read_evaluation
 from .fixed import FixedLayout, find_fixed_layout, fixed_width_cells
@@ -18,7 +19,7 @@ from .form import looks_like_form, parse_forms
 from .form_reader import FormReading, read_forms
 from .form_vocab import grid_role, is_value_like, label_info, level_kind
 from .header import find_column_header, header_amount_unit, read_head
-from .lines import Line, split_lines
+from .lines import Line, Lines, split_lines
 from .prose import read_prose
 from .residue import all_spans, find_residue
 from .summary import Columns, Row, add_cells_row, build_summary, tabular_rows, wrapped_rows
@@ -197,13 +198,13 @@ def _from_evaluation(source: Source, lines: list[Line], reading: EvalReading) ->
     return _finish(doc, lines, reading.syntax)
 
 
-def _finish(doc: Document, lines: list[Line], syntax: list[Span]) -> Document:
+def _finish(doc: Document, lines: Lines, syntax: list[Span] | SpanList) -> Document:
     _flag_unnamed_projects(doc)
-    doc.syntax = syntax
+    doc.syntax = syntax if isinstance(syntax, SpanList) else SpanList(syntax)
     # A summary table's indicator items are claimed whole as syntax (``parse_indicators``), so the
     # spans of their fields, two thirds of all spans, would not change the residue.
     fields = all_spans(doc, indicators=doc.form != "summary")
-    doc.residue = find_residue(doc.source_text, lines, [*fields, *syntax])
+    doc.residue = find_residue(doc.source_text, lines, chain(fields, doc.syntax))
     if doc.residue:
         doc.warnings.append(Issue(
             code="residue",
@@ -217,7 +218,7 @@ def _parse(source: Source, lines: list[Line]) -> Document:
     text = source.text
     doc = Document(source=source.name, source_text=text, encoding=source.encoding,
                    parser_version=__version__)
-    syntax: list[Span] = []
+    syntax = SpanList()  # tens of thousands of spans in a large table: kept flat
     for w in source.warnings:
         doc.warnings.append(Issue(code="read", message=w))
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..model import AMOUNT_KEYS, Amounts, Issue, Project, Span, Unit
+from ..model import AMOUNT_KEYS, Amounts, Issue, Project, Span, SpanList, Unit
 from .amounts import amount_cells, amount_options, resolve_by_column_totals
 from .grid import GridResult, indicators_from_cells
 from .header import is_header_line
@@ -77,7 +77,8 @@ class SummaryResult:
     units: list[Unit] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
-    syntax: list[Span] = field(default_factory=list)
+    #: tens of thousands of spans in a large table (its indicators' numbering and labels): kept flat
+    syntax: SpanList = field(default_factory=SpanList)
 
 
 # -- tab- or pipe-separated rows ------------------------------------------------
