@@ -104,8 +104,11 @@ class SpanMap(MutableMapping[str, Spans]):
     def of_flat(cls, keys: tuple[str, ...], flat: list[int]) -> SpanMap:
         """The map of ``keys`` whose offsets are ``flat`` (per key: n, then n starts and ends)."""
         m = object.__new__(cls)
-        m._keys = _shared_keys(keys)
-        m._flat = _offsets(flat)
+        m._keys = _KEY_TUPLES.get(keys) or _shared_keys(keys)  # the look-up inline: once per indicator
+        try:
+            m._flat = array("I", flat)
+        except OverflowError:
+            m._flat = _offsets(flat)
         return m
 
     def _set_all(self, items) -> None:
