@@ -9,9 +9,13 @@ targets, warnings, residue) is richer data that the contract leaves out.
 
 from __future__ import annotations
 
-from typing import Any, Literal, NamedTuple
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from itertools import chain
+from typing import Any, Literal, NamedTuple, overload
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic_core import core_schema
 
 __all__ = [
     "EVAL_FORMS",
@@ -28,6 +32,8 @@ __all__ = [
     "Residue",
     "Severity",
     "Span",
+    "SpanList",
+    "SpanMap",
     "Target",
     "Unit",
 ]
@@ -58,6 +64,226 @@ class Span(NamedTuple):
 
 
 Spans = list[Span]
+
+# the key tuples of SpanMaps: a few dozen distinct ones per document, each kept once
+_KEY_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _shared_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
+    if len(_KEY_TUPLES) >= 4096:  # a bound on what is kept, never reached by real tables
+        return _KEY_TUPLES.get(keys, keys)
+    return _KEY_TUPLES.setdefault(keys, keys)
+
+
+def _offsets(flat: list[int]) -> array:
+    try:
+        return array("I", flat)
+    except OverflowError:  # a source of 4 Gi characters or more
+        return array("Q", flat)
+
+
+class SpanMap(MutableMapping[str, Spans]):
+    """Field → its source spans, as a ``dict[str, list[Span]]`` reads, stored flat.
+
+    An indicator's spans were a dict of lists of named tuples of ints: ~940 bytes an indicator,
+    more than the rest of it. Here they are one key tuple, shared by every map with the same keys
+    in the same order, and one array of offsets: for each key its number of spans, then each
+    span's start and end. The lists are built when read; each read makes new ones, so change a
+    map by assigning to it (``m[key] = spans``), never by changing a list it returned.
+    """
+
+    __slots__ = ("_keys", "_flat")
+
+    def __init__(self, spans: Mapping[str, Spans] | None = None) -> None:
+        self._keys: tuple[str, ...] = ()
+        self._flat: array | tuple = ()
+        if spans:
+            self._set_all(spans.items())
+
+    @classmethod
+    def of_flat(cls, keys: tuple[str, ...], flat: list[int]) -> SpanMap:
+        """The map of ``keys`` whose offsets are ``flat`` (per key: n, then n starts and ends)."""
+        m = object.__new__(cls)
+        m._keys = _KEY_TUPLES.get(keys) or _shared_keys(keys)  # the look-up inline: once per indicator
+        try:
+            m._flat = array("I", flat)
+        except OverflowError:
+            m._flat = _offsets(flat)
+        return m
+
+    def _set_all(self, items) -> None:
+        keys: list[str] = []
+        flat: list[int] = []
+        for key, spans in items:
+            keys.append(key)
+            flat.append(len(spans))
+            for a, b in spans:
+                flat += (a, b)
+        self._keys = _shared_keys(tuple(keys))
+        self._flat = _offsets(flat)
+
+    def _find(self, key: str) -> int:
+        """Where ``key``'s count stands in the offsets; -1 when absent."""
+        keys, flat = self._keys, self._flat
+        pos = 0
+        for k in keys:
+            if k == key:
+                return pos
+            pos += 1 + 2 * flat[pos]
+        return -1
+
+    def __getitem__(self, key: str) -> Spans:
+        pos = self._find(key)
+        if pos < 0:
+            raise KeyError(key)
+        flat = self._flat
+        new = tuple.__new__  # as the parser builds spans: no named-tuple constructor
+        return [new(Span, (flat[i], flat[i + 1])) for i in range(pos + 1, pos + 1 + 2 * flat[pos], 2)]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __setitem__(self, key: str, spans: Spans) -> None:
+        d = self.to_dict()
+        d[key] = list(spans)
+        self._set_all(d.items())
+
+    def __delitem__(self, key: str) -> None:
+        d = self.to_dict()
+        del d[key]
+        self._set_all(d.items())
+
+    def items(self):  # one pass over the offsets, not one look-up per key
+        flat = self._flat
+        new = tuple.__new__
+        pos = 0
+        out = []
+        for k in self._keys:
+            n = flat[pos]
+            out.append((k, [new(Span, (flat[i], flat[i + 1])) for i in range(pos + 1, pos + 1 + 2 * n, 2)]))
+            pos += 1 + 2 * n
+        return out
+
+    def values(self):
+        return [v for _, v in self.items()]
+
+    def to_dict(self) -> dict[str, Spans]:
+        return dict(self.items())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SpanMap):
+            return self._keys == other._keys and self._flat == other._flat or self.to_dict() == other.to_dict()
+        if isinstance(other, Mapping):
+            return self.to_dict() == dict(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dict
+
+    def __repr__(self) -> str:
+        return f"SpanMap({self.to_dict()!r})"
+
+    def __copy__(self) -> SpanMap:
+        m = object.__new__(SpanMap)
+        m._keys, m._flat = self._keys, self._flat[:]
+        return m
+
+    def __deepcopy__(self, memo: dict) -> SpanMap:
+        return self.__copy__()
+
+    def __reduce__(self):
+        return SpanMap, (self.to_dict(),)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        # validated from, and dumped as, the dict it stands for: model_dump and JSON are unchanged
+        as_dict = handler.generate_schema(dict[str, Spans])
+        return core_schema.no_info_after_validator_function(
+            cls, as_dict,
+            serialization=core_schema.plain_serializer_function_ser_schema(_span_dict, return_schema=as_dict))
+
+
+def _span_dict(spans: Mapping[str, Spans]) -> dict[str, Spans]:
+    return spans.to_dict() if isinstance(spans, SpanMap) else dict(spans)
+
+
+class SpanList(Sequence[Span]):
+    """A list of spans, as ``list[Span]`` reads, kept as one array of offsets (start, end, …).
+
+    A document's syntax is tens of thousands of spans: 120 bytes each as Span tuples in a list,
+    16 here. Spans are added with ``append``/``extend``; each read makes the Span tuples anew.
+    """
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, spans: Iterable[Span] = ()) -> None:
+        self._flat = array("q")
+        self.extend(spans)
+
+    def append(self, span: Span) -> None:
+        self._flat.extend(span)
+
+    def extend(self, spans: Iterable[Span]) -> None:
+        self._flat.extend(spans._flat if isinstance(spans, SpanList) else chain.from_iterable(spans))
+
+    def __len__(self) -> int:
+        return len(self._flat) // 2
+
+    @overload
+    def __getitem__(self, k: int) -> Span: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[Span]: ...
+    def __getitem__(self, k: int | slice) -> Span | list[Span]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        n = len(self)
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
+            raise IndexError("span index out of range")
+        return tuple.__new__(Span, (self._flat[2 * k], self._flat[2 * k + 1]))
+
+    def __iter__(self) -> Iterator[Span]:
+        it = iter(self._flat)
+        new = tuple.__new__
+        for a in it:
+            yield new(Span, (a, next(it)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SpanList):
+            return self._flat == other._flat
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a list
+
+    def __repr__(self) -> str:
+        return f"SpanList({list(self)!r})"
+
+    def __copy__(self) -> SpanList:
+        m = object.__new__(SpanList)
+        m._flat = self._flat[:]
+        return m
+
+    def __deepcopy__(self, memo: dict) -> SpanList:
+        return self.__copy__()
+
+    def __reduce__(self):
+        return SpanList, (list(self),)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        # validated from, and dumped as, the list it stands for: model_dump and JSON are unchanged
+        as_list = handler.generate_schema(list[Span])
+        return core_schema.no_info_after_validator_function(
+            cls, as_list,
+            serialization=core_schema.plain_serializer_function_ser_schema(list, return_schema=as_list))
 
 
 class Issue(_Model):
@@ -135,7 +361,8 @@ class Indicator(_Model):
     annual_target: Target | None = None
     #: other columns of an indicator grid (分值, 指标解释, 中期指标值 …), label → text
     extra: dict[str, str] = Field(default_factory=dict)
-    spans: dict[str, Spans] = Field(default_factory=dict)
+    #: field → spans; a SpanMap reads as that dict but keeps an indicator's spans flat
+    spans: SpanMap = Field(default_factory=SpanMap)
     # -- self-evaluation and monitoring only (``EVAL_FORMS``); None on a target table ----------
     #: 实际完成值 / 全年实际值 / 完成值 (B); for monitoring 半年度指标执行情况, as printed
     actual_value: str | None = None
@@ -152,6 +379,13 @@ class Indicator(_Model):
     likelihood: str | None = None
     #: a 核心指标 (★, 是否核心指标 是); None when the table does not say
     core: bool | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # the parser gives indicators read alike one shared frozenset of set fields (a set costs 470
+        # bytes an indicator); an indicator gets its own before an assignment adds to it
+        if type(self.__pydantic_fields_set__) is frozenset:
+            object.__setattr__(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        super().__setattr__(name, value)
 
 
 class BudgetRow(_Model):
@@ -202,7 +436,7 @@ class Unit(_Model):
 
     name: str
     amounts: Amounts = Field(default_factory=Amounts)
-    spans: dict[str, Spans] = Field(default_factory=dict)
+    spans: SpanMap = Field(default_factory=SpanMap)
 
 
 class Project(_Model):
@@ -213,7 +447,7 @@ class Project(_Model):
     indicators: list[Indicator] = Field(default_factory=list)
     fields: dict[str, str] = Field(default_factory=dict)
     warnings: list[Issue] = Field(default_factory=list)
-    spans: dict[str, Spans] = Field(default_factory=dict)
+    spans: SpanMap = Field(default_factory=SpanMap)
     #: label → spans for ``fields``
     field_spans: dict[str, Spans] = Field(default_factory=dict)
     #: a self-evaluation or monitoring form's money, goal and scores; None on a target table
@@ -266,8 +500,9 @@ class Document(_Model):
     warnings: list[Issue] = Field(default_factory=list)
     residue: list[Residue] = Field(default_factory=list)
     spans: dict[str, Spans] = Field(default_factory=dict)
-    #: spans of the table's own structure (labels, headers, numbering, separators)
-    syntax: Spans = Field(default_factory=list)
+    #: spans of the table's own structure (labels, headers, numbering, separators); a SpanList
+    #: reads as ``list[Span]`` but keeps them flat
+    syntax: SpanList = Field(default_factory=SpanList)
     source_text: str = ""
     encoding: str | None = None
     parser_version: str | None = None

@@ -7,18 +7,19 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import ParseError
-from ..model import AMOUNT_KEYS, EVAL_SCHEMA, Document, Issue, Span
+from ..model import AMOUNT_KEYS, EVAL_SCHEMA, Document, Issue, Span, SpanList
 from ..read.base import Source
 from .fixed import FixedLayout, find_fixed_layout, fixed_width_cells
 from .form import looks_like_form, parse_forms
 from .form_reader import FormReading, read_forms
 from .form_vocab import grid_role, is_value_like, label_info, level_kind
 from .header import find_column_header, header_amount_unit, read_head
-from .lines import Line, split_lines
+from .lines import Line, Lines, split_lines
 from .residue import all_spans, find_residue
 
 if TYPE_CHECKING:
@@ -205,13 +206,13 @@ def _from_evaluation(source: Source, lines: list[Line], reading: EvalReading) ->
     return _finish(doc, lines, reading.syntax)
 
 
-def _finish(doc: Document, lines: list[Line], syntax: list[Span]) -> Document:
+def _finish(doc: Document, lines: Lines, syntax: list[Span] | SpanList) -> Document:
     _flag_unnamed_projects(doc)
-    doc.syntax = syntax
+    doc.syntax = syntax if isinstance(syntax, SpanList) else SpanList(syntax)
     # A summary table's indicator items are claimed whole as syntax (``parse_indicators``), so the
     # spans of their fields, two thirds of all spans, would not change the residue.
     fields = all_spans(doc, indicators=doc.form != "summary")
-    doc.residue = find_residue(doc.source_text, lines, [*fields, *syntax])
+    doc.residue = find_residue(doc.source_text, lines, chain(fields, doc.syntax))
     if doc.residue:
         doc.warnings.append(Issue(
             code="residue",
@@ -225,7 +226,7 @@ def _parse(source: Source, lines: list[Line]) -> Document:
     text = source.text
     doc = Document(source=source.name, source_text=text, encoding=source.encoding,
                    parser_version=__version__)
-    syntax: list[Span] = []
+    syntax = SpanList()  # tens of thousands of spans in a large table: kept flat
     for w in source.warnings:
         doc.warnings.append(Issue(code="read", message=w))
 
@@ -276,7 +277,7 @@ def _parse(source: Source, lines: list[Line]) -> Document:
         else:
             rows = wrapped_rows(lines, start, syntax, numbered=bool(columns) and columns[0] == "seq",
                                 glued=len(columns) == 1)
-        result = build_summary(rows, keys=keys)
+        result = build_summary(_consumed(rows), keys=keys)
         doc.form = "summary"
         doc.total = result.total
         doc.units = result.units
@@ -298,6 +299,14 @@ def _parse(source: Source, lines: list[Line]) -> Document:
             code="not-a-table",
         )
     return _finish(doc, lines, syntax)
+
+
+def _consumed(rows: list[Row]) -> Iterator[Row]:
+    """The rows in order, each dropped from ``rows`` as it is given: a row's cells (a fifth of a
+    large table's parse memory) are freed once its project is built, not after the last one."""
+    rows.reverse()
+    while rows:
+        yield rows.pop()
 
 
 def _fixed_width_rows(lines: list[Line], layout: FixedLayout, syntax: list[Span]) -> list[Row]:

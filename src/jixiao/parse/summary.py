@@ -15,9 +15,10 @@ the numbered indicators.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..model import AMOUNT_KEYS, Amounts, Issue, Project, Span, Unit
+from ..model import AMOUNT_KEYS, Amounts, Issue, Project, Span, SpanList, Unit
 from .amounts import amount_cells, amount_options, resolve_by_column_totals
 from .grid import GridResult, indicators_from_cells
 from .header import is_header_line
@@ -76,7 +77,8 @@ class SummaryResult:
     units: list[Unit] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
-    syntax: list[Span] = field(default_factory=list)
+    #: tens of thousands of spans in a large table (its indicators' numbering and labels): kept flat
+    syntax: SpanList = field(default_factory=SpanList)
 
 
 # -- tab- or pipe-separated rows ------------------------------------------------
@@ -460,8 +462,11 @@ def _empty_columns(a: Amounts | None) -> set[str]:
     return {k for k in AMOUNT_KEYS[1:] if getattr(a, k) in (None, 0)}
 
 
-def build_summary(rows: list[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> SummaryResult:
-    """Rows → 合计, units and projects, amounts placed (see :mod:`.amounts`)."""
+def build_summary(rows: Iterable[Row], *, keys: tuple[str, ...] = AMOUNT_KEYS) -> SummaryResult:
+    """Rows → 合计, units and projects, amounts placed (see :mod:`.amounts`).
+
+    Reads ``rows`` once, in order, and keeps none of them: a caller may free each as it is read.
+    """
     out = SummaryResult()
     unit: Unit | None = None
     # per governing row (a unit, or the document when there is none): its projects' amount options

@@ -20,11 +20,12 @@ _new_object = object.__new__
 _set = object.__setattr__
 
 
-def trusted(cls: type[M], values: dict, fields_set: set[str]) -> M:
+def trusted(cls: type[M], values: dict, fields_set: set[str] | frozenset[str]) -> M:
     """What ``cls(**{k: values[k] for k in fields_set})`` builds, without validating.
 
     ``values`` holds every field of ``cls``, in declared order (the order validation gives
-    ``__dict__``), and becomes the model's ``__dict__``.
+    ``__dict__``), and becomes the model's ``__dict__``. A frozen ``fields_set`` may be shared by
+    many models only where ``cls`` copies it before an assignment (``Indicator.__setattr__``).
     """
     obj = _new_object(cls)
     _set(obj, "__dict__", values)

@@ -23,6 +23,7 @@ from ..model import (
     Project,
     Residue,
     Span,
+    SpanMap,
     Target,
     Unit,
 )
@@ -41,6 +42,8 @@ def _json(value: Any) -> str | None:
     """A JSON column's text: compact, as orjson writes it; spans are named tuples, which it leaves to us."""
     if value is None:
         return None
+    if isinstance(value, SpanMap):  # field → spans, kept flat by the model
+        value = value.to_dict()
     if not value:  # most fields, extras and amount spans are empty: skip the call
         return "{}" if isinstance(value, dict) else "[]"
     return orjson.dumps(value, default=tuple).decode()
@@ -79,7 +82,7 @@ def document_row(doc: Document) -> dict[str, Any]:
         "amount_unit": doc.amount_unit, "year": doc.year, "has_total": a is not None,
         **({k: getattr(a, k) for k in AMOUNT_KEYS} if a is not None else dict.fromkeys(AMOUNT_KEYS)),
         "total_spans": {} if a is None else a.spans,
-        "spans": doc.spans, "syntax": doc.syntax,
+        "spans": doc.spans, "syntax": list(doc.syntax),
         "source_text": doc.source_text, "n_units": len(doc.units), "n_projects": len(doc.projects),
         "n_indicators": n_indicators, "n_warnings": len(doc.all_warnings()), "n_residue": len(doc.residue),
     }
