@@ -193,6 +193,8 @@ def _import_files(engine: Engine, files: Iterable[str], *, review: bool, config_
             yield import_file(engine, f, review=review, config_path=config_path)
         return
     url = _shared_url(engine)
+    if review:  # loaded once here, before the workers are forked, rather than once in each of them
+        make_reviewer(config_path)
     pending: deque[tuple[str, str | None, str | None, Future | ImportOutcome]] = deque()
     with ProcessPoolExecutor(max_workers=jobs, initializer=watch_parent, initargs=(os.getpid(),)) as pool:
         for f in files:
