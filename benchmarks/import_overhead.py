@@ -33,6 +33,8 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=40)
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--split", action="store_true")
+    ap.add_argument("--jobs", type=int, default=1, help="import_files' jobs: >1 parses in that many worker "
+                    "processes while this one writes")
     args = ap.parse_args()
     from jixiao.parse.document import parse_source
     from jixiao.read import read
@@ -59,7 +61,7 @@ def main() -> None:
             t0 = time.perf_counter()
             if prof:
                 prof.enable()
-            assert all(o.status == "imported" for o in import_files(engine, files, jobs=1))
+            assert all(o.status == "imported" for o in import_files(engine, files, jobs=args.jobs))
             if prof:
                 prof.disable()
             spent = time.perf_counter() - t0  # the schema's creation is not the import
@@ -74,7 +76,7 @@ def main() -> None:
             imp.append(imported())
         n = len(files)
         p, i = statistics.median(pr), statistics.median(imp)
-        print(f"{n} docs, median of {args.runs}: import {n / i:.1f} docs/s ({i / n * 1000:.1f} ms/doc), "
+        print(f"{n} docs, median of {args.runs}, jobs={args.jobs}: import {n / i:.1f} docs/s ({i / n * 1000:.1f} ms/doc), "
               f"parse+review {n / p:.1f} docs/s ({p / n * 1000:.1f} ms/doc); import at {p / i:.2f}× the rate "
               f"(aim ≥ 0.8×); store's share {(i - p) / n * 1000:.1f} ms/doc")
         if args.split:

@@ -238,3 +238,35 @@ def test_cluster_options_are_checked(tmp_path):
                 env={**os.environ, "JIXIAO_CLUSTER_TIMEOUT": "2"})
     _out, errs = p.communicate(timeout=60)
     assert p.returncode == 2 and "cannot reach the Dask scheduler" in errs.decode(), errs.decode()
+
+
+def test_retry_failed_reports_and_forgets_a_file_gone_since(client, db_url, tmp_path):
+    """A remembered failure whose file was deleted or moved: reported once, with its old reason, and
+    forgotten; the other remembered failures are retried as before."""
+    from jixiao.batch.failures import record_failure
+
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    fixed = folder / "fixed.txt"
+    fixed.write_bytes(SAMPLES[1].read_bytes())
+    gone = folder / "gone.txt"
+    engine = open_store(db_url)
+    for f in (fixed, gone):
+        record_failure(engine, key=str(f.resolve()), path=str(f), sha256=None, reason="旧原因 old reason")
+    p = _jixiao("--retry-failed", "--cluster", client.scheduler.address, "--db", db_url, "--format", "json")
+    out, errs = p.communicate(timeout=120)
+    assert p.returncode == 1, errs.decode()  # one file of the retry list was not stored
+    outcomes = {o["path"]: o for o in json.loads(out)["outcomes"]}
+    assert outcomes[str(fixed.resolve())]["status"] == "imported"
+    lost = outcomes[str(gone.resolve())]
+    assert lost["status"] == "failed"
+    assert lost["reason"].startswith("文件已不存在") and "gone since it failed" in lost["reason"]
+    assert "旧原因 old reason" in lost["reason"]
+    assert failed_paths(engine) == []
+    # nothing left to retry: said so, and no error
+    p = _jixiao("--retry-failed", "--cluster", client.scheduler.address, "--db", db_url, "--format", "json")
+    out, errs = p.communicate(timeout=120)
+    assert p.returncode == 0, errs.decode()
+    assert "no failed files to retry" in errs.decode()
+    assert json.loads(out)["outcomes"] == []
+    engine.dispose()

@@ -262,3 +262,28 @@ def test_cli_errors_are_one_line_with_exit_codes(tmp_path):
         proc = run(*args, check=False)
         assert proc.returncode == code, (args, proc.stderr)
         assert b"Traceback" not in proc.stderr and len(proc.stderr.decode().strip().splitlines()) == 1
+
+
+def test_a_pipelined_import_killed_mid_document_stores_it_whole_on_the_next_run(db_url, tmp_path):
+    """8 files or more: parsing processes feed this one, which writes. Killed inside a document's
+    transaction, the database is as before it (no half-written document), and the next run stores
+    every file once."""
+    folder = tmp_path / "many"
+    run("synth", str(folder), "--size-mb", "0.25", "--seed", "11")
+    files = sorted(folder.iterdir())
+    assert len(files) >= 8, "too few files for the pipelined import"
+    engine = open_store(db_url)
+    before = table_counts(engine)
+    engine.dispose()
+    proc = run("import", str(folder), "--db", db_url, env={"JIXIAO_FAULT": "kill-before-commit"}, check=False)
+    assert proc.returncode == -signal.SIGKILL
+    engine = open_store(db_url)
+    assert table_counts(engine) == before
+    engine.dispose()
+    out = json.loads(run("import", str(folder), "--db", db_url, "--format", "json").stdout)
+    assert [o["status"] for o in out["outcomes"]] == ["imported"] * len(files)
+    again = json.loads(run("import", str(folder), "--db", db_url, "--format", "json").stdout)
+    assert {o["status"] for o in again["outcomes"]} == {"unchanged"}
+    engine = open_store(db_url)
+    assert table_counts(engine)["documents"] == before["documents"] + len(files)
+    engine.dispose()

@@ -28,7 +28,7 @@ def batch_import(paths: list[str], *, db: str | None, fmt: str, config: Path | N
     from ..store import describe_url, expand_paths, open_store
     from ..store.db import resolve_url
     from .connect import cluster_client
-    from .failures import failed_paths
+    from .failures import GONE, take_retries
     from .run import run_batch
 
     check_format(fmt)
@@ -40,13 +40,17 @@ def batch_import(paths: list[str], *, db: str | None, fmt: str, config: Path | N
         load_config(config)
     url = resolve_url(db)
     engine = open_store(db)
+    gone: list[ImportOutcome] = []
     if retry_failed:
-        paths = [*paths, *(p for p, _reason in failed_paths(engine))]
-        if not paths:
+        there, vanished = take_retries(engine)
+        gone = [ImportOutcome(p, "failed", reason=f"{GONE}（上次的原因 last reason: {r}）") for p, r in vanished]
+        paths = [*paths, *there]
+        if not paths and not gone:
             err.print("没有失败的文件可重试 / no failed files to retry")
     elif not paths:
         raise UsageError("缺少文件 / give files, folders or globs to import")
     files, outcomes = expand_paths(paths)
+    outcomes.extend(gone)
     if not files:  # nothing to hand out: no cluster to start or reach
         report_import(outcomes, describe_url(url), fmt)
         raise typer.Exit(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -9,7 +10,7 @@ from sqlalchemy import Engine, delete, select, update
 
 from ..store.schema_batch import ImportFailureRow
 
-__all__ = ["clear_failures", "failed_paths", "record_failure"]
+__all__ = ["GONE", "clear_failures", "failed_paths", "record_failure", "take_retries"]
 
 
 def record_failure(engine: Engine, *, key: str, path: str, sha256: str | None, reason: str) -> None:
@@ -39,3 +40,25 @@ def failed_paths(engine: Engine) -> list[tuple[str, str]]:
     with engine.connect() as conn:
         return [(r.source_path, r.reason) for r in conn.execute(
             select(ImportFailureRow.source_path, ImportFailureRow.reason).order_by(ImportFailureRow.source_path))]
+
+
+#: A remembered failure whose file is no longer there: retrying it can only fail the same way for ever.
+GONE = ("文件已不存在（失败后被删除或移走），已从失败列表中移除；移走的文件请从新位置导入 / "
+        "the file is gone since it failed (deleted or moved): removed from the failures list; "
+        "import a moved file from where it is now")
+
+
+def take_retries(engine: Engine) -> tuple[list[str], list[tuple[str, str]]]:
+    """The remembered failures to try again: (paths still there, (path, old reason) of those gone since).
+
+    The gone ones are forgotten here: the user deleted or moved the file, and a retry list that names
+    it would fail on every ``--retry-failed`` after this one. The caller reports them, once.
+    """
+    there, gone = [], []
+    for path, reason in failed_paths(engine):
+        if os.path.exists(path):
+            there.append(path)
+        else:
+            gone.append((path, reason))
+    clear_failures(engine, [p for p, _r in gone])
+    return there, gone
