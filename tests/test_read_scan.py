@@ -198,7 +198,7 @@ def test_a_box_reaching_over_a_rule_is_read_again_from_the_rule(monkeypatch: pyt
     from jixiao.read import scan
 
     crops = []
-    monkeypatch.setattr(scan, "_recognise", lambda crop: crops.append(crop.shape) or [(second, 0.9)])
+    monkeypatch.setattr(scan, "_recognise", lambda batch: [crops.append(c.shape) or (second, 0.9) for c in batch])
     ink = _inked(400, 40, [(85, 92), (112, 300)], rule=100)  # the box covers an edge of a glyph left
     words = [("用施周期指标值：100%", 86.0, 10.0, 305.0, 30.0), ("别的格子里的一行", 120.0, 0.0, 300.0, 8.0)]
     got = scan.reread_at_rules(np.zeros((40, 400), np.uint8), words, [(100.0, 0.0, 40.0)], 2.0, ink)
@@ -216,7 +216,8 @@ def test_a_box_over_two_cells_is_read_again_a_cell_at_a_time(monkeypatch: pytest
     from jixiao.read import scan
 
     reads = {"left": "保证教学质", "right": "位。4、1-产出指标"}
-    monkeypatch.setattr(scan, "_recognise", lambda crop: [(reads["left" if crop.shape[1] < 100 else "right"], 0.9)])
+    monkeypatch.setattr(scan, "_recognise",
+                        lambda batch: [(reads["left" if c.shape[1] < 100 else "right"], 0.9) for c in batch])
     ink = _inked(400, 40, [(10, 90), (110, 300)], rule=100)
     words = [("保证教学质位。41-产出指标", 8.0, 10.0, 305.0, 30.0)]
     got = scan.reread_at_rules(np.zeros((40, 400), np.uint8), words, [(100.0, 0.0, 40.0)], 2.0, ink)

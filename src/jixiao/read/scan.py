@@ -114,53 +114,37 @@ def find_rules(gray) -> tuple[list[tuple[float, float, float]], list[tuple[float
     return out[0], out[1]
 
 
-_ENGINE = []
-
-
 def ocr_words(image) -> list[Word]:
     """Given a page image (numpy, grey or RGB), return its recognised text boxes (pixels)."""
-    import numpy as np
+    from jixiao.read.scanengine import detect
 
-    if not _ENGINE:
-        from rapidocr_onnxruntime import RapidOCR
-
-        _ENGINE.append(RapidOCR())
-    if image.ndim == 2:
-        image = np.stack([image] * 3, axis=-1)
-    found, _ = _ENGINE[0](image)
     words = []
-    for box, text, _score in found or []:
+    for box, text, _score in detect(image):
         xs, ys = [p[0] for p in box], [p[1] for p in box]
         if text.strip():
             words.append((text.strip(), min(xs), min(ys), max(xs), max(ys)))
     return words
 
 
+def _crop(image, top: float, bottom: float, x0: float, x1: float):
+    return image[max(int(top), 0):int(bottom) + 1, max(int(x0), 0):int(x1) + 1]
+
+
 def read_lines(image, boxes: list) -> list[Word]:
     """Given a page image and boxes of single text lines on it (pixels), return what the recogniser
-    reads in each, without the detector: for the lines it passed over."""
-    words = []
-    for x0, top, x1, bottom in boxes:
-        crop = image[max(int(top), 0):int(bottom) + 1, max(int(x0), 0):int(x1) + 1]
-        if crop.size == 0:
-            continue
-        for text, score in _recognise(crop):
-            if text.strip() and score >= _MIN_SCORE:
-                words.append((text.strip(), x0, top, x1, bottom))
-    return words
+    reads in each, without the detector: for the lines it passed over. All the lines go to the
+    recogniser in one call."""
+    boxes = [b for b in boxes if _crop(image, b[1], b[3], b[0], b[2]).size]
+    reads = _recognise([_crop(image, top, bottom, x0, x1) for x0, top, x1, bottom in boxes])
+    return [(text.strip(), x0, top, x1, bottom) for (x0, top, x1, bottom), (text, score) in zip(boxes, reads, strict=True)
+            if text.strip() and score >= _MIN_SCORE]
 
 
-def _recognise(crop) -> list[tuple[str, float]]:
-    import numpy as np
+def _recognise(crops: list) -> list[tuple[str, float]]:
+    """``(text, score)`` of each single-line crop, by the recogniser alone, in one call."""
+    from jixiao.read.scanengine import recognise
 
-    if not _ENGINE:
-        from rapidocr_onnxruntime import RapidOCR
-
-        _ENGINE.append(RapidOCR())
-    if crop.ndim == 2:
-        crop = np.stack([crop] * 3, axis=-1)
-    found, _ = _ENGINE[0](crop, use_det=False, use_cls=False, use_rec=True)
-    return [(str(text), float(score)) for text, score in found or []]
+    return recognise(crops)
 
 
 def reread_at_rules(image, words: list[Word], vrules: list, tol: float, ink) -> list[Word]:
@@ -174,22 +158,23 @@ def reread_at_rules(image, words: list[Word], vrules: list, tol: float, ink) -> 
       the next cell's text for a character, or lost a mark at the start of the line beside them.
 
     The new reading is kept when it is nearly the old one (the same line read better), else the old
-    one, which :func:`page_objects` then parts by character widths."""
+    one, which :func:`page_objects` then parts by character widths. All the page's parts go to the
+    recogniser in one call."""
     from difflib import SequenceMatcher
 
+    parts_of = [cells_of(word, vrules, tol, ink) if len(word[0]) >= 2 else [] for word in words]
+    crops = [_crop(image, top, bottom, a, b) for (_, _, top, _, bottom), parts in zip(words, parts_of, strict=True)
+             for a, b in parts]
+    reads = iter(_recognise(crops))
     out: list[Word] = []
-    for word in words:
+    for word, parts in zip(words, parts_of, strict=True):
         text, x0, top, x1, bottom = word
-        parts = cells_of(word, vrules, tol, ink)
-        if not parts or len(text) < 2:
+        if not parts:
             out.append(word)
             continue
-        reads = []
-        for a, b in parts:
-            again = _recognise(image[max(int(top), 0):int(bottom) + 1, max(int(a), 0):int(b) + 1])
-            reads.append(again[0][0].strip() if again else "")
-        if all(reads) and SequenceMatcher(None, text, "".join(reads)).ratio() >= _SAME_LINE:
-            out.extend((t, a, top, b, bottom) for t, (a, b) in zip(reads, parts, strict=True))
+        again = [next(reads)[0].strip() for _ in parts]
+        if all(again) and SequenceMatcher(None, text, "".join(again)).ratio() >= _SAME_LINE:
+            out.extend((t, a, top, b, bottom) for t, (a, b) in zip(again, parts, strict=True))
         else:
             out.append(word)
     return out
