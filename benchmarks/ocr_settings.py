@@ -40,6 +40,14 @@ SETTINGS: dict[str, dict] = {
     "no-cls": {**_MAIN, "use_cls": False},
     "det-max-1536": {"det_limit_type": "max", "det_limit_side_len": 1536},
     "det-max-1280": {"det_limit_type": "max", "det_limit_side_len": 1280},
+    "rec-b1": {**_MAIN, "rec_batch_num": 1},
+    "rec-b2": {**_MAIN, "rec_batch_num": 2},
+    "rec-b3": {**_MAIN, "rec_batch_num": 3},
+    "rec-b1-no-cls": {**_MAIN, "rec_batch_num": 1, "use_cls": False},
+    "rec-b1-w160": {**_MAIN, "rec_batch_num": 1, "rec_img_shape": [3, 48, 160]},
+    "det-side-1600": {**_MAIN, "det_max_side": 1600},
+    "det-side-1280": {**_MAIN, "det_max_side": 1280},
+    "det-side-1024": {**_MAIN, "det_max_side": 1024},
 }
 
 _CHILD_FILES = os.environ.get("OCR_SETTINGS_FILES")
@@ -95,6 +103,7 @@ def _child(setting: str, out: Path, files: list[Path], runs: int, before: bool) 
 
         settings = dict(SETTINGS[setting])
         scanengine.CPU_ARENA = settings.pop("arena", True)
+        scanengine.DET_MAX_SIDE = settings.pop("det_max_side", None)
         scanengine.ENGINE_SETTINGS.update(settings)
     import pypdfium2
 
@@ -130,14 +139,17 @@ def _run(setting: str, files: list[Path], args, before: Path | None) -> dict:
     return figures
 
 
-def _score(scorer, gold_dir: Path, out: Path, files: list[Path]) -> tuple[int, int, int]:
+def _score(scorer, gold_dir: Path, out: Path, files: list[Path]) -> tuple[int, int, int, list[int]]:
+    """right/gold/produced over the files, and each file's right."""
     right = gold = pred = 0
+    each = []
     for f in files:
         t = scorer.Tally()
         scorer.score_doc(f.stem, json.loads((gold_dir / f"{f.stem}.json").read_text(encoding="utf-8")),
                          json.loads((out / f"{f.stem}.json").read_text(encoding="utf-8")), t)
         right, gold, pred = right + t.right, gold + t.gold, pred + t.pred
-    return right, gold, pred
+        each.append(t.right)
+    return right, gold, pred, each
 
 
 def _same(a: Path, b: Path, files: list[Path]) -> str:
@@ -170,7 +182,7 @@ def main() -> None:
           f"load {os.getloadavg()[0]:.2f}", flush=True)
     first = None
     head = ("setting", "s/page", "CPU s/page", "det", "cls", "rec page", "rec lines", "rec cells", "rec calls (crops)",
-            "score right/gold/pred", "output")
+            "score right/gold/pred", "right per file", "output")
     print(" | ".join(head))
     for name, before in runs:
         fig = _run(name, files, args, before)
@@ -183,11 +195,11 @@ def main() -> None:
             return f"{sum(v for k, v in sp.items() if k.startswith(key)) / per:.2f}"
 
         n_calls = {k: (len(v), sum(len(c) for c in v)) for k, v in fig["calls"].items()}
-        right, gold, pred = _score(scorer, args.gold, fig["dir"], files)
+        right, gold, pred, each = _score(scorer, args.gold, fig["dir"], files)
         cpu = statistics.median(fig["cpu"]) / per
         print(" | ".join([name, f"{wall:.2f}", f"{cpu:.2f}", s("det"), s("cls"), s("rec:page"), s("rec:lines"), s("rec:cells"),
                           ", ".join(f"{k} {a} ({b})" for k, (a, b) in sorted(n_calls.items())),
-                          f"{right}/{gold}/{pred}", _same(first, fig["dir"], files)]), flush=True)
+                          f"{right}/{gold}/{pred}", " ".join(map(str, each)), _same(first, fig["dir"], files)]), flush=True)
     print(f"load after: {os.getloadavg()[0]:.2f}")
 
 
