@@ -27,11 +27,6 @@ ENGINE_SETTINGS: dict[str, object] = {
 #: 0.77× the CPU time (docs/scaling.md, OCR).
 CPU_ARENA = True
 
-#: The longest side, in pixels, of the page as the detector sees it: a larger page is drawn smaller for
-#: the detector alone, its boxes scaled back, and the recogniser reads the crops from the page as given.
-#: None: the detector sees the page as the recogniser does.
-DET_MAX_SIDE: int | None = None
-
 _ENGINE: list = []
 
 
@@ -99,39 +94,7 @@ def _rgb(image):
 
 def detect(image) -> list:
     """Given a page image (numpy, grey or RGB), return the engine's ``[box, text, score]`` per text box."""
-    ocr = engine()
-    image = _rgb(image)
-    if DET_MAX_SIDE is None or max(image.shape[:2]) * min(ocr.max_side_len / max(image.shape[:2]), 1) <= DET_MAX_SIDE:
-        found, _ = ocr(image)
-        return found or []
-    return _detect_small(ocr, image, DET_MAX_SIDE)
-
-
-def _detect_small(ocr, image, side: int) -> list:
-    """The engine's own steps (``RapidOCR.__call__``), but for the detector reading the page drawn with
-    its longest side ``side``: the boxes are scaled back and cut from the page the recogniser reads."""
-    import cv2
-    import numpy as np
-
-    raw_h, raw_w = image.shape[:2]
-    img, ratio_h, ratio_w = ocr.preprocess(image)
-    record = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
-    img, record = ocr.maybe_add_letterbox(img, record)
-    h, w = img.shape[:2]
-    f = side / max(h, w)
-    small = cv2.resize(img, (max(round(w * f), 1), max(round(h * f), 1)), interpolation=cv2.INTER_AREA)
-    boxes, _ = ocr.text_det(small)
-    if boxes is None or len(boxes) < 1:
-        return []
-    scale = np.array([w / small.shape[1], h / small.shape[0]], dtype=np.float32)
-    boxes = ocr.sorted_boxes(np.asarray(boxes, dtype=np.float32) * scale)
-    crops = ocr.get_crop_img_list(img, boxes)
-    cls_res = None
-    if ocr.use_cls:
-        crops, cls_res, _ = ocr.text_cls(crops)
-    rec_res, _ = ocr.text_rec(crops, False)
-    boxes = ocr._get_origin_points(boxes, record, raw_h, raw_w)
-    found, _ = ocr.get_final_res(boxes, cls_res, rec_res, 0.0, 0.0, 0.0)
+    found, _ = engine()(_rgb(image))
     return found or []
 
 
